@@ -1,0 +1,53 @@
+# asn-kinerja: run `make help` for the targets.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+CITIES := kendari bengkulu banda-aceh medan
+# Two cores: one BLAS thread per process keeps parallel kernels from fighting.
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo-data validate reports test test-fast lint lab bench clean
+
+help: ## Show this help
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv with pip and install the project (done by every target that needs it)
+
+demo-data: $(STAMP) ## Generate the demo data for the four seed cities (skipped when present)
+	$(BIN)/asn-kinerja demo-data --if-missing
+
+validate: demo-data ## Validate every city's data in data/raw/
+	@set -e; for c in $(CITIES); do $(BIN)/asn-kinerja validate data/raw/$$c; done
+
+reports: validate ## Build every city's report on the demo data (for now: demo data + validation)
+
+test: $(STAMP) ## Lint and run the whole test suite
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/pytest
+
+test-fast: $(STAMP) ## Run the tests not marked slow
+	$(BIN)/pytest -m "not slow"
+
+lint: $(STAMP) ## Check style with ruff
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP) ## Run the speed and memory benchmarks
+	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f; done
+
+clean: ## Remove generated reports and caches (keeps .venv and data)
+	rm -rf reports/* .pytest_cache .ruff_cache

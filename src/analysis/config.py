@@ -1,0 +1,25 @@
+"""Paths and names used everywhere, in one place (cookiecutter-data-science style)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_ROOT = Path(os.environ.get("ASN_KINERJA_ROOT", PACKAGE_DIR.parents[1]))
+DATA_DIR = REPO_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+REFERENCE_DIR = Path(os.environ.get("ASN_KINERJA_REFERENCE", DATA_DIR / "reference"))
+REPORTS_DIR = REPO_ROOT / "reports"
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+
+#: City slugs (folder names under data/raw/) of the four seed cities.
+CITIES = ("kendari", "bengkulu", "banda-aceh", "medan")
+
+#: Environment variable and file holding the pseudonymisation key (never committed).
+KEY_ENV = "ASN_KINERJA_HMAC_KEY"
+KEY_FILE = Path(os.environ.get("ASN_KINERJA_KEY_FILE", REPO_ROOT / ".asn-kinerja-key"))
+
+#: The first month of the demo data and its length.
+DEMO_START = "2023-01"
+DEMO_MONTHS = 36

@@ -1,0 +1,439 @@
+"""Load a city's data from data/raw/<city>/: find the files, type and check every table, pseudonymise.
+
+Inputs are one CSV or Parquet file per table named after it (``units.csv``, ``service_visits.parquet``) or
+one Excel workbook with a sheet per table (the planners' template). Every problem in every file is collected
+before anything is reported; raw files are only ever read. This is the only module that reads data files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io as _io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.errors
+
+from . import contracts, pseudonymise
+from .problems import Problem, cap_per_rule, show_value
+from .visits import PARSE_FIX, PARSE_TEXT, VisitLog
+
+SUFFIXES = (".csv", ".parquet")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+#: Sheets of the template that are documentation, not data.
+IGNORED_SHEETS = ("readme", "codes", "baca saya")
+#: Files beside the data that are not tables (demo ground truth, notes).
+IGNORED_PREFIXES = ("truth", "readme", ".")
+#: Tables keyed by staff: they may carry a NIP instead of staff_id, which ingestion hashes.
+STAFF_TABLES = ("staff", "competency_assessments", "trainings", "performance")
+
+
+class DataValidationError(Exception):
+    """Raised by :func:`load_city` when the data break the contract; carries every problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        n = sum(p.severity == "error" for p in problems)
+        super().__init__(f"{n} data problem(s); run `asn-kinerja validate <dir>` to see them all")
+
+
+@dataclass
+class Source:
+    table: str
+    path: Path
+    sheet: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.path.name
+
+
+@dataclass
+class CityData:
+    """A city's validated tables (pandas, NIP-free) and its visit log (DuckDB)."""
+
+    directory: Path
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    visits: VisitLog | None = None
+    problems: list[Problem] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # file name -> sha256 (provenance)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    @property
+    def city(self) -> str:
+        units = self.tables.get("units")
+        if units is not None and len(units):
+            return str(units["city"].mode().iloc[0])
+        return self.directory.name
+
+    def table(self, name: str) -> pd.DataFrame:
+        if name not in self.tables:
+            raise KeyError(f"{self.directory} has no '{name}' table; the analysis needing it cannot run. "
+                           f"Add {name}.csv (see: asn-kinerja template).")
+        return self.tables[name]
+
+
+# ---------------------------------------------------------------------------------------------- discovery
+def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
+    """Map each table to the file (or workbook sheet) that holds it; report unknown, duplicate or unreadable."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    found: dict[str, Source] = {}
+    if not directory.is_dir():
+        return {}, [Problem(file=str(directory), rule="folder does not exist",
+                            fix="Give the folder that holds the city's files, e.g. data/raw/kendari")]
+
+    def add(src: Source) -> None:
+        if src.table in found:
+            other = found[src.table]
+            where = f"{other.label}" + (f" sheet '{other.sheet}'" if other.sheet else "")
+            problems.append(Problem(file=src.label, sheet=src.sheet,
+                                    rule=f"table '{src.table}' is given twice (also in {where})",
+                                    fix="Keep one copy of each table: remove or rename the other"))
+        else:
+            found[src.table] = src
+
+    files = sorted(p for p in directory.iterdir() if p.is_file())
+    for path in files:
+        stem, suffix = path.stem.strip().lower(), path.suffix.lower()
+        if stem.startswith(IGNORED_PREFIXES) or suffix in (".json", ".md", ".txt", ".yaml", ".yml"):
+            continue
+        if suffix in WORKBOOK_SUFFIXES:
+            for src_or_problem in _workbook_sources(path):
+                if isinstance(src_or_problem, Problem):
+                    problems.append(src_or_problem)
+                else:
+                    add(src_or_problem)
+        elif suffix in SUFFIXES and stem in contracts.TABLES:
+            add(Source(stem, path))
+        elif suffix in SUFFIXES or suffix in (".xls", ".tsv", ".txt"):
+            problems.append(Problem(
+                file=path.name, severity="warning" if suffix in SUFFIXES else "error",
+                rule="file name is not a table name" if suffix in SUFFIXES else f"'{suffix}' files are not read",
+                fix=("Name the file after its table: " + ", ".join(contracts.TABLES)) if suffix in SUFFIXES
+                else "Save it as .csv (UTF-8), .parquet or .xlsx"))
+    for table in contracts.REQUIRED_TABLES:
+        if table not in found:
+            problems.append(Problem(file=f"{table}.csv", rule=f"required table '{table}' is missing",
+                                    fix=f"Add {table}.csv or a '{table}' sheet (see: asn-kinerja template)"))
+    return found, problems
+
+
+def _workbook_sources(path: Path) -> list[Source | Problem]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            zf.testzip()
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True)
+        sheets = list(wb.sheetnames)
+        wb.close()
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
+        return [Problem(file=path.name, rule=f"file cannot be opened as an Excel workbook ({type(exc).__name__})",
+                        fix="Open it in Excel or LibreOffice and save it again as .xlsx")]
+    out: list[Source | Problem] = []
+    for sheet in sheets:
+        name = sheet.strip().lower().replace(" ", "_")
+        if name in contracts.TABLES:
+            out.append(Source(name, path, sheet))
+        elif name not in IGNORED_SHEETS:
+            out.append(Problem(file=path.name, sheet=sheet, rule="sheet name is not a table name",
+                               fix="Rename the sheet to one of: " + ", ".join(contracts.TABLES)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- reading
+def _as_strings(df: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[c] = s.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+        else:
+            out[c] = s.astype("string").fillna("")
+    return out
+
+
+def _normalise_header(df: pd.DataFrame) -> pd.DataFrame:
+    df.columns = [str(c).strip().lower().replace(" ", "_") for c in df.columns]
+    return df
+
+
+def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A table as strings, index = spreadsheet row (header = 1), or None with the reason."""
+
+    def fail(rule: str, fix: str, row: int | None = None) -> tuple[None, list[Problem]]:
+        return None, [Problem(file=src.label, sheet=src.sheet, row=row, rule=rule, fix=fix)]
+
+    suffix = src.path.suffix.lower()
+    if src.sheet:
+        try:
+            df = pd.read_excel(src.path, sheet_name=src.sheet, dtype=str, keep_default_na=False)
+        except Exception as exc:  # noqa: BLE001
+            return fail(f"sheet cannot be read ({type(exc).__name__})", "Save the workbook again as .xlsx")
+    elif suffix == ".parquet":
+        try:
+            df = _as_strings(pd.read_parquet(src.path))
+        except Exception as exc:  # noqa: BLE001
+            return fail(f"file cannot be read as Parquet ({type(exc).__name__})",
+                        "Export the table again as Parquet, or as UTF-8 CSV")
+    else:
+        raw = src.path.read_bytes()
+        if not raw.strip():
+            return fail("file is empty", "Export the table again with its header row and data")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            return fail(f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})",
+                        "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice", row=line)
+        first = text.split("\n", 1)[0]
+        sep = ";" if first.count(";") > first.count(",") else ","
+        try:
+            df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=True)
+        except pd.errors.EmptyDataError:
+            return fail("file is empty", "Export the table again with its header row and data")
+        except pd.errors.ParserError as exc:
+            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+            if m:
+                return fail(f"row has {m.group(3)} fields but the header has {m.group(1)}",
+                            "Quote values that contain the separator, or remove the extra separator",
+                            row=int(m.group(2)))
+            return fail(f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
+                        "Export the table again as UTF-8 CSV with one header row")
+    df = _normalise_header(df)
+    df.index = pd.RangeIndex(2, len(df) + 2)
+    dup = [c for c in df.columns[df.columns.duplicated()]]
+    if dup:
+        return fail(f"column names repeat: {', '.join(dup)}", "Keep one column per name")
+    return df, []
+
+
+# ---------------------------------------------------------------------------------------------- typing
+_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+
+
+def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
+    """Typed values and a mask of cells that were filled but could not be parsed."""
+    s = raw.astype("string").str.strip()
+    filled = s.notna() & (s != "")
+    s = s.where(filled)
+    if kind == "str":
+        return s.astype("object").where(filled, None), pd.Series(False, index=raw.index)
+    if kind in ("int", "float"):
+        num = pd.to_numeric(s.str.replace(",", ".", regex=False), errors="coerce")
+        bad = filled & num.isna()
+        if kind == "int":
+            frac = filled & num.notna() & (num != np.round(num))
+            bad |= frac
+            num = num.where(~frac)
+            return num.round().astype("Int64"), bad
+        return num.astype("float64"), bad
+    if kind == "month":
+        s = s.where(~s.fillna("").str.match(_MONTH), s + "-01")
+    values = pd.to_datetime(s, format="ISO8601", errors="coerce")
+    bad = filled & values.isna()
+    if kind in ("date", "month"):
+        values = values.dt.normalize()
+        if kind == "month":
+            values = values.dt.to_period("M").dt.to_timestamp()
+    return values, bad
+
+
+# ---------------------------------------------------------------------------------------------- checking
+def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.DataFrame, list[Problem], set]:
+    """Check NIPs, derive sex/birth/hire year (staff table), hash to staff_id, drop NIP and names."""
+    problems: list[Problem] = []
+    bad_rows: set[int] = set()
+    if "nip" in df.columns:
+        nips = df["nip"].astype("string").str.strip().str.replace(r"[\s.]", "", regex=True)
+        asn = df["asn_type"].astype("string").str.strip() if "asn_type" in df.columns else None
+        for row, nip in nips.items():
+            why = pseudonymise.nip_problems(str(nip), None if asn is None else asn.loc[row])
+            if why:
+                bad_rows.add(row)
+                problems.append(Problem(file=src.label, sheet=src.sheet, row=int(row), column="nip",
+                                        value=pseudonymise.mask_nip(nip), rule=contracts.NIP_RULE.text,
+                                        fix=contracts.NIP_RULE.fix))
+        good = nips.where(~nips.index.isin(list(bad_rows)))
+        if src.table == "staff":
+            derived = pseudonymise.derive_from_nip(good)
+            for c in ("sex", "birth_year", "hire_year"):
+                if c not in df.columns:
+                    df[c] = derived[c].astype("string").fillna("")
+                else:
+                    blank = df[c].astype("string").str.strip().fillna("") == ""
+                    df.loc[blank, c] = derived.loc[blank, c].astype("string").fillna("")
+        if "staff_id" not in df.columns or (df["staff_id"].astype("string").str.strip().fillna("") == "").all():
+            df["staff_id"] = pseudonymise.hash_nips(good, key).fillna("")
+        df = df.drop(columns=["nip"])
+    names = [c for c in df.columns if c in pseudonymise.NAME_COLUMNS]
+    return df.drop(columns=names), problems, bad_rows
+
+
+def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Index],
+                key: bytes | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Type and check one table against its contract; returns the typed, NIP-free table and its problems."""
+    spec = contracts.spec(src.table)
+    problems: list[Problem] = []
+    skip: set[tuple[int, str]] = set()
+    df_raw = df_raw.copy()
+    if src.table in STAFF_TABLES or "nip" in df_raw.columns:
+        df_raw, nip_problems, bad_rows = _nip_to_staff_id(df_raw, src, key or pseudonymise.load_key())
+        problems += nip_problems
+        skip |= {(r, "staff_id") for r in bad_rows}
+    else:
+        names = [c for c in df_raw.columns if c in pseudonymise.NAME_COLUMNS]
+        df_raw = df_raw.drop(columns=names)
+
+    present = [c for c in spec.column_names if c in df_raw.columns]
+    for col in spec.columns:
+        if col.required and col.name not in df_raw.columns:
+            problems.append(Problem(file=src.label, sheet=src.sheet, column=col.name,
+                                    rule="required column is missing",
+                                    fix=f"Add a column named '{col.name}' (see: asn-kinerja template)"))
+    extra = [c for c in df_raw.columns if c not in spec.column_names and not c.startswith("unnamed")]
+    for c in extra:
+        problems.append(Problem(file=src.label, sheet=src.sheet, column=c, severity="warning",
+                                rule="column is not in the contract and is ignored",
+                                fix="Remove it, or check its spelling against the template"))
+    if df_raw.empty:
+        severity = "error" if src.table in contracts.REQUIRED_TABLES else "warning"
+        problems.append(Problem(file=src.label, sheet=src.sheet, rule="table has no rows", severity=severity,
+                                fix="Add the records, or remove the empty table"))
+
+    typed = pd.DataFrame(index=df_raw.index)
+    for name in present:
+        kind = spec.column(name).kind
+        typed[name], bad = parse_column(df_raw[name], kind)
+        for row in bad[bad].index:
+            skip.add((row, name))
+            problems.append(Problem(file=src.label, sheet=src.sheet, row=int(row), column=name,
+                                    value=show_value(df_raw.at[row, name]), rule=PARSE_TEXT[kind],
+                                    fix=PARSE_FIX[kind]))
+
+    compiled = contracts.pandera_schema(src.table, parent_keys, present)
+    try:
+        compiled.schema.validate(typed, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        problems += _failures_to_problems(exc.failure_cases, compiled, typed, df_raw, src, skip)
+    except pandera.errors.SchemaError as exc:  # pragma: no cover - lazy mode collects; kept as a safety net
+        problems.append(Problem(file=src.label, sheet=src.sheet, rule=str(exc)[:200], fix="Check the table"))
+    return typed.reset_index(drop=True), problems
+
+
+def _failures_to_problems(fc: pd.DataFrame, compiled: contracts.CompiledSchema, typed: pd.DataFrame,
+                          raw: pd.DataFrame, src: Source, skip: set) -> list[Problem]:
+    out: list[Problem] = []
+    seen: set[tuple] = set()
+    fc = fc[fc["index"].notna()]
+    for rec in fc.to_dict("records"):
+        row, check, column = int(rec["index"]), str(rec["check"]), str(rec["column"])
+        if check in compiled.rules and ":" not in check:  # a row rule, reported once on its first column
+            rule = compiled.rules[check]
+            column = rule.columns[0]
+            value = ", ".join(f"{c}={show_value(raw.at[row, c], 24)}" for c in rule.columns if c in raw)
+            text, fix = rule.text, rule.fix
+        elif check in compiled.rules:
+            rule = compiled.rules[check]
+            column = check.split(":", 1)[0]
+            value, text, fix = show_value(raw.at[row, column]), rule.text, rule.fix
+        elif check == "not_nullable":
+            value, text, fix = "(empty)", "must not be empty", "Fill in a value"
+        elif check == "field_uniqueness":
+            value = show_value(raw.at[row, column])
+            text, fix = f"{column} must be unique: the value appears more than once", "Remove or merge the duplicate rows"
+        elif check == "multiple_fields_uniqueness":
+            key = contracts.spec(src.table).key
+            column = key[0]
+            value = ", ".join(show_value(raw.at[row, k], 24) for k in key)
+            text = f"the key ({', '.join(key)}) must be unique: this combination appears more than once"
+            fix = "Remove or merge the duplicate rows"
+        else:
+            value, text, fix = show_value(rec["failure_case"]), check, "Check the value"
+        k = (row, column, text)
+        if k in seen or (row, column) in skip:
+            continue
+        seen.add(k)
+        out.append(Problem(file=src.label, sheet=src.sheet, row=row, column=column, value=value, rule=text,
+                           fix=fix))
+    return sorted(out, key=lambda p: (p.column, p.rule, p.row or 0))
+
+
+# ---------------------------------------------------------------------------------------------- the city
+ORDER = ("units", "rollout", "staff", "competency_assessments", "trainings", "performance",
+         "satisfaction_responses")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_city(directory: str | Path, key: bytes | None = None) -> CityData:
+    """Read and check every table of a city; never raises for data problems (see ``.problems``)."""
+    directory = Path(directory)
+    sources, problems = discover(directory)
+    data = CityData(directory=directory)
+    for path in sorted({s.path for s in sources.values()}):
+        data.files[path.name] = sha256(path)
+    parent_keys: dict[str, pd.Index] = {}
+    table_problems: list[Problem] = []
+    for table in ORDER:
+        src = sources.get(table)
+        if src is None:
+            continue
+        raw, read_problems = read_raw(src)
+        table_problems += read_problems
+        if raw is None:
+            continue
+        typed, found = check_table(raw, src, parent_keys, key)
+        table_problems += found
+        data.tables[table] = typed
+        if table in ("units", "staff"):
+            key_col = "unit_id" if table == "units" else "staff_id"
+            if key_col in typed:
+                parent_keys[table] = pd.Index(typed[key_col].dropna().unique())
+    problems += cap_per_rule(table_problems)
+    if "service_visits" in sources:
+        src = sources["service_visits"]
+        if src.sheet:
+            raw, read_problems = read_raw(src)
+            problems += read_problems
+            log = VisitLog(src.label, frame=raw, sheet=src.sheet) if raw is not None else None
+        else:
+            log = VisitLog(src.label, path=src.path)
+        if log is not None:
+            from . import visits
+
+            problems += visits.check(log, parent_keys.get("units"))
+            data.visits = log
+    for table in contracts.TABLES:
+        if table not in sources and table not in contracts.REQUIRED_TABLES:
+            problems.append(Problem(file=f"{table}.*", severity="warning", rule=f"table '{table}' is not provided",
+                                    fix="Analyses that need it are skipped; add it to include them"))
+    data.problems = problems
+    return data
+
+
+def load_city(directory: str | Path, key: bytes | None = None) -> CityData:
+    """Read a city and raise :class:`DataValidationError` (with every problem) unless the data are clean."""
+    data = read_city(directory, key)
+    if not data.ok:
+        raise DataValidationError(data.problems)
+    return data
+
+
+def validate(directory: str | Path) -> list[Problem]:
+    """All problems of a city folder (errors and warnings)."""
+    return read_city(directory).problems

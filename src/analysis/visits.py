@@ -1,0 +1,151 @@
+"""The visit log: scanned and checked by DuckDB, never loaded whole into pandas.
+
+A city logs 1-5 million visits a year and the country hundreds of millions (design.md, Scale), so the visit
+contract is checked in SQL with the same rule texts as the pandera contracts, and aggregation to unit x month
+(:mod:`analysis.panels`) reads the same typed view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import contracts
+from .problems import MAX_ROWS_PER_RULE, Problem, show_value
+
+COLUMNS = ("unit_id", "arrived_at", "served_at", "completed_at", "service_type")
+TIMES = ("arrived_at", "served_at", "completed_at")
+
+
+@dataclass
+class VisitLog:
+    """Where the visit log lives: a CSV or Parquet file, or a small frame from an Excel sheet."""
+
+    label: str
+    path: Path | None = None
+    frame: pd.DataFrame | None = None
+    sheet: str = ""
+
+    @property
+    def format(self) -> str:
+        if self.frame is not None:
+            return "frame"
+        return "parquet" if self.path.suffix.lower() == ".parquet" else "csv"
+
+    def _scan(self, con: duckdb.DuckDBPyConnection) -> str:
+        if self.frame is not None:
+            con.register("_visits_frame", self.frame)
+            return "_visits_frame"
+        p = str(self.path).replace("'", "''")
+        if self.format == "parquet":
+            return f"read_parquet('{p}')"
+        return f"read_csv('{p}', all_varchar = true, header = true, auto_detect = true)"
+
+    def register(self, con: duckdb.DuckDBPyConnection, name: str = "service_visits") -> list[str]:
+        """Create ``name`` (typed, with the spreadsheet row number ``_row``) and ``name_raw`` on ``con``.
+
+        Returns the columns the source has. Raises ``duckdb.Error`` when the file cannot be read.
+        """
+        scan = self._scan(con)
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()]
+        lower = {c.strip().lower(): c for c in cols}
+        raw_cols = ", ".join(
+            f'CAST("{lower[c]}" AS VARCHAR) AS {c}' if c in lower else f"CAST(NULL AS VARCHAR) AS {c}"
+            for c in COLUMNS
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name}_raw AS "
+            f"SELECT row_number() OVER () + 1 AS _row, {raw_cols} FROM {scan}"
+        )
+        typed = ", ".join(f"TRY_CAST(nullif(trim({c}), '') AS TIMESTAMP) AS {c}" for c in TIMES)
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {name} AS SELECT _row, trim(unit_id) AS unit_id, {typed}, "
+            f"trim(service_type) AS service_type FROM {name}_raw"
+        )
+        return list(lower)
+
+
+def _rules_sql(name: str) -> list[tuple[str, str, str, str, str]]:
+    """(column, violation SQL, rule text, fix, value SQL) for each visit rule."""
+    spec = contracts.spec("service_visits")
+    out = [
+        ("unit_id", "r.unit_id IS NULL OR trim(r.unit_id) = ''", "must not be empty", "Fill in a value", "r.unit_id"),
+        ("unit_id", "trim(r.unit_id) <> '' AND trim(r.unit_id) NOT IN (SELECT unit_id FROM _unit_keys)",
+         "unit_id must exist in units", "Add the missing unit_id to units, or correct the id", "r.unit_id"),
+        ("arrived_at", "r.arrived_at IS NULL OR trim(r.arrived_at) = ''", "must not be empty", "Fill in a value",
+         "r.arrived_at"),
+        ("service_type", "r.service_type IS NULL OR trim(r.service_type) = ''", "must not be empty",
+         "Fill in a value", "r.service_type"),
+    ]
+    for c in TIMES:
+        out.append((c, f"nullif(trim(r.{c}), '') IS NOT NULL AND v.{c} IS NULL", PARSE_TEXT["datetime"],
+                    PARSE_FIX["datetime"], f"r.{c}"))
+    for rule in spec.row_rules:
+        second, first = rule.columns
+        out.append((second, f"v.{second} < v.{first}", rule.text, rule.fix,
+                    f"'{second}=' || r.{second} || ', {first}=' || r.{first}"))
+    return out
+
+
+PARSE_TEXT = {
+    "int": "must be a whole number",
+    "float": "must be a number",
+    "date": "must be a date written YYYY-MM-DD",
+    "datetime": "must be a date and time written YYYY-MM-DD HH:MM:SS",
+    "month": "must be a month written YYYY-MM",
+}
+PARSE_FIX = {
+    "int": "Write digits only, e.g. 3",
+    "float": "Write a number with a dot as decimal separator, e.g. 12.5",
+    "date": "Write the date as YYYY-MM-DD, e.g. 2024-03-31",
+    "datetime": "Write date and time as YYYY-MM-DD HH:MM:SS, e.g. 2024-03-31 08:15:00",
+    "month": "Write the month as YYYY-MM, e.g. 2024-07",
+}
+
+
+def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
+    """Every visit-log problem, at most MAX_ROWS_PER_RULE rows listed per rule plus a count of the rest."""
+    con = duckdb.connect()
+    sheet = log.sheet
+    try:
+        present = log.register(con, "v")
+    except duckdb.Error as exc:
+        msg = str(exc).splitlines()[0][:200]
+        return [Problem(file=log.label, sheet=sheet, rule=f"file cannot be read as {log.format.upper()}: {msg}",
+                        fix="Export the visit log again as UTF-8 CSV with a header row, or as Parquet")]
+    problems = [
+        Problem(file=log.label, sheet=sheet, column=c, rule="required column is missing",
+                fix=f"Add a column named '{c}' (see: asn-kinerja template)")
+        for c in COLUMNS
+        if c not in present
+    ]
+    if problems:
+        return problems
+    n = con.execute("SELECT count(*) FROM v_raw").fetchall()[0][0]
+    if n == 0:
+        return [Problem(file=log.label, sheet=sheet, rule="table has no rows", severity="warning",
+                        fix="Add the visit records, or remove the empty file")]
+    keys = pd.DataFrame({"unit_id": pd.Series([] if unit_ids is None else list(unit_ids), dtype="object")})
+    con.register("_unit_keys", keys)
+    rules = _rules_sql("v")
+    if unit_ids is None:
+        rules = [r for r in rules if "_unit_keys" not in r[1]]
+    counts_sql = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, *_ in rules)
+    counts = con.execute(f"SELECT {counts_sql} FROM v_raw r JOIN v USING (_row)").fetchall()[0]
+    for (column, cond, text, fix, value_sql), count in zip(rules, counts, strict=True):
+        if not count:
+            continue
+        rows = con.execute(
+            f"SELECT r._row, {value_sql} FROM v_raw r JOIN v USING (_row) WHERE {cond} "
+            f"ORDER BY r._row LIMIT {MAX_ROWS_PER_RULE}"
+        ).fetchall()
+        problems += [Problem(file=log.label, sheet=sheet, row=int(r), column=column, value=show_value(val),
+                             rule=text, fix=fix) for r, val in rows]
+        if count > len(rows):
+            problems.append(Problem(file=log.label, sheet=sheet, column=column, rule=text,
+                                    value=f"... {count - len(rows):,} more rows", fix="Same fix as the rows above"))
+    con.close()
+    return problems
