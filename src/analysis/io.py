@@ -272,7 +272,8 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
                     blank = df[c].astype("string").str.strip().fillna("") == ""
                     df.loc[blank, c] = derived.loc[blank, c].astype("string").fillna("")
         if "staff_id" not in df.columns or (df["staff_id"].astype("string").str.strip().fillna("") == "").all():
-            df["staff_id"] = pseudonymise.hash_nips(good, key).fillna("")
+            # malformed NIPs are hashed too, so that the rows of other tables still link to this person
+            df["staff_id"] = pseudonymise.hash_nips(nips.where(nips.fillna("") != ""), key).fillna("")
         df = df.drop(columns=["nip"])
     names = [c for c in df.columns if c in pseudonymise.NAME_COLUMNS]
     return df.drop(columns=names), problems, bad_rows
@@ -288,7 +289,7 @@ def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Ind
     if src.table in STAFF_TABLES or "nip" in df_raw.columns:
         df_raw, nip_problems, bad_rows = _nip_to_staff_id(df_raw, src, key or pseudonymise.load_key())
         problems += nip_problems
-        skip |= {(r, "staff_id") for r in bad_rows}
+        skip |= {(r, c) for r in bad_rows for c in ("staff_id", "sex", "birth_year", "hire_year")}
     else:
         names = [c for c in df_raw.columns if c in pseudonymise.NAME_COLUMNS]
         df_raw = df_raw.drop(columns=names)

@@ -14,7 +14,6 @@ import re
 import secrets
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .config import KEY_ENV, KEY_FILE
@@ -46,9 +45,9 @@ def staff_id_for(nip: str, key: bytes) -> str:
 
 def hash_nips(nips: pd.Series, key: bytes) -> pd.Series:
     """Vector version of :func:`staff_id_for` (hashes each distinct NIP once)."""
-    uniq = pd.unique(nips.dropna())
-    mapping = {n: staff_id_for(str(n), key) for n in uniq}
-    return nips.map(mapping)
+    values = nips.astype(object).where(nips.notna(), None)
+    mapping = {n: staff_id_for(str(n), key) for n in pd.unique(values.dropna())}
+    return pd.Series([mapping.get(v) if v is not None else None for v in values], index=nips.index, dtype=object)
 
 
 def nip_problems(nip: str, asn_type: str | None = None) -> str | None:
@@ -80,14 +79,15 @@ def derive_from_nip(nips: pd.Series) -> pd.DataFrame:
     out["birth_year"] = pd.to_numeric(s.str[0:4].where(ok), errors="coerce").astype("Int64")
     out["hire_year"] = pd.to_numeric(s.str[8:12].where(ok), errors="coerce").astype("Int64")
     sex_digit = s.str[14].where(ok)
-    out["sex"] = pd.Series(np.select([sex_digit == "1", sex_digit == "2"], ["L", "P"], default=""),
-                           index=nips.index).replace("", pd.NA).astype("string")
+    out["sex"] = sex_digit.map({"1": "L", "2": "P"}).astype("string")
     return out
 
 
 def mask_nip(value: object) -> str:
     """Show a NIP in an error message without disclosing it: its length and last three digits only."""
-    text = "" if value is None else str(value)
+    text = "" if value is None or pd.isna(value) else str(value)
+    if not text:
+        return "(empty)"
     if len(text) <= 3:
         return text
     return "*" * (len(text) - 3) + text[-3:]

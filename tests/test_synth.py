@@ -1,0 +1,119 @@
+"""Demo data: deterministic, valid against the contracts, and described truthfully by truth.json."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import io, reference, synth
+
+
+def test_same_seed_gives_byte_identical_files(demo_kendari, tmp_path):
+    again = tmp_path / "kendari"
+    synth.write_city("kendari", again)
+    for f in sorted(demo_kendari.iterdir()):
+        assert hashlib.sha256(f.read_bytes()).digest() == hashlib.sha256((again / f.name).read_bytes()).digest(), f.name
+
+
+def test_other_seed_differs(tmp_path):
+    a = synth.generate("banda-aceh", seed=1, volume_scale=0.01)
+    b = synth.generate("banda-aceh", seed=2, volume_scale=0.01)
+    assert not a.tables["rollout"].equals(b.tables["rollout"])
+
+
+def test_demo_data_pass_the_contracts(demo_kendari):
+    data = io.read_city(demo_kendari)
+    assert [p for p in data.problems if p.severity == "error"] == []
+
+
+@pytest.fixture(scope="module")
+def truth(demo_kendari):
+    return json.loads((demo_kendari / "truth.json").read_text())
+
+
+def test_truth_cohorts_match_rollout(demo_kendari, truth):
+    rollout = pd.read_csv(demo_kendari / "rollout.csv", keep_default_na=False)
+    for g, units in truth["cohorts"].items():
+        assert sorted(rollout.loc[rollout["programme_start"] == g, "unit_id"]) == units
+    assert sorted(rollout.loc[rollout["programme_start"] == "", "unit_id"]) == truth["never_treated"]
+    assert 3 <= len(truth["cohorts"]) <= 5 and truth["never_treated"]
+
+
+def test_effects_are_modest(truth):
+    wait = truth["effects"]["median_wait_minutes"]
+    assert all(0.10 <= p <= 0.20 for p in wait["effect_pct_by_cohort"].values())
+    assert all(2 <= p <= 5 for p in truth["effects"]["ikm"]["points_by_cohort"].values())
+    assert -8 < wait["overall"] < -2
+
+
+def test_observed_medians_follow_the_truth_panel(demo_kendari):
+    """The visit log's unit-month medians scatter around the truth's expected medians, with no bias."""
+    visits = pd.read_parquet(demo_kendari / "service_visits.parquet")
+    visits = visits[visits["served_at"].notna()]
+    visits["wait"] = (visits["served_at"] - visits["arrived_at"]).dt.total_seconds() / 60
+    visits["month"] = visits["arrived_at"].dt.to_period("M").astype(str)
+    obs = visits.groupby(["unit_id", "month"])["wait"].median().rename("observed")
+    tp = pd.read_parquet(demo_kendari / "truth_panel.parquet").set_index(["unit_id", "month"])
+    joined = tp.join(obs, how="inner")
+    ratio = joined["observed"] / joined["median_wait_expected"]
+    assert abs(np.median(ratio) - 1) < 0.02
+    assert np.corrcoef(joined["observed"], joined["median_wait_expected"])[0, 1] > 0.9
+    # treated unit-months carry the effect, untreated ones none
+    assert (joined.loc[joined["event_time"] < 0, "wait_effect_minutes"] == 0).all()
+    assert (joined.loc[joined["event_time"] >= 0, "wait_effect_minutes"] < 0).all()
+
+
+def test_selection_early_adopters_wait_less(demo_kendari, truth):
+    tp = pd.read_parquet(demo_kendari / "truth_panel.parquet")
+    base = tp[tp["period"] == 1].set_index("unit_id")["median_wait_untreated"]
+    first = list(truth["cohorts"])[0]
+    assert base[truth["cohorts"][first]].mean() < base[truth["never_treated"]].mean()
+
+
+def test_missing_months_and_survey_nonresponse_exist(demo_kendari):
+    visits = pd.read_parquet(demo_kendari / "service_visits.parquet", columns=["unit_id", "arrived_at"])
+    cells = visits.assign(m=visits["arrived_at"].dt.to_period("M")).groupby(["unit_id", "m"]).size()
+    n_units = visits["unit_id"].nunique()
+    assert len(cells) < n_units * 36
+    survey = pd.read_csv(demo_kendari / "satisfaction_responses.csv")
+    assert survey["pengaduan"].isna().mean() > 0.1
+    assert survey.groupby("unit_id")["surveyed_on"].apply(lambda s: pd.PeriodIndex(s, freq="Q").nunique()).min() < 12
+
+
+def test_profile_membership_matches_assessed_shortfalls(demo_kendari, truth):
+    staff = pd.read_csv(demo_kendari / "staff.csv", dtype={"nip": str})
+    member = np.array(truth["staff_profiles"]["membership"])
+    assert len(member) == len(staff)
+    ca = pd.read_csv(demo_kendari / "competency_assessments.csv", dtype={"nip": str})
+    ca["shortfall"] = (ca["level_required"] - ca["level_assessed"]).clip(lower=0)
+    profile = pd.Series(member, index=staff["nip"])
+    ca["profile"] = ca["nip"].map(profile)
+    assert (ca["profile"] >= 0).all()
+    means = ca.pivot_table(index="profile", columns="competency", values="shortfall")
+    for k, name in enumerate(truth["staff_profiles"]["names"]):
+        short = truth["staff_profiles"]["shortfall_competencies"][name]
+        for comp in means.columns:
+            if comp in short:
+                assert means.loc[k, comp] > 0.7
+            else:
+                assert means.loc[k, comp] < 0.1
+
+
+def test_skp_predicates_follow_matrix_and_org_rules(demo_kendari, truth):
+    perf = pd.read_csv(demo_kendari / "performance.csv", dtype={"nip": str})
+    lookup = reference.skp_predicate_lookup()
+    assert (perf.apply(lambda r: lookup[(r.results_rating, r.behaviour_rating)], axis=1) == perf["predicate"]).all()
+    staff = pd.read_csv(demo_kendari / "staff.csv", dtype={"nip": str})
+    units = pd.read_csv(demo_kendari / "units.csv")
+    agency = staff.set_index("nip")["unit_id"].map(units.set_index("unit_id")["agency"])
+    perf["agency"] = perf["nip"].map(agency)
+    rules = reference.table("org_predicate_rules")
+    for (a, _), g in perf.groupby(["agency", "period"]):
+        org = truth["org_predicates"][a]
+        for r in rules[rules["org_predicate"] == org].itertuples():
+            share = g["predicate"].isin(r.predicate.split("|")).mean()
+            assert r.min_share <= share <= r.max_share, (a, org, r.note, share)
