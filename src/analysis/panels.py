@@ -1,0 +1,77 @@
+"""Unit x period panels: the visit log aggregated by DuckDB to unit x month, IKM per unit x quarter.
+
+Everything downstream (effects, plots) works on these panels, never on the visit-level log. ``period`` is an
+integer index (1 = the first month, or quarter, in the data); ``cohort`` is the period in which the unit
+started the programme, missing for never-treated units.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from . import reference, satisfaction
+from .io import CityData
+
+WAIT = "date_diff('second', arrived_at, served_at) / 60.0"
+PROC = "date_diff('second', served_at, completed_at) / 60.0"
+
+
+def visit_panel(city: CityData) -> pd.DataFrame:
+    """Unit x month: visits, median and p90 waiting minutes, median processing minutes, share of served visits
+    within the unit type's standard (data/reference/unit_types.csv), plus unit attributes and timing."""
+    if city.visits is None:
+        raise KeyError(f"{city.directory} has no service_visits table: the waiting-time panel cannot be built")
+    units = city.table("units")
+    standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
+    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[["unit_id", "standard_minutes"]]
+    con = duckdb.connect()
+    city.visits.register(con)
+    con.register("_standards", std)
+    panel = con.execute(f"""
+        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month,
+               count(*) AS visits, count(served_at) AS served,
+               median({WAIT}) AS median_wait_minutes,
+               quantile_cont({WAIT}, 0.9) AS p90_wait_minutes,
+               median({PROC}) AS median_processing_minutes,
+               avg(CASE WHEN served_at IS NULL THEN NULL
+                        WHEN {WAIT} <= s.standard_minutes THEN 1.0 ELSE 0.0 END) AS share_within_standard
+        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
+        WHERE arrived_at IS NOT NULL
+        GROUP BY ALL ORDER BY 1, 2
+    """).df()
+    con.close()
+    panel["month"] = pd.to_datetime(panel["month"])
+    return add_timing(panel, city, "month", "M")
+
+
+def ikm_panel(city: CityData) -> pd.DataFrame:
+    """Unit x quarter IKM (PermenPAN-RB 14/2017), with respondents n and the Krejcie-Morgan check against the
+    quarter's recorded visits when a visit log is present."""
+    resp = city.table("satisfaction_responses").copy()
+    resp["quarter"] = resp["surveyed_on"].dt.to_period("Q").dt.start_time
+    table = satisfaction.ikm(resp, by=["unit_id", "quarter"])
+    if city.visits is not None:
+        vp = visit_panel(city)
+        users = vp.assign(quarter=vp["month"].dt.to_period("Q").dt.start_time).groupby(["unit_id", "quarter"])[
+            "visits"].sum()
+        table = satisfaction.sample_adequacy(table, table.set_index(["unit_id", "quarter"]).index.map(users).to_series())
+    return add_timing(table, city, "quarter", "Q")
+
+
+def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) -> pd.DataFrame:
+    """Attach unit attributes, the integer ``period`` and the programme ``cohort`` (in periods)."""
+    units = city.table("units")[["unit_id", "agency", "unit_type", "sector"]]
+    out = panel.merge(units, on="unit_id", how="left")
+    first = out[time_col].min().to_period(freq)
+    out["period"] = out[time_col].dt.to_period(freq).map(lambda p: (p - first).n + 1).astype(int)
+    if "rollout" in city.tables:
+        start = city.table("rollout").set_index("unit_id")["programme_start"]
+        start_p = out["unit_id"].map(start).dt.to_period(freq)
+        out["programme_start"] = out["unit_id"].map(start)
+        out["cohort"] = start_p.map(lambda p: float("nan") if pd.isna(p) else float((p - first).n + 1))
+    else:
+        out["programme_start"], out["cohort"] = pd.NaT, float("nan")
+    out["event_time"] = out["period"] - out["cohort"]
+    out["treated"] = (out["event_time"] >= 0).astype(int)
+    return out
