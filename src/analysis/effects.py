@@ -52,8 +52,11 @@ class DidResult:
             f"Staggered DiD (Callaway & Sant'Anna 2021, {self.method.upper()}, control: {self.control.replace('_', '-')})",
             f"Outcome: {self.outcome}; {self.n_units} units, {self.n_obs} unit-periods",
             f"Overall ATT: {o['estimate']:.3f} (SE {o['se']:.3f}; {level}% CI {o['ci_low']:.3f} to {o['ci_high']:.3f})",
-            f"Pre-trend Wald test: W = {self.pretrend['statistic']:.2f}, df = {self.pretrend['df']}, "
-            f"p = {self.pretrend['p_value']:.3f}",
+            f"Pre-trend Wald test, all pre-period cells: W = {self.pretrend['statistic']:.2f}, "
+            f"df = {self.pretrend['df']}, p = {self.pretrend['p_value']:.3f}",
+            f"Pre-trend Wald test, event times -{self.pretrend['window']}..-1: "
+            f"W = {self.pretrend['window_statistic']:.2f}, df = {self.pretrend['window_df']}, "
+            f"p = {self.pretrend['window_p_value']:.3f}",
         ]
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
@@ -135,8 +138,12 @@ def _quiet():
 def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
                  cohort: str = "cohort", control: str = "not_yet_treated", covariates: list[str] | None = None,
                  method: str = "dr", alpha: float = 0.05, n_boot: int = 1000, seed: int = 0,
-                 cluster: str | None = None) -> DidResult:
+                 cluster: str | None = None, pretrend_window: int = 6) -> DidResult:
     """Group-time ATTs and their aggregations; never-treated units have a missing ``cohort``.
+
+    ``pretrend`` holds R's joint Wald test over every pre-period ATT(g,t) and, because that test has as many
+    degrees of freedom as pre-period cells and over-rejects when they approach the number of units, a second
+    Wald test on the event-study estimates of the last ``pretrend_window`` pre-periods.
 
     Analytic (influence-function) standard errors throughout; the event study also gets simultaneous
     ``1 - alpha`` bands from ``n_boot`` multiplier-bootstrap draws (seeded).
@@ -192,7 +199,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     with _seeded(seed):
         boot = agg("dynamic", bstrap=True, biters=int(n_boot), cband=True)
     crit = float(boot["crit_val_egt"])
-    boot_se = np.asarray(boot["se_egt"], dtype=float)
+    boot_se = np.asarray(boot["se_egt"], dtype=float).ravel()
     event["band_low"] = event["att"] - crit * boot_se
     event["band_high"] = event["att"] + crit * boot_se
     event.attrs["critical_value"] = crit
@@ -200,9 +207,34 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     pretrend = {"statistic": float(model.MP["W"]) if model.MP["W"] is not None else float("nan"),
                 "df": int(len(pre_cells)),
                 "p_value": float(model.MP["Wpval"]) if model.MP["Wpval"] is not None else float("nan")}
+    pretrend.update(_window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window))
     return DidResult(outcome=outcome, att_gt=att_gt, event_study=event, by_cohort=by_cohort, by_time=by_time,
                      overall=overall, pretrend=pretrend, n_units=int(df[unit].nunique()), n_obs=len(df),
                      control=control, method=method, alpha=alpha, n_boot=int(n_boot), warnings=notes)
+
+
+def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int) -> dict:
+    """Wald test that the event-study estimates at e = -window..-1 are jointly zero.
+
+    The correlation of the estimates comes from their influence functions, their variances from the reported
+    standard errors (so clustering and unbalanced-panel corrections carry over).
+    """
+    pre = (event["event_time"] < 0) & (event["event_time"] >= -window) & event["se"].notna()
+    out = {"window": int(window), "window_statistic": float("nan"), "window_df": int(pre.sum()),
+           "window_p_value": float("nan")}
+    if not pre.any():
+        return out
+    psi = np.asarray(inf_func, dtype=float)[:, pre.to_numpy()]
+    corr = np.corrcoef(psi, rowvar=False) if psi.shape[1] > 1 else np.ones((1, 1))
+    se = event.loc[pre, "se"].to_numpy()
+    cov = corr * np.outer(se, se)
+    b = event.loc[pre, "att"].to_numpy()
+    try:
+        w = float(b @ np.linalg.solve(cov, b))
+    except np.linalg.LinAlgError:
+        return out
+    out.update(window_statistic=w, window_p_value=float(stats.chi2.sf(w, len(b))))
+    return out
 
 
 def _add_ci(frame: pd.DataFrame, z: float) -> None:
@@ -212,7 +244,7 @@ def _add_ci(frame: pd.DataFrame, z: float) -> None:
 
 def _tidy(atte: dict, name: str, z: float) -> pd.DataFrame:
     out = pd.DataFrame({name: np.asarray(atte["egt"]).astype(int), "att": np.asarray(atte["att_egt"], dtype=float),
-                        "se": np.asarray(atte["se_egt"], dtype=float)})
+                        "se": np.asarray(atte["se_egt"], dtype=float).ravel()})
     _add_ci(out, z)
     return out
 

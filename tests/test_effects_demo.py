@@ -1,0 +1,37 @@
+"""On the demo data (known truth), the 95% CI of the overall effect covers the truth in every city."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from analysis import config, effects, io, panels, synth
+
+
+@pytest.fixture(scope="module", params=config.CITIES)
+def city(request, tmp_path_factory):
+    d = config.RAW_DIR / request.param
+    if not (d / "truth.json").exists() or json.loads((d / "truth.json").read_text())["seed"] != 2024:
+        d = tmp_path_factory.mktemp("demo") / request.param
+        synth.write_city(request.param, d)
+    return io.load_city(d), json.loads((d / "truth.json").read_text())
+
+
+@pytest.mark.slow
+def test_waiting_time_ci_covers_truth(city):
+    data, truth = city
+    res = effects.estimate_did(panels.visit_panel(data), "median_wait_minutes", n_boot=100)
+    true = truth["effects"]["median_wait_minutes"]["overall"]
+    assert res.overall["ci_low"] <= true <= res.overall["ci_high"], (res.overall, true)
+    assert res.overall["ci_high"] < 0  # the effect is found, not only covered
+    assert res.pretrend["window_p_value"] > 0.01
+
+
+@pytest.mark.slow
+def test_ikm_ci_covers_truth(city):
+    data, truth = city
+    res = effects.estimate_did(panels.ikm_panel(data), "ikm", n_boot=100)
+    true = truth["effects"]["ikm"]["overall"]
+    assert res.overall["ci_low"] <= true <= res.overall["ci_high"], (res.overall, true)
+    assert res.pretrend["p_value"] > 0.01

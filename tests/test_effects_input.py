@@ -1,0 +1,85 @@
+"""Bad DiD input gets a clear error or a warning in the result, never a crash from deep inside."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import effects
+
+
+def panel(n_units=40, n_periods=8, cohorts=(4, 6), never=True, seed=0, effect=-2.0):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n_units):
+        g = cohorts[i % len(cohorts)] if (not never or i % 3) else np.nan
+        a = rng.normal(30, 5)
+        for t in range(1, n_periods + 1):
+            y = a + 0.5 * t + rng.normal(0, 1) + (effect if not np.isnan(g) and t >= g else 0.0)
+            rows.append((f"u{i}", t, g, y))
+    return pd.DataFrame(rows, columns=["unit_id", "period", "cohort", "y"])
+
+
+def test_recovers_a_simple_effect():
+    res = effects.estimate_did(panel(n_units=90), "y", n_boot=50)
+    assert res.overall["ci_low"] < -2.0 < res.overall["ci_high"]
+
+
+def test_no_comparison_group_is_a_clear_error():
+    with pytest.raises(effects.DidInputError, match="no comparison group"):
+        effects.estimate_did(panel(cohorts=(4,), never=False), "y")
+
+
+def test_never_treated_control_without_never_treated_units():
+    with pytest.raises(effects.DidInputError, match="no unit is never treated"):
+        effects.estimate_did(panel(never=False), "y", control="never_treated")
+
+
+def test_non_integer_periods():
+    p = panel()
+    p["period"] = p["period"] + 0.5
+    with pytest.raises(effects.DidInputError, match="integer periods"):
+        effects.estimate_did(p, "y")
+
+
+def test_duplicate_unit_periods():
+    p = panel()
+    with pytest.raises(effects.DidInputError, match=r"share a \(unit_id, period\) pair"):
+        effects.estimate_did(pd.concat([p, p.head(1)]), "y")
+
+
+def test_single_unit_cohort_is_warned():
+    p = panel(n_units=60)
+    p.loc[p["unit_id"] == "u1", "cohort"] = 7
+    res = effects.estimate_did(p, "y", n_boot=20)
+    assert any("single unit" in w for w in res.warnings)
+
+
+def test_always_treated_units_are_dropped_with_a_warning():
+    p = panel(n_units=60)
+    p.loc[p["unit_id"] == "u1", "cohort"] = 1
+    res = effects.estimate_did(p, "y", n_boot=20)
+    assert any("treated from the first period" in w for w in res.warnings)
+
+
+def test_missing_column_and_bad_options():
+    with pytest.raises(effects.DidInputError, match="lacks column"):
+        effects.estimate_did(panel(), "waiting")
+    with pytest.raises(effects.DidInputError, match="control must be"):
+        effects.estimate_did(panel(), "y", control="everyone")
+
+
+def test_twfe_contrast_and_leave_one_out_run():
+    p = panel(n_units=90)
+    tw = effects.twfe_event_study(p, "y", window=(-3, 4))
+    assert set(tw.columns) >= {"event_time", "att", "se"} and -1 not in tw["event_time"].tolist()
+    loo = effects.leave_one_cohort_out(p, "y")
+    assert len(loo) == 2 and loo["estimate"].between(-3, -1).all()
+
+
+def test_mde_shrinks_with_more_units():
+    p = panel(n_units=90, effect=0.0)
+    small = effects.minimum_detectable_effect(p, "y", 10, 10)["mde"]
+    large = effects.minimum_detectable_effect(p, "y", 100, 100)["mde"]
+    assert large == pytest.approx(small / np.sqrt(10), rel=1e-6)
