@@ -123,12 +123,12 @@ def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort:
 @contextlib.contextmanager
 def _seeded(seed: int):
     """csdid's multiplier bootstrap draws from numpy's global state: pin it and restore it afterwards."""
-    state = np.random.get_state()
-    np.random.seed(seed)
+    state = np.random.get_state()  # noqa: NPY002 - csdid uses the global state
+    np.random.seed(seed)  # noqa: NPY002
     try:
         yield
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def _quiet():
