@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import time
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,7 @@ def timed(fn) -> float:
 
 
 def main() -> None:
+    warnings.simplefilter("ignore", FutureWarning)
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", nargs="+", default=["500x24", "2000x48", "10000x60"])
     parser.add_argument("--n-boot", type=int, default=1000)
@@ -53,9 +55,9 @@ def main() -> None:
     for size in args.sizes:
         n, p = map(int, size.split("x"))
         df = simulate(n, p)
-        ours = timed(lambda: effects.estimate_did(df, "y", n_boot=args.n_boot))
+        ours = timed(lambda df=df: effects.estimate_did(df, "y", n_boot=args.n_boot))
 
-        def raw():
+        def raw(df=df):
             m = ATTgt(yname="y", tname="period", idname="unit_id", gname="first_treat", data=df,
                       control_group="notyettreated")
             m.fit(bstrap=False)
@@ -65,7 +67,7 @@ def main() -> None:
         cs = timed(raw)
         ddt = float("nan")
         if dd is not None:
-            ddt = timed(lambda: dd.CallawaySantAnna(control_group="not_yet_treated", n_bootstrap=args.n_boot)
+            ddt = timed(lambda df=df: dd.CallawaySantAnna(control_group="not_yet_treated", n_bootstrap=args.n_boot)
                         .fit(df, outcome="y", unit="unit_id", time="period", first_treat="first_treat",
                              aggregate="event_study"))
         print(f"{size:>10} {ours:8.2f} {cs:8.2f} {ddt:12.2f} {ours / cs:11.2f} {ours / ddt:8.2f}", flush=True)

@@ -83,3 +83,8 @@ def test_mde_shrinks_with_more_units():
     small = effects.minimum_detectable_effect(p, "y", 10, 10)["mde"]
     large = effects.minimum_detectable_effect(p, "y", 100, 100)["mde"]
     assert large == pytest.approx(small / np.sqrt(10), rel=1e-6)
+
+
+def test_placebo_adoption_dates_find_nothing():
+    res = effects.placebo(panel(n_units=90, n_periods=12, cohorts=(8, 10)), "y", shift=3)
+    assert res["ci_low"] < 0 < res["ci_high"]

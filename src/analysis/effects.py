@@ -72,7 +72,7 @@ def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort:
         raise DidInputError(f"panel lacks column(s) {missing}; expected unit={unit!r}, time={time!r}, "
                             f"cohort={cohort!r}, outcome={outcome!r}")
     notes: list[str] = []
-    df = panel[[c for c in panel.columns]].copy()
+    df = panel.copy()
     t = pd.to_numeric(df[time], errors="coerce")
     if t.isna().any() or (t != np.round(t)).any():
         raise DidInputError(f"'{time}' must hold integer periods (1, 2, ...); found e.g. "
@@ -183,10 +183,15 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     att_gt["post"] = att_gt["time"] >= att_gt["cohort"]
     _add_ci(att_gt, z)
 
+    na_rm = bool(att_gt["att"].isna().any())
+    if na_rm:
+        notes.append(f"{int(att_gt['att'].isna().sum())} ATT(g,t) cell(s) have no comparison units and are left "
+                     "out of the aggregations")
+
     def agg(kind: str, **kw) -> dict:
         with _quiet(), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            model.aggte(typec=kind, alp=alpha, **kw)
+            model.aggte(typec=kind, alp=alpha, na_rm=na_rm, **kw)
         return model.atte
 
     simple = agg("simple", bstrap=False)
@@ -314,10 +319,8 @@ def placebo(panel: pd.DataFrame, outcome: str, shift: int = 6, cohort: str = "co
             **kw) -> dict:
     """Pretend each cohort started ``shift`` periods earlier and keep only its pre-programme periods: a
     real programme effect cannot appear there, so the placebo ATT should be near zero."""
-    df = panel.copy()
-    treated = df[cohort].notna()
-    df = df[~treated | (df[time] < df[cohort])].copy()
-    df.loc[treated, cohort] = df.loc[treated, cohort] - shift
+    df = panel[panel[cohort].isna() | (panel[time] < panel[cohort])].copy()
+    df[cohort] = df[cohort] - shift
     res = estimate_did(df, outcome, cohort=cohort, time=time, **{**kw, "n_boot": 1})
     return {"shift": shift, **res.overall, "n_units": res.n_units}
 
