@@ -33,15 +33,15 @@ validate: demo-data ## Validate every city's data in data/raw/
 reports: validate ## Build every city's report on the demo data (for now: demo data + validation)
 
 test: $(STAMP) ## Lint and run the whole test suite
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the tests not marked slow
 	$(BIN)/pytest -m "not slow"
 
 lint: $(STAMP) ## Check style with ruff
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 lab: $(STAMP) ## Open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks/
