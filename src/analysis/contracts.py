@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -182,6 +183,7 @@ LEVEL = in_range(1, 5, "competency level", "PermenPAN-RB 38/2017")
 LIKERT = in_range(1, 4, "SKM score", "PermenPAN-RB 14/2017")
 
 
+@cache
 def _specs() -> dict[str, TableSpec]:
     unsur_cols = tuple(
         Col(u, "int", nullable=True, rules=(LIKERT,), description=f"SKM score 1-4 for unsur '{u}'")
@@ -306,21 +308,9 @@ def _specs() -> dict[str, TableSpec]:
     }
 
 
-_SPECS: dict[str, TableSpec] | None = None
-
-
 def spec(table: str) -> TableSpec:
-    """The contract of one table."""
-    global _SPECS
-    if _SPECS is None:
-        _SPECS = _specs()
-    return _SPECS[table]
-
-
-def specs() -> dict[str, TableSpec]:
-    spec("units")
-    assert _SPECS is not None
-    return dict(_SPECS)
+    """The contract of one table (built once: the code lists are read from data/reference/)."""
+    return _specs()[table]
 
 
 # ---------------------------------------------------------------------------------------------- pandera

@@ -146,7 +146,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     Wald test on the event-study estimates of the last ``pretrend_window`` pre-periods.
 
     Analytic (influence-function) standard errors throughout; the event study also gets simultaneous
-    ``1 - alpha`` bands from ``n_boot`` multiplier-bootstrap draws (seeded).
+    ``1 - alpha`` bands from ``n_boot`` multiplier-bootstrap draws (seeded; ``n_boot=0`` skips them).
     """
     from csdid.att_gt import ATTgt
 
@@ -201,10 +201,13 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     by_time = _tidy(agg("calendar", bstrap=False), "time", z)
     dyn = agg("dynamic", bstrap=False)
     event = _tidy(dyn, "event_time", z)
-    with _seeded(seed):
-        boot = agg("dynamic", bstrap=True, biters=int(n_boot), cband=True)
-    crit = float(boot["crit_val_egt"])
-    boot_se = np.asarray(boot["se_egt"], dtype=float).ravel()
+    if n_boot > 0:
+        with _seeded(seed):
+            boot = agg("dynamic", bstrap=True, biters=int(n_boot), cband=True)
+        crit = float(boot["crit_val_egt"])
+        boot_se = np.asarray(boot["se_egt"], dtype=float).ravel()
+    else:  # no bands asked for (re-fits inside robustness loops)
+        crit, boot_se = float("nan"), np.full(len(event), np.nan)
     event["band_low"] = event["att"] - crit * boot_se
     event["band_high"] = event["att"] + crit * boot_se
     event.attrs["critical_value"] = crit
@@ -291,7 +294,7 @@ def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFram
     rows = []
     for g in sorted(panel[cohort].dropna().unique()):
         try:
-            res = estimate_did(panel[panel[cohort] != g], outcome, **{**kw, "n_boot": 1})
+            res = estimate_did(panel[panel[cohort] != g], outcome, **{**kw, "n_boot": 0})
             rows.append({"dropped_cohort": int(g), **res.overall, "n_units": res.n_units})
         except DidInputError as exc:
             rows.append({"dropped_cohort": int(g), "note": str(exc)})
@@ -308,7 +311,7 @@ def by_group(panel: pd.DataFrame, outcome: str, group: str, min_units: int = 10,
             rows.append({group: level, "n_units": n_units, "note": f"fewer than {min_units} units: too thin"})
             continue
         try:
-            res = estimate_did(sub, outcome, **{**kw, "n_boot": 1})
+            res = estimate_did(sub, outcome, **{**kw, "n_boot": 0})
             rows.append({group: level, "n_units": n_units, **res.overall})
         except DidInputError as exc:
             rows.append({group: level, "n_units": n_units, "note": str(exc)})
@@ -321,7 +324,7 @@ def placebo(panel: pd.DataFrame, outcome: str, shift: int = 6, cohort: str = "co
     real programme effect cannot appear there, so the placebo ATT should be near zero."""
     df = panel[panel[cohort].isna() | (panel[time] < panel[cohort])].copy()
     df[cohort] = df[cohort] - shift
-    res = estimate_did(df, outcome, cohort=cohort, time=time, **{**kw, "n_boot": 1})
+    res = estimate_did(df, outcome, cohort=cohort, time=time, **{**kw, "n_boot": 0})
     return {"shift": shift, **res.overall, "n_units": res.n_units}
 
 

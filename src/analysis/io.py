@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from . import contracts, pseudonymise
+from . import contracts, pseudonymise, visits
 from .problems import Problem, cap_per_rule, show_value
 from .visits import PARSE_FIX, PARSE_TEXT, VisitLog
 
@@ -249,7 +249,7 @@ def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
 
 # ---------------------------------------------------------------------------------------------- checking
 def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.DataFrame, list[Problem], set]:
-    """Check NIPs, derive sex/birth/hire year (staff table), hash to staff_id, drop NIP and names."""
+    """Check NIPs, derive sex/birth/hire year (staff table), hash to staff_id, drop the NIP."""
     problems: list[Problem] = []
     bad_rows: set[int] = set()
     if "nip" in df.columns:
@@ -275,8 +275,7 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
             # malformed NIPs are hashed too, so that the rows of other tables still link to this person
             df["staff_id"] = pseudonymise.hash_nips(nips.where(nips.fillna("") != ""), key).fillna("")
         df = df.drop(columns=["nip"])
-    names = [c for c in df.columns if c in pseudonymise.NAME_COLUMNS]
-    return df.drop(columns=names), problems, bad_rows
+    return df, problems, bad_rows
 
 
 def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Index],
@@ -286,13 +285,11 @@ def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Ind
     problems: list[Problem] = []
     skip: set[tuple[int, str]] = set()
     df_raw = df_raw.copy()
-    if src.table in STAFF_TABLES or "nip" in df_raw.columns:
+    if "nip" in df_raw.columns:
         df_raw, nip_problems, bad_rows = _nip_to_staff_id(df_raw, src, key or pseudonymise.load_key())
         problems += nip_problems
         skip |= {(r, c) for r in bad_rows for c in ("staff_id", "sex", "birth_year", "hire_year")}
-    else:
-        names = [c for c in df_raw.columns if c in pseudonymise.NAME_COLUMNS]
-        df_raw = df_raw.drop(columns=names)
+    df_raw = df_raw.drop(columns=[c for c in df_raw.columns if c in pseudonymise.NAME_COLUMNS])
 
     present = [c for c in spec.column_names if c in df_raw.columns]
     for col in spec.columns:
@@ -415,8 +412,6 @@ def read_city(directory: str | Path, key: bytes | None = None) -> CityData:
         else:
             log = VisitLog(src.label, path=src.path)
         if log is not None:
-            from . import visits
-
             problems += visits.check(log, parent_keys.get("units"))
             data.visits = log
     for table in contracts.TABLES:

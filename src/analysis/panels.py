@@ -45,17 +45,20 @@ def visit_panel(city: CityData) -> pd.DataFrame:
     return add_timing(panel, city, "month", "M")
 
 
-def ikm_panel(city: CityData) -> pd.DataFrame:
+def ikm_panel(city: CityData, visits: pd.DataFrame | None = None) -> pd.DataFrame:
     """Unit x quarter IKM (PermenPAN-RB 14/2017), with respondents n and the Krejcie-Morgan check against the
-    quarter's recorded visits when a visit log is present."""
+    quarter's recorded visits when a visit log is present (pass ``visits``, the :func:`visit_panel` already
+    built, to avoid scanning the log again)."""
     resp = city.table("satisfaction_responses").copy()
     resp["quarter"] = resp["surveyed_on"].dt.to_period("Q").dt.start_time
     table = satisfaction.ikm(resp, by=["unit_id", "quarter"])
-    if city.visits is not None:
-        vp = visit_panel(city)
-        users = vp.assign(quarter=vp["month"].dt.to_period("Q").dt.start_time).groupby(["unit_id", "quarter"])[
-            "visits"].sum()
-        table = satisfaction.sample_adequacy(table, table.set_index(["unit_id", "quarter"]).index.map(users).to_series())
+    if visits is None and city.visits is not None:
+        visits = visit_panel(city)
+    if visits is not None:
+        users = (visits.assign(quarter=visits["month"].dt.to_period("Q").dt.start_time)
+                 .groupby(["unit_id", "quarter"], as_index=False)["visits"].sum())
+        aligned = table[["unit_id", "quarter"]].merge(users, on=["unit_id", "quarter"], how="left")["visits"]
+        table = satisfaction.sample_adequacy(table, aligned)
     return add_timing(table, city, "quarter", "Q")
 
 

@@ -68,7 +68,7 @@ class VisitLog:
         return list(lower)
 
 
-def _rules_sql(name: str) -> list[tuple[str, str, str, str, str]]:
+def _rules_sql() -> list[tuple[str, str, str, str, str]]:
     """(column, violation SQL, rule text, fix, value SQL) for each visit rule."""
     spec = contracts.spec("service_visits")
     out = [
@@ -130,7 +130,7 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                         fix="Add the visit records, or remove the empty file")]
     keys = pd.DataFrame({"unit_id": pd.Series([] if unit_ids is None else list(unit_ids), dtype="object")})
     con.register("_unit_keys", keys)
-    rules = _rules_sql("v")
+    rules = _rules_sql()
     if unit_ids is None:
         rules = [r for r in rules if "_unit_keys" not in r[1]]
     counts_sql = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, *_ in rules)
