@@ -108,3 +108,21 @@ def test_second_implementation_agrees(mpdta):
     res = est.fit(mpdta.assign(ft=mpdta["first.treat"]), outcome="lemp", unit="countyreal", time="year",
                   first_treat="ft")
     assert res.overall_att == pytest.approx(ours.overall["estimate"], abs=1e-8)
+
+
+def test_band_critical_value_matches_csdids_own_bootstrap(mpdta):
+    """Our single joint bootstrap and csdid's aggte (R's per-event-time path) estimate the same critical value."""
+    import contextlib
+    import io
+
+    from csdid.att_gt import ATTgt
+
+    ours = effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", control="never_treated",
+                                n_boot=20000, seed=1)
+    m = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=mpdta, biters=20000)
+    with contextlib.redirect_stdout(io.StringIO()), effects._seeded(2):
+        m.fit(bstrap=False)
+        m.aggte(typec="dynamic", bstrap=True, biters=20000, cband=True)
+    assert ours.event_study.attrs["critical_value"] == pytest.approx(float(m.atte["crit_val_egt"]), abs=0.05)
+    np.testing.assert_allclose(ours.event_study["band_high"] - ours.event_study["att"],
+                               ours.event_study.attrs["critical_value"] * np.ravel(m.atte["se_egt"]), rtol=0.08)
