@@ -88,3 +88,32 @@ def test_mde_shrinks_with_more_units():
 def test_placebo_adoption_dates_find_nothing():
     res = effects.placebo(panel(n_units=90, n_periods=12, cohorts=(8, 10)), "y", shift=3)
     assert res["ci_low"] < 0 < res["ci_high"]
+
+
+def test_percent_effect_of_a_proportional_change():
+    rng = np.random.default_rng(1)
+    p = panel(n_units=120, effect=0.0)
+    p["y"] = np.exp(np.log(30) + rng.normal(0, 0.05, len(p)) + 0.01 * p["period"]
+                    - 0.15 * (p["cohort"].notna() & (p["period"] >= p["cohort"])))
+    res = effects.percent_effect(p, "y")
+    assert res["ci_low"] < 100 * (np.exp(-0.15) - 1) < res["ci_high"]
+
+
+def test_by_group_flags_thin_groups():
+    p = panel(n_units=90)
+    p["sector"] = np.where(p["unit_id"].isin(["u1", "u2", "u4"]), "licensing", "health")
+    out = effects.by_group(p, "y", "sector", min_units=10).set_index("sector")
+    assert out.loc["licensing", "note"] == "fewer than 10 units: too thin"
+    assert out.loc["health", "ci_low"] < -2.0 < out.loc["health", "ci_high"]
+
+
+def test_dose_groups_recover_a_dose_gradient():
+    p = panel(n_units=150, effect=0.0)
+    dose = pd.Series(np.linspace(0, 30, 150), index=[f"u{i}" for i in range(150)])
+    post = p["cohort"].notna() & (p["period"] >= p["cohort"])
+    p.loc[post, "y"] -= 0.1 * p.loc[post, "unit_id"].map(dose)  # 0.1 minutes less per JP
+    out = effects.by_dose(p, "y", dose, bins=3)
+    assert list(out["dose_group"]) == ["Q1", "Q2", "Q3"]
+    assert out["estimate"].is_monotonic_decreasing
+    expected = -0.1 * out["dose_mean"]
+    assert ((out["ci_low"] < expected) & (expected < out["ci_high"])).all()

@@ -335,6 +335,43 @@ def placebo(panel: pd.DataFrame, outcome: str, shift: int = 6, cohort: str = "co
     return {"shift": shift, **res.overall, "n_units": res.n_units}
 
 
+def percent_effect(panel: pd.DataFrame, outcome: str, **kw) -> dict:
+    """The effect in percent: DiD on log(outcome), reported as 100 x (exp(ATT) - 1) with the CI transformed
+    the same way. Parallel trends must then hold in logs (proportional changes) rather than in levels, so a
+    referee reads it as a robustness check of the levels result, not as the same estimate."""
+    df = panel[panel[outcome] > 0].assign(_log=lambda d: np.log(d[outcome]))
+    res = estimate_did(df, "_log", **{**kw, "n_boot": kw.get("n_boot", 0)})
+    o = res.overall
+    pct = {k: 100 * (np.exp(o[k]) - 1) for k in ("estimate", "ci_low", "ci_high")}
+    return {**pct, "log_estimate": o["estimate"], "log_se": o["se"], "n_units": res.n_units,
+            "dropped_non_positive": int((panel[outcome] <= 0).sum())}
+
+
+def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, unit: str = "unit_id",
+            cohort: str = "cohort", **kw) -> pd.DataFrame:
+    """Overall ATT for treated units grouped by dose (e.g. training JP per staff), each against the same
+    comparison units (the untreated). Dose is chosen, not assigned: read the gradient as descriptive."""
+    units = panel[[unit, cohort]].drop_duplicates(unit).set_index(unit)
+    treated = units[units[cohort].notna()].index
+    d = dose.reindex(treated)
+    if d.notna().sum() < bins * 2:
+        return pd.DataFrame([{"note": f"dose known for {int(d.notna().sum())} treated units: too few for {bins} bins"}])
+    labels = pd.qcut(d.rank(method="first"), bins, labels=[f"Q{i + 1}" for i in range(bins)])
+    rows = []
+    for level in labels.cat.categories:
+        keep = labels.index[labels == level]
+        sub = panel[panel[cohort].isna() | panel[unit].isin(keep)]
+        row = {"dose_group": level, "dose_min": float(d[keep].min()), "dose_mean": float(d[keep].mean()),
+               "dose_max": float(d[keep].max()), "n_treated_units": len(keep)}
+        try:
+            res = estimate_did(sub, outcome, unit=unit, cohort=cohort, **{**kw, "n_boot": 0})
+            row.update(res.overall)
+        except DidInputError as exc:
+            row["note"] = str(exc)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def minimum_detectable_effect(panel: pd.DataFrame, outcome: str, n_treated: int, n_control: int,
                               pre: int = 6, post: int = 6, alpha: float = 0.05, power: float = 0.8,
                               unit: str = "unit_id", time: str = "period") -> dict:

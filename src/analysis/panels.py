@@ -78,3 +78,17 @@ def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) ->
     out["event_time"] = out["period"] - out["cohort"]
     out["treated"] = (out["event_time"] >= 0).astype(int)
     return out
+
+
+def training_dose(city: CityData) -> pd.Series:
+    """JP of training per staff member of each unit, counted from the unit's programme start (or over all
+    records for units never in the programme): the 'dose' for a dose-response reading of the effects."""
+    staff = city.table("staff")[["staff_id", "unit_id"]]
+    trainings = city.table("trainings")[["staff_id", "start", "hours_jp"]].merge(staff, on="staff_id")
+    if "rollout" in city.tables:
+        start = city.table("rollout").set_index("unit_id")["programme_start"]
+        since = trainings["unit_id"].map(start)
+        trainings = trainings[since.isna() | (trainings["start"] >= since)]
+    jp = trainings.groupby("unit_id")["hours_jp"].sum()
+    headcount = staff.groupby("unit_id").size()
+    return (jp.reindex(headcount.index, fill_value=0.0) / headcount).rename("jp_per_staff")
