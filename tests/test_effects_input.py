@@ -117,3 +117,12 @@ def test_dose_groups_recover_a_dose_gradient():
     assert out["estimate"].is_monotonic_decreasing
     expected = -0.1 * out["dose_mean"]
     assert ((out["ci_low"] < expected) & (expected < out["ci_high"])).all()
+
+
+def test_units_needed_gives_an_mde_at_the_target():
+    p = panel(n_units=90, effect=0.0)
+    n = effects.units_needed(p, "y", effect=1.0)
+    split = round(n * 0.5)
+    assert effects.minimum_detectable_effect(p, "y", split, n - split)["mde"] <= 1.0 + 1e-9
+    smaller = round((n - 1) * 0.5)
+    assert effects.minimum_detectable_effect(p, "y", smaller, n - 1 - smaller)["mde"] > 1.0

@@ -295,6 +295,23 @@ def twfe_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", t
     return out
 
 
+def twfe_static(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
+                cohort: str = "cohort", alpha: float = 0.05) -> dict:
+    """The single TWFE 'treated' coefficient (unit and period fixed effects, clustered by unit), for contrast:
+    biased under staggered adoption with dynamic effects, which is why it is not the headline."""
+    import statsmodels.formula.api as smf
+
+    df, _ = check_panel(panel, outcome, unit, time, cohort)
+    df["_d"] = ((df[cohort] > 0) & (df[time] >= df[cohort])).astype(float)
+    df["_unit"] = pd.factorize(df[unit])[0]
+    fit = smf.ols(f"Q('{outcome}') ~ _d + C(_unit) + C({time})", data=df).fit(
+        cov_type="cluster", cov_kwds={"groups": df["_unit"]})
+    z = stats.norm.ppf(1 - alpha / 2)
+    est, se = float(fit.params["_d"]), float(fit.bse["_d"])
+    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
+            "n_units": int(df[unit].nunique())}
+
+
 def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFrame:
     """Overall ATT re-estimated without each cohort in turn: does one cohort drive the result?"""
     cohort = kw.get("cohort", "cohort")
@@ -372,38 +389,54 @@ def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, u
     return pd.DataFrame(rows)
 
 
-def minimum_detectable_effect(panel: pd.DataFrame, outcome: str, n_treated: int, n_control: int,
-                              pre: int = 6, post: int = 6, alpha: float = 0.05, power: float = 0.8,
-                              unit: str = "unit_id", time: str = "period") -> dict:
-    """MDE of a planned two-group roll-out (Burlig, Preonas & Woerman 2020 style, with serial correlation).
-
-    Uses the untreated outcome's residual variance (after unit and period means) and its within-unit
-    autocorrelation to compute the smallest true effect detected with the stated power.
-    """
+def _noise(panel: pd.DataFrame, outcome: str, unit: str, time: str) -> tuple[float, float]:
+    """Residual variance after unit and period means, and its mean within-unit lag-1 autocorrelation."""
     df = panel[[unit, time, outcome]].dropna()
-    resid = df[outcome] - df.groupby(unit)[outcome].transform("mean") - df.groupby(time)[outcome].transform("mean") \
-        + df[outcome].mean()
-    sigma2 = float(resid.var())
+    resid = (df[outcome] - df.groupby(unit)[outcome].transform("mean") - df.groupby(time)[outcome].transform("mean")
+             + df[outcome].mean())
     df = df.assign(r=resid).sort_values([unit, time])
-    rho = float(df.groupby(unit)["r"].apply(lambda s: s.autocorr()).dropna().clip(-0.99, 0.99).mean())
-    # variance of (mean post - mean pre) of one unit under AR(1) errors with correlation rho
+    rho = df.groupby(unit)["r"].apply(lambda s: s.autocorr()).dropna().clip(-0.99, 0.99).mean()
+    return float(resid.var()), float(0.0 if np.isnan(rho) else rho)
+
+
+def _unit_variance(sigma2: float, rho: float, pre: int, post: int) -> float:
+    """Variance of one unit's (mean post - mean pre) under AR(1) errors with correlation rho."""
     def var_mean(m: int) -> float:
         lags = np.arange(1, m)
         return sigma2 / m * (1 + 2 * np.sum((1 - lags / m) * rho ** lags))
 
     cross = sigma2 * np.sum(rho ** (np.arange(post)[:, None] + np.arange(1, pre + 1)[None, :])) / (pre * post)
-    v_unit = var_mean(pre) + var_mean(post) - 2 * cross
-    se = np.sqrt(max(v_unit, 1e-12) * (1 / n_treated + 1 / n_control))
+    return max(var_mean(pre) + var_mean(post) - 2 * cross, 1e-12)
+
+
+def minimum_detectable_effect(panel: pd.DataFrame, outcome: str, n_treated: int, n_control: int,
+                              pre: int = 6, post: int = 6, alpha: float = 0.05, power: float = 0.8,
+                              unit: str = "unit_id", time: str = "period") -> dict:
+    """MDE of a planned two-group roll-out (Burlig, Preonas & Woerman 2020 style, with serial correlation).
+
+    Uses the outcome's residual variance (after unit and period means) and its within-unit autocorrelation
+    to compute the smallest true effect detected with the stated power.
+    """
+    sigma2, rho = _noise(panel, outcome, unit, time)
+    se = np.sqrt(_unit_variance(sigma2, rho, pre, post) * (1 / n_treated + 1 / n_control))
     mde = (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se
     return {"mde": float(mde), "se": float(se), "sigma": float(np.sqrt(sigma2)), "rho": rho,
             "n_treated": n_treated, "n_control": n_control, "pre": pre, "post": post}
 
 
-def units_needed(panel: pd.DataFrame, outcome: str, effect: float, share_treated: float = 0.5,
-                 max_units: int = 5000, **kw) -> int | None:
-    """Smallest total number of units whose MDE is at most ``effect`` (absolute, in outcome units)."""
-    for n in range(4, max_units + 1, 2):
-        nt = max(1, int(round(n * share_treated)))
-        if minimum_detectable_effect(panel, outcome, nt, n - nt, **kw)["mde"] <= abs(effect):
+def units_needed(panel: pd.DataFrame, outcome: str, effect: float, share_treated: float = 0.5, pre: int = 6,
+                 post: int = 6, alpha: float = 0.05, power: float = 0.8, unit: str = "unit_id",
+                 time: str = "period") -> int:
+    """Smallest total number of units whose MDE is at most ``effect`` (absolute, in outcome units).
+
+    Solves MDE = (z_a + z_b) sqrt(v / (n s (1 - s))) for n, with v the per-unit variance and s the treated share.
+    """
+    sigma2, rho = _noise(panel, outcome, unit, time)
+    v = _unit_variance(sigma2, rho, pre, post)
+    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    n = max(2, int(np.floor(v * z ** 2 / (effect ** 2 * share_treated * (1 - share_treated)))))
+    while True:  # the closed form assumes a fractional split; step to the first whole-unit split that works
+        nt = min(max(1, int(round(n * share_treated))), n - 1)
+        if z * np.sqrt(v * (1 / nt + 1 / (n - nt))) <= abs(effect):
             return n
-    return None
+        n += 1

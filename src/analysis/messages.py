@@ -1,0 +1,126 @@
+"""One message catalogue for report text in Bahasa Indonesia (``id``, the default: planners read it) and English.
+
+Notebooks never hard-code prose that a reader sees: headings, narrative, axis labels and table headers come
+from here, so one notebook serves both languages.
+"""
+
+from __future__ import annotations
+
+LANGS = ("id", "en")
+
+MESSAGES: dict[str, dict[str, str]] = {
+    # ------------------------------------------------------------------ programme effects notebook
+    "effects.title": {
+        "id": "# Dampak program pengembangan kinerja ASN: {city}",
+        "en": "# Effects of the ASN performance development programme: {city}",
+    },
+    "effects.question": {
+        "id": "**Pertanyaan.** Apakah program memperpendek waktu tunggu layanan dan menaikkan Indeks Kepuasan "
+              "Masyarakat (IKM)? Berapa besar dampaknya, seberapa pasti, di sektor mana, dan apakah bertahan?",
+        "en": "**Question.** Did the programme shorten waiting times and raise citizen satisfaction (IKM)? By how "
+              "much, with what certainty, in which sectors, and does it last?",
+    },
+    "effects.demo_banner": {
+        "id": "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang diketahui; "
+              "bukan data nyata {city}.",
+        "en": "> **Synthetic demo data.** The figures in this report come from made-up data with a known effect; "
+              "they are not real data for {city}.",
+    },
+    "effects.data": {
+        "id": "## Data dan peluncuran program\n{n_units} unit layanan, {n_months} bulan ({first} s.d. {last}), "
+              "{n_visits:,} kunjungan tercatat; {n_treated} unit masuk program dalam {n_cohorts} gelombang, "
+              "{n_never} unit belum pernah ikut (pembanding).",
+        "en": "## Data and roll-out\n{n_units} service units, {n_months} months ({first} to {last}), {n_visits:,} "
+              "recorded visits; {n_treated} units joined the programme in {n_cohorts} waves, {n_never} never did "
+              "(comparison units).",
+    },
+    "effects.method": {
+        "id": "## Metode\nUnit masuk program pada bulan yang berbeda dan unit yang lebih dulu ikut sudah lebih baik "
+              "sejak awal, sehingga perbandingan sebelum-sesudah atau regresi dua arah (TWFE) bias. Kami memakai "
+              "estimator *difference-in-differences* bertahap Callaway & Sant'Anna (2021): setiap gelombang "
+              "dibandingkan dengan unit yang belum ikut pada bulan yang sama. Asumsi utama: tanpa program, "
+              "kedua kelompok akan bergerak sejajar (*parallel trends*); uji pra-tren di bawah memeriksanya.",
+        "en": "## Method\nUnits joined in different months and early joiners were better to begin with, so a "
+              "before/after comparison or a two-way fixed-effects regression (TWFE) is biased. We use the "
+              "staggered difference-in-differences estimator of Callaway & Sant'Anna (2021): each wave is "
+              "compared with units not yet in the programme in the same month. Key assumption: without the "
+              "programme both groups would have moved in parallel (parallel trends); the pre-trend test below "
+              "checks it.",
+    },
+    "effects.trends": {"id": "## Tren mentah per gelombang", "en": "## Raw trends by wave"},
+    "effects.ikm_levels": {"id": "## Tingkat IKM per unit (tahun terakhir)", "en": "## IKM per unit (latest year)"},
+    "effects.event": {"id": "## Dampak menurut bulan sejak program dimulai",
+                      "en": "## Effect by months since the programme started"},
+    "effects.event_note": {
+        "id": "Titik = dampak rata-rata; garis tipis = selang kepercayaan {level}% per titik; pita = selang "
+              "simultan {level}% (bootstrap pengali, {n_boot} ulangan). Titik sebelum 0 seharusnya di sekitar nol.",
+        "en": "Points = average effect; thin lines = pointwise {level}% confidence intervals; band = simultaneous "
+              "{level}% band (multiplier bootstrap, {n_boot} draws). Points before 0 should sit around zero.",
+    },
+    "effects.headline": {"id": "## Temuan utama", "en": "## Headline effects"},
+    "effects.pretrend": {"id": "## Uji pra-tren", "en": "## Pre-trend test"},
+    "effects.robustness": {"id": "## Uji ketahanan", "en": "## Robustness"},
+    "effects.by_sector": {"id": "## Menurut sektor", "en": "## By sector"},
+    "effects.dose": {"id": "## Menurut jam pelatihan (JP per pegawai)", "en": "## By training hours (JP per staff)"},
+    "effects.planning": {"id": "## Perencanaan gelombang berikutnya", "en": "## Planning the next roll-out"},
+    "effects.planning_text": {
+        "id": "Untuk mendeteksi penurunan {pct:.0f}% waktu tunggu ({minutes:.1f} menit) dengan kuasa 80% "
+              "dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan sebelum dan 6 bulan sesudah).",
+        "en": "To detect a {pct:.0f}% reduction in waiting time ({minutes:.1f} minutes) with 80% power, about "
+              "**{n} units** are needed (half in the programme, 6 months before and 6 after).",
+    },
+    "effects.caveats": {"id": "## Arti bagi perencana dan keterbatasan", "en": "## What it means, and caveats"},
+    # ------------------------------------------------------------------ verdicts and table headers
+    "verdict.decrease": {"id": "turun", "en": "decreased"},
+    "verdict.increase": {"id": "naik", "en": "increased"},
+    "verdict.none": {"id": "tidak ada perubahan yang terdeteksi", "en": "no detectable change"},
+    "verdict.thin": {"id": "data terlalu sedikit untuk disimpulkan", "en": "too little data to conclude"},
+    "col.outcome": {"id": "Ukuran", "en": "Outcome"},
+    "col.estimate": {"id": "Dampak", "en": "Effect"},
+    "col.ci": {"id": "Selang {level}%", "en": "{level}% CI"},
+    "col.percent": {"id": "Dampak (%)", "en": "Effect (%)"},
+    "col.pretrend_p": {"id": "p pra-tren", "en": "Pre-trend p"},
+    "col.units": {"id": "Unit", "en": "Units"},
+    "col.verdict": {"id": "Kesimpulan", "en": "Conclusion"},
+    "units.split": {"id": "{treated} ikut / {never} tidak", "en": "{treated} in / {never} never"},
+    "col.check": {"id": "Uji", "en": "Check"},
+    "outcome.median_wait_minutes": {"id": "Median waktu tunggu (menit)", "en": "Median waiting time (minutes)"},
+    "outcome.ikm": {"id": "IKM (poin, skala 25-100)", "en": "IKM (points, 25-100 scale)"},
+    "outcome.share_within_standard": {"id": "Porsi dilayani sesuai standar", "en": "Share served within standard"},
+    "outcome.p90_wait_minutes": {"id": "Persentil 90 waktu tunggu (menit)", "en": "90th percentile wait (minutes)"},
+    "check.main": {"id": "Utama: Callaway-Sant'Anna, pembanding {control}",
+                   "en": "Main: Callaway-Sant'Anna, {control} comparison"},
+    "check.other_control": {"id": "Pembanding {control}", "en": "{control} comparison"},
+    "check.twfe": {"id": "TWFE biasa (pembanding; bias bila dampak bertahap)",
+                   "en": "Plain TWFE (contrast; biased with staggered, growing effects)"},
+    "check.placebo": {"id": "Plasebo: tanggal mulai {shift} periode lebih awal (harus ~0)",
+                      "en": "Placebo: start dates {shift} periods earlier (should be ~0)"},
+    "check.loo": {"id": "Tanpa gelombang {cohort}", "en": "Without wave {cohort}"},
+    "control.not_yet_treated": {"id": "unit yang belum ikut", "en": "not-yet-treated"},
+    "control.never_treated": {"id": "unit yang tidak pernah ikut", "en": "never-treated"},
+    # ------------------------------------------------------------------ plot labels
+    "axis.month": {"id": "Bulan", "en": "Month"},
+    "axis.quarter": {"id": "Triwulan", "en": "Quarter"},
+    "axis.event_month": {"id": "Bulan sejak program dimulai", "en": "Months since programme start"},
+    "axis.event_quarter": {"id": "Triwulan sejak program dimulai", "en": "Quarters since programme start"},
+    "axis.effect": {"id": "Dampak pada {outcome}", "en": "Effect on {outcome}"},
+    "axis.units": {"id": "Jumlah unit", "en": "Number of units"},
+    "axis.unit": {"id": "Unit layanan", "en": "Service unit"},
+    "legend.never": {"id": "belum pernah ikut", "en": "never treated"},
+    "legend.wave": {"id": "gelombang {start}", "en": "wave {start}"},
+    "plot.timing": {"id": "Peluncuran program per gelombang (n = {n} unit)",
+                    "en": "Programme roll-out by wave (n = {n} units)"},
+    "plot.trends": {"id": "{outcome}: rata-rata per gelombang (n = {n} unit)",
+                    "en": "{outcome}: mean by wave (n = {n} units)"},
+    "plot.event": {"id": "Dampak pada {outcome} (n = {n} unit)", "en": "Effect on {outcome} (n = {n} units)"},
+    "plot.ikm": {"id": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
+                 "en": "IKM per unit, {year} (n = {n} units; lines = quality bands)"},
+    "plot.forest": {"id": "{title}", "en": "{title}"},
+}
+
+
+def msg(key: str, lang: str = "id", **values) -> str:
+    """The text for ``key`` in ``lang``, formatted with ``values``; an unknown key is an error, not a blank."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    return MESSAGES[key][lang].format(**values)
