@@ -23,3 +23,12 @@ KEY_FILE = Path(os.environ.get("ASN_KINERJA_KEY_FILE", REPO_ROOT / ".asn-kinerja
 #: The first month of the demo data and its length.
 DEMO_START = "2023-01"
 DEMO_MONTHS = 36
+
+
+def resolve(path: str | Path) -> Path:
+    """A path as given, or relative to the repository root: notebooks run from the root (papermill, make)
+    and from notebooks/ (JupyterLab), and a parameter like ``data/raw/kendari`` must work in both."""
+    p = Path(path)
+    if p.is_absolute() or p.exists():
+        return p
+    return REPO_ROOT / p

@@ -166,3 +166,52 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
                     if pd.notna(r.get("ci_low", np.nan)) else r.get("note", ""),
                     msg("col.units", lang): r.get("n_units", "")})
     return pd.DataFrame(out)
+
+
+def describe(ev: CityEvaluation) -> dict:
+    """Counts for the data-and-roll-out paragraph."""
+    vp = ev.visit_panel
+    units = vp.drop_duplicates("unit_id")
+    return {"n_units": len(units), "n_months": vp["month"].nunique(), "first": vp["month"].min().strftime("%Y-%m"),
+            "last": vp["month"].max().strftime("%Y-%m"), "n_visits": int(vp["visits"].sum()),
+            "n_treated": int(units["cohort"].notna().sum()), "n_cohorts": int(units["cohort"].nunique()),
+            "n_never": int(units["cohort"].isna().sum())}
+
+
+def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
+    rows = []
+    for name, oe in ev.outcomes.items():
+        if oe.result is None:
+            continue
+        pt, label = oe.result.pretrend, msg(f"outcome.{name}", lang)
+        for key, stat, df, p in (("joint", "statistic", "df", "p_value"),
+                                 ("window", "window_statistic", "window_df", "window_p_value")):
+            rows.append({msg("col.test", lang): msg(f"test.{key}", lang, outcome=label, window=pt["window"]),
+                         msg("col.statistic", lang): round(pt[stat], 2), msg("col.df", lang): pt[df],
+                         msg("col.p", lang): round(pt[p], 3)})
+    return pd.DataFrame(rows)
+
+
+def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """Plain-language caveats that follow from this city's numbers."""
+    out = []
+    for name, oe in ev.outcomes.items():
+        label = msg(f"outcome.{name}", lang)
+        if oe.verdict == "thin":
+            out.append(msg("caveat.thin", lang, outcome=label, treated=oe.n_treated, never=oe.n_comparison))
+        if oe.result is not None and oe.result.pretrend["window_p_value"] < 0.05:
+            out.append(msg("caveat.pretrend", lang, outcome=label, p=oe.result.pretrend["window_p_value"]))
+        if oe.result is not None:
+            out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in oe.result.warnings]
+    vp = ev.visit_panel
+    if vp is not None:
+        first = vp[vp["period"] == vp["period"].min()]
+        early_cohort = vp["cohort"].min()
+        early = first.loc[first["cohort"] == early_cohort, "median_wait_minutes"].mean()
+        never = first.loc[first["cohort"].isna(), "median_wait_minutes"].mean()
+        if pd.notna(early) and pd.notna(never):
+            out.append(msg("caveat.selection", lang, early=early, never=never))
+    if any(oe.by_dose is not None for oe in ev.outcomes.values()):
+        out.append(msg("caveat.dose", lang))
+    out.append(msg("caveat.sector", lang, min_units=MIN_TREATED_UNITS))
+    return out

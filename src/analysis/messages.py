@@ -70,6 +70,42 @@ MESSAGES: dict[str, dict[str, str]] = {
               "**{n} units** are needed (half in the programme, 6 months before and 6 after).",
     },
     "effects.caveats": {"id": "## Arti bagi perencana dan keterbatasan", "en": "## What it means, and caveats"},
+    "effects.pretrend_text": {
+        "id": "Jika program belum berjalan, perbedaan antara gelombang dan pembanding seharusnya nol. Uji "
+              "gabungan atas semua sel pra-periode (seperti paket R `did`) cenderung terlalu sering menolak bila "
+              "sel pra-periode hampir sebanyak unit, sehingga kami juga melaporkan uji atas {window} periode "
+              "terakhir sebelum program.",
+        "en": "Before the programme, the difference between waves and comparison units should be zero. The joint "
+              "test over all pre-period cells (as in R's `did`) over-rejects when there are almost as many "
+              "pre-period cells as units, so we also report the test over the last {window} pre-programme periods.",
+    },
+    "caveat.thin": {"id": "**{outcome}**: data terlalu sedikit ({treated} unit ikut, {never} pembanding) untuk "
+                          "menarik kesimpulan.",
+                    "en": "**{outcome}**: too little data ({treated} units in, {never} comparison units) to "
+                          "conclude."},
+    "caveat.pretrend": {"id": "**{outcome}**: uji pra-tren menolak (p = {p:.3f}); dampak bisa tercampur tren "
+                             "yang sudah berbeda sebelum program.",
+                        "en": "**{outcome}**: the pre-trend test rejects (p = {p:.3f}); the effect may mix in "
+                              "trends that differed before the programme."},
+    "caveat.selection": {"id": "Unit yang lebih dulu ikut sudah lebih baik sebelum program (waktu tunggu awal "
+                               "{early:.1f} vs {never:.1f} menit). Metode ini membandingkan perubahan, bukan "
+                               "tingkat, sehingga selisih awal itu tidak dihitung sebagai dampak.",
+                         "en": "Early joiners were better before the programme (initial waiting time {early:.1f} "
+                               "vs {never:.1f} minutes). The method compares changes, not levels, so that gap is "
+                               "not counted as an effect."},
+    "caveat.unbalanced": {"id": "{outcome}: {text}", "en": "{outcome}: {text}"},
+    "caveat.dose": {"id": "Perbandingan menurut jam pelatihan bersifat deskriptif: unit memilih berapa banyak "
+                          "pelatihan, jadi perbedaan antarkelompok belum tentu akibat pelatihan.",
+                    "en": "The comparison by training hours is descriptive: units chose how much training to "
+                          "take, so differences between groups are not necessarily caused by the training."},
+    "caveat.sector": {"id": "Sektor dengan kurang dari {min_units} unit tidak diestimasi.",
+                      "en": "Sectors with fewer than {min_units} units are not estimated."},
+    "col.test": {"id": "Uji", "en": "Test"},
+    "col.statistic": {"id": "Statistik W", "en": "W statistic"},
+    "col.df": {"id": "df", "en": "df"},
+    "col.p": {"id": "p", "en": "p"},
+    "test.joint": {"id": "{outcome}: semua sel pra-periode", "en": "{outcome}: all pre-period cells"},
+    "test.window": {"id": "{outcome}: {window} periode terakhir", "en": "{outcome}: last {window} periods"},
     # ------------------------------------------------------------------ verdicts and table headers
     "verdict.decrease": {"id": "turun", "en": "decreased"},
     "verdict.increase": {"id": "naik", "en": "increased"},
@@ -98,6 +134,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check.loo": {"id": "Tanpa gelombang {cohort}", "en": "Without wave {cohort}"},
     "control.not_yet_treated": {"id": "unit yang belum ikut", "en": "not-yet-treated"},
     "control.never_treated": {"id": "unit yang tidak pernah ikut", "en": "never-treated"},
+    "sector.health": {"id": "Kesehatan (Puskesmas)", "en": "Health (Puskesmas)"},
+    "sector.civil_registration": {"id": "Administrasi kependudukan", "en": "Civil registration"},
+    "sector.licensing": {"id": "Perizinan", "en": "Licensing"},
+    "sector.kelurahan": {"id": "Kelurahan", "en": "Kelurahan offices"},
+    "sector.education": {"id": "Pendidikan", "en": "Education"},
+    "sector.administration": {"id": "Administrasi OPD", "en": "Agency administration"},
+    "plot.by_sector": {"id": "{outcome} menurut sektor (n = {n} unit)", "en": "{outcome} by sector (n = {n} units)"},
     # ------------------------------------------------------------------ plot labels
     "axis.month": {"id": "Bulan", "en": "Month"},
     "axis.quarter": {"id": "Triwulan", "en": "Quarter"},
@@ -124,3 +167,17 @@ def msg(key: str, lang: str = "id", **values) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     return MESSAGES[key][lang].format(**values)
+
+
+def show(key: str, lang: str = "id", **values) -> None:
+    """Display a catalogue entry as Markdown in a notebook (the narrative of a report)."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(msg(key, lang, **values)))
+
+
+def show_table(table) -> None:
+    """Display a report table without the row index (it means nothing to a reader)."""
+    from IPython.display import display
+
+    display(table.style.hide(axis="index").format(precision=2))

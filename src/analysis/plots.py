@@ -1,0 +1,133 @@
+"""One house style for figures: every plot has a title with n, labelled axes with units, and takes results
+(panels, DidResult, tables), never raw files. Text comes from the message catalogue in the report language."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from . import reference
+from .effects import DidResult
+from .messages import msg
+
+PALETTE = "colorblind"
+
+
+def style() -> None:
+    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook", rc={"figure.dpi": 110})
+
+
+def _waves(panel: pd.DataFrame, lang: str) -> pd.Series:
+    start = panel["programme_start"].dt.strftime("%Y-%m")
+    return start.where(panel["cohort"].notna(), other=msg("legend.never", lang)).map(
+        lambda s: s if s == msg("legend.never", lang) else msg("legend.wave", lang, start=s))
+
+
+def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id") -> plt.Figure:
+    """Units in the programme over time, one band per wave: the treatment-timing picture."""
+    style()
+    units = panel.drop_duplicates("unit_id")
+    times = np.sort(panel[time_col].unique())
+    fig, ax = plt.subplots(figsize=(8, 3.6))
+    bottom = np.zeros(len(times))
+    for start, group in units[units["cohort"].notna()].groupby("programme_start"):
+        inside = np.where(times >= np.datetime64(start), len(group), 0)
+        ax.fill_between(times, bottom, bottom + inside, step="post", alpha=0.8,
+                        label=msg("legend.wave", lang, start=pd.Timestamp(start).strftime("%Y-%m")) + f" (n={len(group)})")
+        bottom = bottom + inside
+    n_never = int(units["cohort"].isna().sum())
+    ax.axhline(len(units), color="grey", ls=":", lw=1)
+    ax.set(title=msg("plot.timing", lang, n=len(units)), xlabel=msg("axis.month", lang),
+           ylabel=msg("axis.units", lang), ylim=(0, len(units) * 1.05))
+    ax.legend(title=f"{msg('legend.never', lang)}: n={n_never}", loc="upper left", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang: str = "id") -> plt.Figure:
+    """Mean outcome per wave over time, with each wave's start marked: selection and trends at a glance."""
+    style()
+    df = panel.assign(wave=_waves(panel, lang))
+    means = df.groupby(["wave", time_col])[outcome].mean().reset_index()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    sns.lineplot(data=means, x=time_col, y=outcome, hue="wave", ax=ax, marker="o", markersize=3)
+    for start in panel["programme_start"].dropna().unique():
+        ax.axvline(pd.Timestamp(start), color="grey", ls="--", lw=0.8)
+    label = msg(f"outcome.{outcome}", lang)
+    ax.set(title=msg("plot.trends", lang, outcome=label, n=panel["unit_id"].nunique()),
+           xlabel=msg("axis.month" if time_col == "month" else "axis.quarter", lang), ylabel=label)
+    ax.legend(title="", fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def event_study(result: DidResult, frequency: str = "month", lang: str = "id", window: tuple[int, int] | None = None,
+                twfe: pd.DataFrame | None = None) -> plt.Figure:
+    """Event-study estimates with pointwise CIs and the simultaneous band; TWFE overlaid for contrast."""
+    style()
+    es = result.event_study
+    if window:
+        es = es[es["event_time"].between(*window)]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    if es["band_low"].notna().any():
+        ax.fill_between(es["event_time"], es["band_low"], es["band_high"], color="C0", alpha=0.15, step="mid")
+    ax.errorbar(es["event_time"], es["att"], yerr=[es["att"] - es["ci_low"], es["ci_high"] - es["att"]], fmt="o",
+                color="C0", ms=4, lw=1, label="Callaway-Sant'Anna")
+    if twfe is not None:
+        tw = twfe[twfe["event_time"].between(es["event_time"].min(), es["event_time"].max())]
+        ax.plot(tw["event_time"] + 0.2, tw["att"], "s", color="C3", ms=3, alpha=0.7, label="TWFE")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
+    label = msg(f"outcome.{result.outcome}", lang)
+    ax.set(title=msg("plot.event", lang, outcome=label, n=result.n_units),
+           xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
+           ylabel=msg("axis.effect", lang, outcome=label))
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> plt.Figure:
+    """Each unit's IKM over its latest survey year, coloured by mutu, with the A-D band edges drawn."""
+    style()
+    last_year = ikm_panel["quarter"].dt.year.max()
+    latest = ikm_panel[(ikm_panel["quarter"].dt.year == last_year) & (ikm_panel["n"] >= min_n)]
+    by_unit = latest.groupby(["unit_id", "unit_type"], as_index=False)["ikm"].mean().sort_values("ikm")
+    from .satisfaction import mutu
+
+    by_unit["mutu"] = mutu(by_unit["ikm"])
+    fig, ax = plt.subplots(figsize=(8, 4))
+    colors = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027"}
+    ax.scatter(np.arange(len(by_unit)), by_unit["ikm"], c=by_unit["mutu"].map(colors), s=12)
+    for edge in reference.table("ikm_bands")["lower"].iloc[1:]:
+        ax.axhline(edge, color="grey", ls=":", lw=0.8)
+        ax.text(len(by_unit) * 1.005, edge, f"{edge:.2f}", va="center", fontsize=7, color="grey")
+    ax.set(title=msg("plot.ikm", lang, year=last_year, n=len(by_unit)), xlabel=msg("axis.unit", lang),
+           ylabel=msg("outcome.ikm", lang), xticks=[])
+    fig.tight_layout()
+    return fig
+
+
+def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str) -> plt.Figure:
+    """Estimates with CIs as a forest plot (robustness checks, sectors, dose groups, cities)."""
+    style()
+    t = table.dropna(subset=["estimate"]).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.4))
+    y = np.arange(len(t))
+    ax.errorbar(t["estimate"], y, xerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]], fmt="o",
+                color="C0", ms=5, capsize=3)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, t[label_col].astype(str))
+    ax.set(title=title, xlabel=xlabel)
+    fig.tight_layout()
+    return fig
+
+
+def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure:
+    """Effect per sector (rows from effects.by_group); thin sectors are listed in the table, not plotted."""
+    label = msg(f"outcome.{outcome}", lang)
+    t = table.assign(label=table["sector"].map(lambda s: msg(f"sector.{s}", lang)))
+    return forest(t, "label", msg("plot.by_sector", lang, outcome=label, n=int(t["n_units"].sum())),
+                  msg("axis.effect", lang, outcome=label))
