@@ -1,0 +1,266 @@
+"""Competency gaps and the staff groups they form.
+
+Gap per staff and competency = assessed - required level (PermenPAN-RB 38/2017; required levels by position
+class in data/reference/required_levels.csv, configurable); the clustering feature is the shortfall
+max(required - assessed, 0), never the raw assessed level, which would sort people by job tier instead of by
+need. JPM/IKK and their categories follow BKN/BKD assessment practice (data/reference/jpm_categories.csv).
+
+Groups come from k-means on the shortfall vectors (identical rows collapsed with weights, several
+initialisations, a fixed seed). k is chosen by the gap statistic with the 1-SE rule (Tibshirani, Walther &
+Hastie 2001) and checked by bootstrap stability (Hennig 2007, clusterboot): a grouping is called stable only
+when the mean bootstrap ARI is >= 0.90 and every cluster's mean Jaccard is >= 0.75. When the gap statistic
+prefers one group, the result says there is no cluster structure instead of inventing groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score
+from threadpoolctl import threadpool_limits
+
+from . import reference
+
+ARI_GATE = 0.90
+JACCARD_GATE = 0.75
+#: clusterboot's reading of a cluster's mean bootstrap Jaccard (Hennig 2007).
+JACCARD_BANDS = ((0.75, "stable"), (0.60, "doubtful"), (0.0, "unreliable"))
+#: A competency counts in a group's name when its mean shortfall is at least this (levels).
+NAME_THRESHOLD = 0.5
+#: Gap-statistic reference sets and the subsample used for selection on very large inputs.
+N_REFERENCE = 10
+SELECTION_SAMPLE = 20_000
+
+
+# ---------------------------------------------------------------------------------------------- gaps
+def required_levels(table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """position_class x competency required level (data/reference/required_levels.csv unless given)."""
+    t = reference.table("required_levels") if table is None else table
+    return t.pivot(index="position_class", columns="competency", values="level_required")
+
+
+def gap_matrix(assessments: pd.DataFrame, staff: pd.DataFrame | None = None, required: pd.DataFrame | None = None,
+               use_recorded: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per staff (rows) and competency (columns): (gap, assessed, required), from each staff's latest assessment.
+
+    Required levels come from the reference table by the staff's position class; ``use_recorded=True`` uses
+    the ``level_required`` recorded with each assessment instead (an instansi's own standard).
+    """
+    a = assessments.sort_values("assessed_on").drop_duplicates(["staff_id", "competency"], keep="last")
+    assessed = a.pivot(index="staff_id", columns="competency", values="level_assessed").astype(float)
+    if use_recorded or staff is None:
+        req = a.pivot(index="staff_id", columns="competency", values="level_required").astype(float)
+    else:
+        levels = required_levels(required)
+        pos = staff.set_index("staff_id")["position_class"].reindex(assessed.index)
+        req = levels.reindex(pos.to_numpy()).set_axis(assessed.index).astype(float)[assessed.columns]
+    comps = [c for c in reference.competencies() if c in assessed.columns]
+    assessed, req = assessed[comps], req[comps]
+    return assessed - req, assessed, req
+
+
+def shortfall(gaps: pd.DataFrame) -> pd.DataFrame:
+    """max(required - assessed, 0): how many levels short, zero where the standard is met or exceeded."""
+    return (-gaps).clip(lower=0)
+
+
+def jpm(assessed: pd.DataFrame, required: pd.DataFrame) -> pd.DataFrame:
+    """Job Person Match per staff: JPM = min(100, 100 sum(assessed) / sum(required)), IKK = 100 - JPM, and the
+    pemetaan (O/CO/KO) and pengisian (MS/MMS/KMS) categories."""
+    value = (100 * assessed.sum(axis=1) / required.sum(axis=1)).clip(upper=100)
+    out = pd.DataFrame({"jpm": value, "ikk": 100 - value})
+    cats = reference.table("jpm_categories")
+    for kind in ("pemetaan", "pengisian"):
+        c = cats[cats["assessment_type"] == kind].sort_values("lower", ascending=False)
+        out[kind] = np.select([value >= lo for lo in c["lower"]], c["code"].tolist(), default=None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- clustering
+@dataclass
+class GapClusters:
+    k: int
+    labels: pd.Series
+    profiles: pd.DataFrame
+    names: dict[int, str]
+    selection: pd.DataFrame
+    stability: dict
+    stable: bool
+    centers: np.ndarray = field(repr=False, default=None)
+    message: str = ""
+
+    def named_labels(self) -> pd.Series:
+        return self.labels.map(self.names)
+
+
+def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique rows, their counts, and the row -> unique index (ratings are integers: most rows repeat)."""
+    uniq, inverse, counts = np.unique(x, axis=0, return_inverse=True, return_counts=True)
+    return uniq, counts.astype(float), inverse.ravel()
+
+
+def _kmeans(x: np.ndarray, w: np.ndarray, k: int, seed: int, n_init: int = 10) -> KMeans:
+    return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x, sample_weight=w)
+
+
+def _log_w(x: np.ndarray, w: np.ndarray, k: int, seed: int) -> float:
+    if k == 1:
+        center = np.average(x, axis=0, weights=w)
+        return float(np.log(np.sum(w * ((x - center) ** 2).sum(axis=1)) + 1e-12))
+    return float(np.log(_kmeans(x, w, k, seed).inertia_ + 1e-12))
+
+
+def gap_statistic(x: np.ndarray, ks: list[int], seed: int = 0, n_ref: int = N_REFERENCE) -> pd.DataFrame:
+    """Gap(k) = E*[log W_k] - log W_k, with reference sets that permute each competency independently.
+
+    The permutation reference keeps every competency's distribution (ratings bunch at the top) and removes
+    only the joint structure, so 'groups' that merely reflect skewed marginals do not beat it.
+    """
+    rng = np.random.default_rng(seed)
+    uniq, w, _ = _collapse(x)
+    refs = []
+    for _ in range(n_ref):
+        r = np.column_stack([rng.permutation(x[:, j]) for j in range(x.shape[1])])
+        refs.append(_collapse(r)[:2])
+    rows = []
+    for k in ks:
+        lw = _log_w(uniq, w, min(k, len(uniq)), seed)
+        ref = np.array([_log_w(u, rw, min(k, len(u)), seed) for u, rw in refs])
+        rows.append({"k": k, "log_w": lw, "gap": ref.mean() - lw, "gap_se": ref.std() * np.sqrt(1 + 1 / n_ref)})
+    return pd.DataFrame(rows)
+
+
+def one_se_rule(sel: pd.DataFrame) -> int:
+    """The smallest k with Gap(k) >= Gap(k+1) - s(k+1)."""
+    g = sel.set_index("k")
+    ks = list(g.index)
+    for k, nxt in zip(ks, ks[1:], strict=False):
+        if g.at[k, "gap"] >= g.at[nxt, "gap"] - g.at[nxt, "gap_se"]:
+            return int(k)
+    return int(ks[-1])
+
+
+def bootstrap_stability(uniq: np.ndarray, w: np.ndarray, k: int, seed: int, n_boot: int) -> dict:
+    """Resample staff with replacement, refit, and compare with the full-data grouping on the resampled staff:
+    mean ARI, and each cluster's mean best Jaccard (clusterboot)."""
+    rng = np.random.default_rng(seed + 1)
+    base = _kmeans(uniq, w, k, seed)
+    ref_labels = base.labels_
+    n = int(w.sum())
+    p = w / w.sum()
+    aris, jac = [], np.zeros((n_boot, k))
+    with threadpool_limits(1):
+        for b in range(n_boot):
+            counts = rng.multinomial(n, p).astype(float)
+            inb = counts > 0
+            fit = _kmeans(uniq[inb], counts[inb], k, seed + 2 + b)
+            new = fit.predict(uniq[inb])
+            old = ref_labels[inb]
+            cw = counts[inb]
+            aris.append(_weighted_ari(old, new, cw))
+            for c in range(k):
+                in_c = old == c
+                best = 0.0
+                for d in range(k):
+                    in_d = new == d
+                    inter = cw[in_c & in_d].sum()
+                    union = cw[in_c | in_d].sum()
+                    best = max(best, inter / union if union else 0.0)
+                jac[b, c] = best
+    mean_j = jac.mean(axis=0)
+    return {"mean_ari": float(np.mean(aris)), "jaccard": mean_j,
+            "band": [next(label for lo, label in JACCARD_BANDS if j >= lo) for j in mean_j],
+            "labels": ref_labels, "centers": base.cluster_centers_}
+
+
+def _weighted_ari(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
+    """ARI over staff, where each unique row stands for w staff (expanded only as far as needed)."""
+    reps = np.maximum(np.round(w).astype(int), 1)
+    return float(adjusted_rand_score(np.repeat(a, reps), np.repeat(b, reps)))
+
+
+def name_profiles(profiles: pd.DataFrame) -> dict[int, str]:
+    """Plain names from a fixed rule: competencies with a mean shortfall >= 0.5 level, largest first (to half a
+    level, then by code; at most three); a group with none is 'meets standard'. Duplicates get a number."""
+    comp_names = reference.table("competencies").set_index("competency")["name"]
+    names: dict[int, str] = {}
+    for c, row in profiles.drop(columns=["size"], errors="ignore").iterrows():
+        # largest need first, at half-level resolution; ties keep the competency-code order
+        short = (row[row >= NAME_THRESHOLD] * 2).round().div(2).sort_values(ascending=False, kind="stable")
+        if short.empty:
+            name = "meets standard"
+        else:
+            listed = [comp_names[k] for k in short.index[:3]]
+            name = "shortfall: " + ", ".join(listed) + (" and more" if len(short) > 3 else "")
+        base, i = name, 2
+        while name in names.values():
+            name, i = f"{base} ({i})", i + 1
+        names[int(c)] = name
+    return names
+
+
+def cluster_gaps(gaps: pd.DataFrame, k: int | None = None, k_range: range = range(2, 11), seed: int = 0,
+                 n_boot: int = 50, feature: str = "shortfall") -> GapClusters:
+    """Cluster staff by competency shortfall; see the module docstring for how k is chosen and judged.
+
+    ``gaps`` has one row per staff and one column per competency (assessed - required, as from
+    :func:`gap_matrix`). ``n_boot=0`` skips the stability loop (national-scale fits).
+    """
+    feats = shortfall(gaps) if feature == "shortfall" else gaps
+    feats = feats.dropna()
+    x = feats.to_numpy(dtype=np.float64)
+    uniq, w, inverse = _collapse(x)
+    ks = sorted(set(k_range) | {1})
+    if len(x) > SELECTION_SAMPLE:
+        pick = np.random.default_rng(seed).choice(len(x), SELECTION_SAMPLE, replace=False)
+        x_sel = x[pick]
+    else:
+        x_sel = x
+    with threadpool_limits(1):
+        selection = gap_statistic(x_sel, ks, seed)
+    chosen = k if k is not None else one_se_rule(selection)
+    chosen = min(chosen, len(uniq))
+    message = ""
+    if chosen == 1:
+        message = ("no cluster structure: the gap statistic prefers a single group, so no staff groups are "
+                   "reported (plan training per competency instead)")
+    if chosen > 1 and n_boot > 0:
+        stab = bootstrap_stability(uniq, w, chosen, seed, n_boot)
+        stable = stab["mean_ari"] >= ARI_GATE and bool(np.all(stab["jaccard"] >= JACCARD_GATE))
+    else:
+        base = _kmeans(uniq, w, chosen, seed) if chosen > 1 else None
+        stab = {"mean_ari": np.nan, "jaccard": np.full(chosen, np.nan), "band": ["not assessed"] * chosen,
+                "labels": base.labels_ if base is not None else np.zeros(len(uniq), dtype=int),
+                "centers": base.cluster_centers_ if base is not None else uniq.mean(axis=0, keepdims=True)}
+        stable = False
+    if chosen > 1 and not stable and n_boot > 0:
+        message = (f"the {chosen} groups are not stable under resampling (mean ARI {stab['mean_ari']:.2f}, "
+                   f"lowest Jaccard {np.min(stab['jaccard']):.2f}): treat them as descriptive only")
+    labels = _order_labels(stab["labels"][inverse], x)
+    label_series = pd.Series(labels, index=feats.index, name="group")
+    profiles = feats.groupby(label_series).mean()
+    profiles["size"] = label_series.value_counts().sort_index()
+    order_map = _order_map(stab["labels"][inverse], labels)
+    stability = {"mean_ari": stab["mean_ari"],
+                 "jaccard": pd.Series(np.asarray(stab["jaccard"])[order_map], name="jaccard") if chosen > 1
+                 else pd.Series(dtype=float),
+                 "band": pd.Series(np.asarray(stab["band"])[order_map]) if chosen > 1 else pd.Series(dtype=str)}
+    return GapClusters(k=int(chosen), labels=label_series, profiles=profiles, names=name_profiles(profiles),
+                       selection=selection, stability=stability, stable=bool(stable and chosen > 1),
+                       centers=stab["centers"], message=message)
+
+
+def _order_labels(raw: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Renumber groups by total shortfall (0 = smallest need) so that labels mean the same across runs."""
+    totals = pd.Series(x.sum(axis=1)).groupby(raw).mean().sort_values(kind="stable")
+    mapping = {old: new for new, old in enumerate(totals.index)}
+    return np.vectorize(mapping.get)(raw)
+
+
+def _order_map(raw: np.ndarray, ordered: np.ndarray) -> np.ndarray:
+    """Index array such that result[new_label] = old_label."""
+    pairs = pd.DataFrame({"old": raw, "new": ordered}).drop_duplicates().sort_values("new")
+    return pairs["old"].to_numpy()

@@ -1,0 +1,120 @@
+"""Competency gaps and staff groups: known structure is found, absent structure is not invented."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from analysis import competency, config, io, pseudonymise, reference, synth
+
+COMPS = reference.competencies()
+
+
+def separated(n=2000, seed=0, noise=0.05):
+    rng = np.random.default_rng(seed)
+    prof = np.zeros((4, 9))
+    prof[1, [0, 1]] = 2
+    prof[2, [2, 3]] = 2
+    prof[3, [6, 7]] = 2
+    true = rng.integers(0, 4, n)
+    gaps = -(prof[true] + (rng.random((n, 9)) < noise))
+    return pd.DataFrame(gaps, columns=COMPS, index=[f"s{i}" for i in range(n)]), true
+
+
+def test_well_separated_profiles_are_found():
+    gaps, true = separated()
+    res = competency.cluster_gaps(gaps, seed=0, n_boot=20)
+    assert res.k == 4
+    assert adjusted_rand_score(true, res.labels.loc[gaps.index]) >= 0.9
+    assert res.stable and res.stability["mean_ari"] >= 0.9 and (res.stability["jaccard"] >= 0.75).all()
+    assert sorted(res.names.values()) == ["meets standard", "shortfall: Integritas, Kerja Sama",
+                                          "shortfall: Komunikasi, Orientasi pada Hasil",
+                                          "shortfall: Mengelola Perubahan, Pengambilan Keputusan"]
+
+
+def test_no_structure_reports_no_stable_grouping():
+    rng = np.random.default_rng(3)
+    gaps = pd.DataFrame(-rng.binomial(2, 0.25, size=(2000, 9)).astype(float), columns=COMPS)
+    res = competency.cluster_gaps(gaps, seed=0, n_boot=20)
+    assert not res.stable
+    assert res.k == 1 and res.message.startswith("no cluster structure")
+
+
+def test_same_seed_same_result():
+    gaps, _ = separated(n=600)
+    a = competency.cluster_gaps(gaps, seed=5, n_boot=10)
+    b = competency.cluster_gaps(gaps, seed=5, n_boot=10)
+    pd.testing.assert_series_equal(a.labels, b.labels)
+    pd.testing.assert_frame_equal(a.selection, b.selection)
+    assert a.stability["mean_ari"] == b.stability["mean_ari"]
+
+
+def test_raw_levels_sort_by_job_tier_shortfalls_by_need():
+    """Clustering assessed levels recovers position tiers, not needs; shortfalls recover the needs."""
+    rng = np.random.default_rng(1)
+    n = 1500
+    required = rng.choice([2, 3, 4], n)  # job tiers
+    need = rng.integers(0, 3, n)  # 0 none, 1 Komunikasi, 2 Mengelola Perubahan
+    assessed = np.repeat(required[:, None], 9, axis=1).astype(float)
+    assessed[need == 1, COMPS.index("M.03")] -= 1
+    assessed[need == 2, COMPS.index("M.07")] -= 1
+    gaps = pd.DataFrame(assessed - required[:, None], columns=COMPS)
+    by_need = competency.cluster_gaps(gaps, k=3, seed=0, n_boot=0)
+    raw = competency.cluster_gaps(pd.DataFrame(-assessed, columns=COMPS), k=3, seed=0, n_boot=0, feature="raw")
+    assert adjusted_rand_score(need, by_need.labels) > 0.95
+    assert adjusted_rand_score(required, raw.labels) > 0.9 > 0.1 > adjusted_rand_score(need, raw.labels)
+
+
+def test_jpm_ikk_and_categories_cell_by_cell():
+    assessed = pd.DataFrame({"a": [3, 2, 3, 4, 1], "b": [3, 2, 2, 4, 2]}, dtype=float)
+    required = pd.DataFrame({"a": [3, 3, 3, 3, 3], "b": [3, 3, 3, 3, 3]}, dtype=float)
+    out = competency.jpm(assessed, required)
+    assert out["jpm"].round(4).tolist() == [100.0, 66.6667, 83.3333, 100.0, 50.0]
+    assert out["ikk"].round(4).tolist() == [0.0, 33.3333, 16.6667, 0.0, 50.0]
+    assert out["pemetaan"].tolist() == ["O", "KO", "CO", "O", "KO"]
+    assert out["pengisian"].tolist() == ["MS", "KMS", "MS", "MS", "KMS"]
+
+
+@pytest.mark.parametrize(("value", "pemetaan", "pengisian"), [(90, "O", "MS"), (89.99, "CO", "MS"), (78, "CO", "MMS"),
+                                                              (77.99, "KO", "MMS"), (80, "CO", "MS"),
+                                                              (79.99, "CO", "MMS"), (68, "KO", "MMS"),
+                                                              (67.99, "KO", "KMS")])
+def test_jpm_category_edges(value, pemetaan, pengisian):
+    out = competency.jpm(pd.DataFrame({"a": [value]}), pd.DataFrame({"a": [100.0]}))
+    assert (out.at[0, "pemetaan"], out.at[0, "pengisian"]) == (pemetaan, pengisian)
+
+
+def test_required_levels_come_from_the_reference_by_position_class(tiny_city):
+    data = io.load_city(tiny_city)
+    gaps, assessed, required = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
+    # the tiny city's pengawas must be at level 2 (PermenPAN-RB 38/2017 practice), assessed 1 on M.03
+    assert required["M.03"].sort_values().tolist() == [1.0, 2.0]
+    assert gaps["M.03"].sort_values().tolist() == [-1.0, 0.0]
+    custom = reference.table("required_levels").assign(level_required=3)
+    _, _, req3 = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"], required=custom)
+    assert (req3 == 3).all().all()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("city", config.CITIES)
+def test_demo_profiles_recovered(city, tmp_path_factory):
+    d = config.RAW_DIR / city
+    if not (d / "truth.json").exists():
+        d = tmp_path_factory.mktemp("demo") / city
+        synth.write_city(city, d)
+    data = io.load_city(d)
+    gaps, _, _ = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
+    res = competency.cluster_gaps(gaps, seed=0, n_boot=20)
+    truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
+    assert res.k == len(truth["names"])
+    nips = pd.read_csv(d / "staff.csv", dtype={"nip": str})["nip"]
+    true = pd.Series(truth["membership"], index=pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy())
+    common = res.labels.index.intersection(true[true >= 0].index)
+    ari = adjusted_rand_score(true[common], res.labels[common])
+    print(f"{city}: k={res.k}, ARI vs true profiles {ari:.3f}, bootstrap ARI {res.stability['mean_ari']:.3f}")
+    assert ari > 0.8
+    assert set(res.names.values()) == set(truth["names"])
