@@ -40,8 +40,9 @@ def text_of(nb: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-def test_city_params_match_the_notebook_parameters():
-    names = set(pm.inspect_notebook(str(ROOT / "notebooks" / "programme_effects.ipynb")))
+@pytest.mark.parametrize("notebook", ["programme_effects", "competency_clusters"])
+def test_city_params_match_the_notebook_parameters(notebook):
+    names = set(pm.inspect_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb")))
     for f in (ROOT / "notebooks" / "params").glob("*.yaml"):
         assert set(yaml.safe_load(f.read_text())) <= names, f.name
 
@@ -59,3 +60,19 @@ def test_effects_notebook_runs_and_reports_the_estimate(tmp_path, demo_dir, lang
     assert truth["effects"]["median_wait_minutes"]["overall"] < 0
     verdict = {"id": "turun", "en": "decreased"}[lang]
     assert verdict in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("city", config.CITIES)
+def test_competency_notebook_runs_for_every_demo_city(tmp_path, tmp_path_factory, city):
+    d = config.RAW_DIR / city
+    if not (d / "truth.json").exists():
+        d = tmp_path_factory.mktemp("demo") / city
+        synth.write_city(city, d)
+    params = yaml.safe_load((ROOT / "notebooks" / "params" / f"{city}.yaml").read_text())
+    nb = run("competency_clusters", tmp_path, **{**params, "data_dir": str(d), "n_boot": 10})
+    text = text_of(nb)
+    assert "Rencana pelatihan" in text and "memenuhi standar" in text
+    truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
+    n_assessed = len(truth["membership"]) - truth["membership"].count(-1)
+    assert f"{n_assessed:,} pegawai dinilai" in text

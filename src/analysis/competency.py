@@ -133,6 +133,24 @@ def gap_statistic(x: np.ndarray, ks: list[int], seed: int = 0, n_ref: int = N_RE
     return pd.DataFrame(rows)
 
 
+def _silhouettes(x: np.ndarray, ks: list[int], seed: int, sample: int = 3000) -> list[float]:
+    """Mean silhouette per k on a subsample, shown for information only: it does not choose k (on bunched
+    integer ratings it rewards splitting off small exact-duplicate groups)."""
+    from sklearn.metrics import silhouette_score
+
+    rng = np.random.default_rng(seed)
+    xs = x[rng.choice(len(x), min(sample, len(x)), replace=False)]
+    uniq, w, inverse = _collapse(xs)
+    out = []
+    for k in ks:
+        if k < 2 or k >= len(uniq):
+            out.append(np.nan)
+            continue
+        labels = _kmeans(uniq, w, k, seed).labels_[inverse]
+        out.append(float(silhouette_score(xs, labels)) if len(set(labels)) > 1 else np.nan)
+    return out
+
+
 def one_se_rule(sel: pd.DataFrame) -> int:
     """The smallest k with Gap(k) >= Gap(k+1) - s(k+1)."""
     g = sel.set_index("k")
@@ -221,6 +239,7 @@ def cluster_gaps(gaps: pd.DataFrame, k: int | None = None, k_range: range = rang
         x_sel = x
     with threadpool_limits(1):
         selection = gap_statistic(x_sel, ks, seed)
+        selection["silhouette"] = _silhouettes(x_sel, ks, seed)
     chosen = k if k is not None else one_se_rule(selection)
     chosen = min(chosen, len(uniq))
     message = ""

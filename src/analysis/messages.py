@@ -106,6 +106,71 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.p": {"id": "p", "en": "p"},
     "test.joint": {"id": "{outcome}: semua sel pra-periode", "en": "{outcome}: all pre-period cells"},
     "test.window": {"id": "{outcome}: {window} periode terakhir", "en": "{outcome}: last {window} periods"},
+    # ------------------------------------------------------------------ competency notebook
+    "needs.title": {"id": "# Kebutuhan pengembangan kompetensi ASN: {city}",
+                    "en": "# ASN competency development needs: {city}"},
+    "needs.question": {
+        "id": "**Pertanyaan.** Kompetensi apa yang kurang pada kelompok pegawai mana, berapa orang, dan pelatihan "
+              "apa yang menutup kesenjangan itu?",
+        "en": "**Question.** Which competencies does which group of staff lack, how many people are in each "
+              "group, and which training closes the gaps?"},
+    "needs.data": {
+        "id": "## Data\n{n_assessed:,} pegawai dinilai pada {n_comp} kompetensi (PermenPAN-RB 38/2017); "
+              "{n_short:,} ({share:.0%}) kurang setidaknya satu level pada satu kompetensi.",
+        "en": "## Data\n{n_assessed:,} staff assessed on {n_comp} competencies (PermenPAN-RB 38/2017); "
+              "{n_short:,} ({share:.0%}) are at least one level short on at least one competency."},
+    "needs.why": {
+        "id": "## Mengapa kekurangan, bukan nilai mentah\nKelompok dibentuk dari *kekurangan* = maks(standar - "
+              "hasil, 0) per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan "
+              "(standar jabatan yang lebih tinggi), bukan menurut kebutuhan pelatihan.",
+        "en": "## Why shortfalls, not raw levels\nGroups are formed on the *shortfall* = max(required - assessed, "
+              "0) per competency. Raw levels would only separate staff by job tier (higher posts have higher "
+              "standards), not by training need."},
+    "needs.choose_k": {
+        "id": "## Memilih jumlah kelompok\nJumlah kelompok dipilih dengan statistik *gap* (aturan 1-SE) lalu "
+              "diuji kestabilannya dengan bootstrap ({n_boot} ulangan): kelompok disebut stabil bila ARI rata-rata "
+              ">= 0,90 dan Jaccard setiap kelompok >= 0,75.",
+        "en": "## Choosing the number of groups\nThe number of groups is chosen by the gap statistic (1-SE rule) and "
+              "then tested for stability by bootstrap ({n_boot} draws): groups count as stable when the mean ARI "
+              "is >= 0.90 and every group's Jaccard is >= 0.75."},
+    "needs.groups": {"id": "## Kelompok pegawai", "en": "## Staff groups"},
+    "needs.stable": {"id": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
+                     "en": "**{k} groups, stable** (bootstrap ARI {ari:.2f})."},
+    "needs.unstable": {"id": "**Peringatan:** {message}.", "en": "**Warning:** {message}."},
+    "needs.by_agency": {"id": "## Kelompok per perangkat daerah", "en": "## Groups by agency"},
+    "needs.suppressed": {"id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}')._",
+                         "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}')._"},
+    "needs.plan": {"id": "## Rencana pelatihan", "en": "## Training plan"},
+    "needs.plan_totals": {
+        "id": "Kelayakan bersifat individual (kurang >= 1 level pada kompetensi itu): {people:,} pegawai, "
+              "{enrolments:,} penempatan pelatihan, {jp:,.0f} JP, perkiraan biaya Rp {cost:,.0f}.",
+        "en": "Eligibility is individual (at least one level short on that competency): {people:,} staff, "
+              "{enrolments:,} enrolments, {jp:,.0f} JP, estimated cost IDR {cost:,.0f}."},
+    "needs.jp": {"id": "## Hak pengembangan 20 JP per tahun ({year})",
+                 "en": "## The 20 JP a year development right ({year})"},
+    "needs.talent": {"id": "## Kinerja dan talenta (SKP, kotak 9)", "en": "## Performance and talent (SKP, 9-box)"},
+    "needs.caveats": {
+        "id": "## Keterbatasan\n- Kekurangan satu level dekat dengan galat pengukuran asesmen; jangan menilai "
+              "individu dari satu asesmen.\n- Nilai cenderung menumpuk di atas (banyak pegawai tepat memenuhi "
+              "standar), sehingga kelompok 'memenuhi standar' besar.\n- Standar kompetensi per jabatan dapat "
+              "diatur instansi (data/reference/required_levels.csv).\n- Pengelompokan pegawai adalah profiling: "
+              "perlu penilaian dampak pelindungan data (UU 27/2022, Pasal 34).",
+        "en": "## Caveats\n- One-level shortfalls are close to assessment measurement error; do not judge an "
+              "individual on one assessment.\n- Ratings bunch at the top (many staff exactly meet the standard), "
+              "so the 'meets standard' group is large.\n- Required levels per post can be set by each agency "
+              "(data/reference/required_levels.csv).\n- Grouping staff is profiling: it calls for a data "
+              "protection impact assessment (UU 27/2022, Pasal 34)."},
+    "axis.k": {"id": "Jumlah kelompok k", "en": "Number of groups k"},
+    "axis.gap": {"id": "Statistik gap (± 1 SE)", "en": "Gap statistic (± 1 SE)"},
+    "axis.silhouette": {"id": "Silhouette (informasi)", "en": "Silhouette (information only)"},
+    "axis.competency": {"id": "Kompetensi", "en": "Competency"},
+    "axis.shortfall": {"id": "Rata-rata kekurangan (level)", "en": "Mean shortfall (levels)"},
+    "plot.selection": {"id": "Memilih k (n = {n} pegawai; terpilih k = {k})",
+                       "en": "Choosing k (n = {n} staff; chosen k = {k})"},
+    "plot.profiles": {"id": "Kekurangan rata-rata per kelompok (n = {n} pegawai)",
+                      "en": "Mean shortfall by group (n = {n} staff)"},
+    "plot.shortfall": {"id": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
+                       "en": "Mean shortfall per competency (n = {n} staff)"},
     # ------------------------------------------------------------------ verdicts and table headers
     "verdict.decrease": {"id": "turun", "en": "decreased"},
     "verdict.increase": {"id": "naik", "en": "increased"},
@@ -181,3 +246,14 @@ def show_table(table) -> None:
     from IPython.display import display
 
     display(table.style.hide(axis="index").format(precision=2))
+
+
+GROUP_NAME_PARTS = {"id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
+                    "en": {}}
+
+
+def group_name(name: str, lang: str = "id") -> str:
+    """A staff group's plain name (built in English by competency.name_profiles) in the report language."""
+    for en, local in GROUP_NAME_PARTS[lang].items():
+        name = name.replace(en, local)
+    return name

@@ -131,3 +131,53 @@ def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure
     t = table.assign(label=table["sector"].map(lambda s: msg(f"sector.{s}", lang)))
     return forest(t, "label", msg("plot.by_sector", lang, outcome=label, n=int(t["n_units"].sum())),
                   msg("axis.effect", lang, outcome=label))
+
+
+def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> plt.Figure:
+    """Gap statistic per k with its SE (the choice) and silhouette (for information)."""
+    style()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.errorbar(selection["k"], selection["gap"], yerr=selection["gap_se"], fmt="o-", color="C0", capsize=3,
+                label=msg("axis.gap", lang))
+    ax.axvline(k, color="C0", ls="--", lw=1)
+    ax.set(title=msg("plot.selection", lang, n=n, k=k), xlabel=msg("axis.k", lang), ylabel=msg("axis.gap", lang),
+           xticks=selection["k"].tolist())
+    if "silhouette" in selection:
+        ax2 = ax.twinx()
+        ax2.plot(selection["k"], selection["silhouette"], "s:", color="C7", ms=4, label=msg("axis.silhouette", lang))
+        ax2.set_ylabel(msg("axis.silhouette", lang), color="C7")
+        ax2.grid(False)
+    fig.tight_layout()
+    return fig
+
+
+def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | None = None, lang: str = "id"
+                   ) -> plt.Figure:
+    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability."""
+    style()
+    comp = reference.table("competencies").set_index("competency")["name"]
+    data = profiles.drop(columns=["size"])
+    rows = []
+    for g in data.index:
+        badge = "" if jaccard is None or g >= len(jaccard) else f", Jaccard {jaccard.iloc[g]:.2f}"
+        rows.append(f"{names[g]}\n(n = {int(profiles.at[g, 'size'])}{badge})")
+    fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
+    sns.heatmap(data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1), annot=True, fmt=".1f",
+                cmap="Reds", vmin=0, vmax=max(2.0, float(data.to_numpy().max())), ax=ax,
+                cbar_kws={"label": msg("axis.shortfall", lang)})
+    ax.set(title=msg("plot.profiles", lang, n=int(profiles["size"].sum())), xlabel=msg("axis.competency", lang),
+           ylabel="")
+    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
+    fig.tight_layout()
+    return fig
+
+
+def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id") -> plt.Figure:
+    style()
+    comp = reference.table("competencies").set_index("competency")["name"]
+    mean = shortfalls.mean().rename(index=comp).sort_values()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.barh(mean.index, mean.to_numpy(), color="C3")
+    ax.set(title=msg("plot.shortfall", lang, n=len(shortfalls)), xlabel=msg("axis.shortfall", lang), ylabel="")
+    fig.tight_layout()
+    return fig

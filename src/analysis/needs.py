@@ -1,0 +1,122 @@
+"""A city's training-needs analysis in one call: gaps, staff groups, JPM, the training plan, the 20 JP check
+and the talent view, with every published count suppressed under ``min_cell``. The competency notebook
+renders this; researchers use the parts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import competency, privacy, talent, training
+from .io import CityData
+from .messages import group_name
+
+
+@dataclass
+class NeedsAnalysis:
+    city: str
+    gaps: pd.DataFrame
+    clusters: competency.GapClusters
+    jpm: pd.DataFrame
+    enrolments: pd.DataFrame
+    staff: pd.DataFrame  # staff_id, unit_id, agency, position_class, group, group_name
+    jp_year: int | None
+    jp_check: pd.DataFrame | None
+    latest_performance: pd.DataFrame | None
+    min_cell: int
+
+
+def analyse_city(data: CityData, k_range: range = range(2, 11), seed: int = 0, n_boot: int = 50,
+                 min_cell: int = privacy.MIN_CELL, lang: str = "en") -> NeedsAnalysis:
+    """``lang`` sets the language of the group names in the published tables (``clusters.names`` stay English)."""
+    staff = data.table("staff")
+    units = data.table("units").set_index("unit_id")
+    gaps, assessed, required = competency.gap_matrix(data.table("competency_assessments"), staff)
+    clusters = competency.cluster_gaps(gaps, k_range=k_range, seed=seed, n_boot=n_boot)
+    people = staff[["staff_id", "unit_id", "position_class"]].copy()
+    people["agency"] = people["unit_id"].map(units["agency"])
+    people["group"] = people["staff_id"].map(clusters.labels)
+    people["group_name"] = people["group"].map({g: group_name(n, lang) for g, n in clusters.names.items()})
+    jp_year = jp_check = None
+    if "trainings" in data.tables and len(data.tables["trainings"]):
+        jp_year = int(data.tables["trainings"]["start"].dt.year.max())
+        jp_check = training.jp_in_year(data.tables["trainings"], staff, jp_year)
+    latest = talent.latest_performance(data.tables["performance"]) if "performance" in data.tables else None
+    return NeedsAnalysis(city=data.city, gaps=gaps, clusters=clusters, jpm=competency.jpm(assessed, required),
+                         enrolments=training.enrolments(gaps), staff=people, jp_year=jp_year, jp_check=jp_check,
+                         latest_performance=latest, min_cell=min_cell)
+
+
+def group_sizes(na: NeedsAnalysis) -> pd.DataFrame:
+    """Group name, staff, share, bootstrap Jaccard and its band."""
+    c = na.clusters
+    local = na.staff.drop_duplicates("group").set_index("group")["group_name"]
+    out = pd.DataFrame({"group": list(c.names), "name": [local.get(g, c.names[g]) for g in c.names],
+                        "staff": c.profiles["size"].reindex(list(c.names)).to_numpy()})
+    out["share"] = out["staff"] / out["staff"].sum()
+    if len(c.stability["jaccard"]):
+        out["jaccard"] = c.stability["jaccard"].to_numpy()
+        out["band"] = c.stability["band"].to_numpy()
+    return out
+
+
+def groups_by_agency(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """Staff per agency x group, small cells suppressed (with complementary suppression of row totals)."""
+    assessed = na.staff.dropna(subset=["group"])
+    table = pd.crosstab(assessed["agency"], assessed["group_name"])
+    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
+
+
+def training_plan(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """People, enrolments, JP and cost per group and agency; rows under min_cell people suppressed."""
+    people = na.staff.set_index("staff_id")
+    plan = training.plan(na.enrolments, people["group_name"], people["agency"])
+    return privacy.suppress_rows(plan, "people", dependent=("enrolments", "jp", "cost_idr"), min_cell=na.min_cell)
+
+
+def plan_totals(na: NeedsAnalysis) -> dict:
+    e = na.enrolments
+    return {"people": int(e["staff_id"].nunique()), "enrolments": len(e), "jp": float(e["hours_jp"].sum()),
+            "cost_idr": float(e["cost_idr"].sum())}
+
+
+def jp_by_agency(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """Share of staff per agency who reached 20 JP in the latest year (agencies under min_cell suppressed)."""
+    if na.jp_check is None:
+        return pd.DataFrame(), 0
+    j = na.jp_check.assign(agency=na.jp_check["staff_id"].map(na.staff.set_index("staff_id")["agency"]))
+    out = j.groupby("agency").agg(staff=("staff_id", "size"), mean_jp=("jp", "mean"),
+                                  share_20_jp=("meets_20_jp", "mean")).reset_index()
+    return privacy.suppress_rows(out, "staff", dependent=("mean_jp", "share_20_jp"), min_cell=na.min_cell)
+
+
+def talent_by_group(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """Staff per staff group x 9-box (latest SKP period), small cells suppressed."""
+    if na.latest_performance is None:
+        return pd.DataFrame(), 0
+    lp = na.latest_performance.join(na.staff.set_index("staff_id")["group_name"], how="inner").dropna(subset=["box"])
+    table = pd.crosstab(lp["group_name"], lp["box"].astype(int))
+    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
+
+
+def predicate_by_group(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    if na.latest_performance is None:
+        return pd.DataFrame(), 0
+    lp = na.latest_performance.join(na.staff.set_index("staff_id")["group_name"], how="inner")
+    table = pd.crosstab(lp["group_name"], lp["predicate"])
+    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
+
+
+def talent_actions(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """Per agency: staff for recognition (boxes 7-9) and for coaching (boxes 1-3)."""
+    if na.latest_performance is None:
+        return pd.DataFrame(), 0
+    out = talent.actions_by_agency(na.latest_performance, na.staff.set_index("staff_id")["agency"])
+    small = out["staff"] < na.min_cell
+    hidden, n = privacy.suppress_rows(out, "staff", dependent=("recognition", "coaching"), min_cell=na.min_cell)
+    for col in ("recognition", "coaching"):
+        few = ~small & (out[col] > 0) & (out[col] < na.min_cell)
+        hidden.loc[few, col] = privacy.MARK.format(min_cell=na.min_cell)
+        n += int(few.sum())
+    return hidden, n
