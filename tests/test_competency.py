@@ -118,3 +118,14 @@ def test_demo_profiles_recovered(city, tmp_path_factory):
     print(f"{city}: k={res.k}, ARI vs true profiles {ari:.3f}, bootstrap ARI {res.stability['mean_ari']:.3f}")
     assert ari > 0.8
     assert set(res.names.values()) == set(truth["names"])
+
+
+def test_fast_row_collapse_equals_numpy_unique_rows():
+    rng = np.random.default_rng(2)
+    x = rng.integers(0, 4, size=(5000, 9)).astype(float)
+    uniq, counts, inverse = competency._collapse(x)
+    ref_u, ref_inv, ref_c = np.unique(x, axis=0, return_inverse=True, return_counts=True)
+    np.testing.assert_array_equal(uniq, ref_u)
+    np.testing.assert_array_equal(counts, ref_c)
+    np.testing.assert_array_equal(inverse, ref_inv.ravel())
+    np.testing.assert_array_equal(uniq[inverse], x)
