@@ -1,4 +1,4 @@
-"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx>``."""
+"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | report --city X | --all``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import CITIES, RAW_DIR
+from .config import CITIES, RAW_DIR, REPORTS_DIR
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -51,6 +51,28 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from . import reporting
+    from .config import RAW_DIR
+
+    cities = list(CITIES) if args.all or not args.city else [c.lower().replace(" ", "-") for c in args.city]
+    unknown = [c for c in cities if c not in CITIES and not (RAW_DIR / c).is_dir()]
+    if unknown:
+        print(f"unknown city {unknown}; known: {', '.join(CITIES)}", file=sys.stderr)
+        return 2
+    notebooks = tuple(args.notebook) if args.notebook else reporting.CITY_NOTEBOOKS
+    overrides = {"lang": args.lang} if args.lang else {}
+    t0 = time.perf_counter()
+    runs = reporting.build(cities, notebooks, out_root=Path(args.out), workers=args.workers, timeout=args.timeout,
+                           cross_city=args.all or len(cities) > 1, overrides=overrides)
+    print()
+    print(reporting.summary(runs))
+    failed = [r for r in runs if r.status != "ok"]
+    print(f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {time.perf_counter() - t0:.1f} s; "
+          f"index: {Path(args.out) / 'index.html'}")
+    return 1 if failed else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="asn-kinerja", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -73,6 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("template", help="write an empty Excel workbook for planners to fill")
     p.add_argument("path", nargs="?", default="asn-kinerja-template.xlsx")
     p.set_defaults(func=_template)
+
+    p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
+    p.add_argument("--city", action="append", help="city slug or name, e.g. Medan (repeatable)")
+    p.add_argument("--all", action="store_true", help="every city, plus the cross-city report and the index")
+    p.add_argument("--notebook", action="append", help="only this notebook (repeatable), e.g. programme_effects")
+    p.add_argument("--lang", choices=("id", "en"), help="report language (default: the city's parameters, id)")
+    p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: reports)")
+    p.add_argument("--workers", type=int, default=2, help="notebooks run in parallel (default 2, one per core)")
+    p.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run (default 900)")
+    p.set_defaults(func=_report)
 
     args = parser.parse_args(argv)
     return args.func(args)

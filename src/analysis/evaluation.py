@@ -215,3 +215,40 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
         out.append(msg("caveat.dose", lang))
     out.append(msg("caveat.sector", lang, min_units=MIN_TREATED_UNITS))
     return out
+
+
+def ikm_now(ev: CityEvaluation) -> dict | None:
+    """The city's IKM in the latest survey year: mean over units of each unit's quarterly IKM."""
+    from .satisfaction import kinerja, mutu
+
+    ip = ev.ikm_panel
+    if ip is None or ip.empty:
+        return None
+    year = int(ip["quarter"].dt.year.max())
+    unit_means = ip[ip["quarter"].dt.year == year].groupby("unit_id")["ikm"].mean()
+    value = float(unit_means.mean())
+    letter = mutu(value)
+    return {"year": year, "ikm": value, "mutu": letter, "kinerja": kinerja(letter), "n_units": int(len(unit_means))}
+
+
+def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
+    """The headline numbers the report shows (results.json): effects with CIs, verdicts, IKM now and its trend."""
+    level = int(round(100 * (1 - ev.alpha)))
+    out: dict = {"city": ev.city, "demo": demo, "lang": lang, "outcomes": {}}
+    for name, oe in ev.outcomes.items():
+        o = oe.result.overall if oe.result is not None else {}
+        out["outcomes"][name] = {
+            "estimate": o.get("estimate"), "se": o.get("se"), "ci_low": o.get("ci_low"), "ci_high": o.get("ci_high"),
+            "level": level, "verdict": oe.verdict, "n_treated": oe.n_treated, "n_never": oe.n_comparison,
+            "pretrend_p": oe.result.pretrend["window_p_value"] if oe.result is not None else None,
+            "percent": oe.percent}
+    now = ikm_now(ev)
+    if now:
+        out["ikm_now"] = now
+    if ev.ikm_panel is not None:
+        trend = ev.ikm_panel.groupby("quarter").agg(ikm=("ikm", "mean"), n_units=("unit_id", "nunique"))
+        out["ikm_trend"] = [{"quarter": q.strftime("%Y-%m"), "ikm": float(r.ikm), "n_units": int(r.n_units)}
+                            for q, r in trend.iterrows()]
+    if ev.planning:
+        out["planning"] = ev.planning
+    return out

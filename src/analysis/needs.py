@@ -58,7 +58,8 @@ def group_sizes(na: NeedsAnalysis) -> pd.DataFrame:
     if len(c.stability["jaccard"]):
         out["jaccard"] = c.stability["jaccard"].to_numpy()
         out["band"] = c.stability["band"].to_numpy()
-    return out
+    hidden, _ = privacy.suppress_rows(out, "staff", dependent=("share",), min_cell=na.min_cell)
+    return hidden
 
 
 def groups_by_agency(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
@@ -120,3 +121,26 @@ def talent_actions(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
         hidden.loc[few, col] = privacy.MARK.format(min_cell=na.min_cell)
         n += int(few.sum())
     return hidden, n
+
+
+def largest_need(na: NeedsAnalysis) -> dict | None:
+    """The programme with the most eligible staff (shown only when at least min_cell staff need it)."""
+    by_prog = training.plan_by_programme(na.enrolments)
+    if by_prog.empty or by_prog["participants"].iloc[0] < na.min_cell:
+        return None
+    top = by_prog.iloc[0]
+    return {"training_code": top["training_code"], "name": top["name"], "competency": top["competency"],
+            "participants": int(top["participants"])}
+
+
+def results(na: NeedsAnalysis, demo: bool, lang: str) -> dict:
+    """The headline numbers the report shows (results.json); group sizes under min_cell are withheld."""
+    sizes = group_sizes(na)
+    groups = [{"name": r["name"], "share": float(r["share"]) if isinstance(r["staff"], int | float) else None,
+               "staff": int(r["staff"]) if isinstance(r["staff"], int | float) else None} for _, r in sizes.iterrows()]
+    jp = na.jp_check
+    return {"city": na.city, "demo": demo, "lang": lang, "n_assessed": int(len(na.gaps)), "k": int(na.clusters.k),
+            "stable": bool(na.clusters.stable), "bootstrap_ari": na.clusters.stability["mean_ari"],
+            "groups": groups, "largest_need": largest_need(na), "plan": plan_totals(na),
+            "jp_year": na.jp_year, "share_20_jp": float(jp["meets_20_jp"].mean()) if jp is not None else None,
+            "min_cell": na.min_cell}

@@ -151,11 +151,14 @@ def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> pl
     return fig
 
 
-def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | None = None, lang: str = "id"
-                   ) -> plt.Figure:
-    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability."""
+def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | None = None, lang: str = "id",
+                   min_cell: int = 10) -> plt.Figure:
+    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability. Groups of
+    fewer than ``min_cell`` staff are left out (their means would describe a few identifiable people)."""
     style()
     comp = reference.table("competencies").set_index("competency")["name"]
+    hidden = int((profiles["size"] < min_cell).sum())
+    profiles = profiles[profiles["size"] >= min_cell]
     data = profiles.drop(columns=["size"])
     rows = []
     for g in data.index:
@@ -165,8 +168,10 @@ def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | Non
     sns.heatmap(data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1), annot=True, fmt=".1f",
                 cmap="Reds", vmin=0, vmax=max(2.0, float(data.to_numpy().max())), ax=ax,
                 cbar_kws={"label": msg("axis.shortfall", lang)})
-    ax.set(title=msg("plot.profiles", lang, n=int(profiles["size"].sum())), xlabel=msg("axis.competency", lang),
-           ylabel="")
+    title = msg("plot.profiles", lang, n=int(profiles["size"].sum()))
+    if hidden:
+        title += "\n" + msg("plot.hidden_groups", lang, n=hidden, min_cell=min_cell)
+    ax.set(title=title, xlabel=msg("axis.competency", lang), ylabel="")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     fig.tight_layout()
     return fig
@@ -179,5 +184,27 @@ def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id") -> plt.F
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.barh(mean.index, mean.to_numpy(), color="C3")
     ax.set(title=msg("plot.shortfall", lang, n=len(shortfalls)), xlabel=msg("axis.shortfall", lang), ylabel="")
+    fig.tight_layout()
+    return fig
+
+
+def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
+    style()
+    fig, ax = plt.subplots(figsize=(8, 4))
+    sns.lineplot(data=trend, x="quarter", y="ikm", hue="city", marker="o", ax=ax)
+    ax.set(title=msg("plot.cross_ikm", lang, n=trend["city"].nunique()), xlabel=msg("axis.quarter", lang),
+           ylabel=msg("outcome.ikm", lang))
+    ax.legend(title="")
+    fig.tight_layout()
+    return fig
+
+
+def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
+    style()
+    wide = shares.pivot_table(index="city", columns="group", values="share", fill_value=0.0)
+    fig, ax = plt.subplots(figsize=(8, 0.6 * len(wide) + 2.2))
+    wide.plot.barh(stacked=True, ax=ax, width=0.7)
+    ax.set(title=msg("plot.cross_groups", lang, n=len(wide)), xlabel=msg("axis.share", lang), ylabel="", xlim=(0, 1))
+    ax.legend(title="", fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     fig.tight_layout()
     return fig

@@ -1,0 +1,334 @@
+"""Build the published reports: run each city's notebooks with papermill (two at a time), export HTML without
+code, write results.json per notebook, the cross-city report and the index page, and say what failed.
+
+Runs use papermill's and nbconvert's Python APIs in worker processes (an in-process HTML export takes ~0.1 s,
+the CLI ~2 s), with one BLAS/OpenMP thread per kernel so that two kernels really run in parallel on 2 cores.
+One failing city or notebook never stops the others; the summary lists every run and the exit code is 1 if
+any failed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import platform
+import re
+import subprocess
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import __version__
+from .config import CITIES, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR
+
+CITY_NOTEBOOKS = ("programme_effects", "competency_clusters")
+CROSS_CITY = "cross_city"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "csdid", "duckdb", "pandera", "papermill",
+            "nbconvert", "matplotlib", "seaborn")
+
+
+@dataclass
+class Run:
+    city: str
+    notebook: str
+    status: str  # ok | failed
+    seconds: float
+    path: str
+    error: str = ""
+
+
+# ---------------------------------------------------------------------------------------------- parameters
+def city_params(city: str) -> dict:
+    """The city's shared notebook parameters (notebooks/params/<city>.yaml)."""
+    path = NOTEBOOKS_DIR / "params" / f"{city}.yaml"
+    if not path.exists():
+        raise FileNotFoundError(f"no parameters for city {city!r}: expected {path}")
+    return yaml.safe_load(path.read_text()) or {}
+
+
+def check_params(notebook: Path, params: dict) -> None:
+    """Reject parameter names the notebook's parameters cell does not define (typos would be silently ignored)."""
+    import papermill as pm
+
+    known = set(pm.inspect_notebook(str(notebook)))
+    unknown = sorted(set(params) - known)
+    if unknown:
+        raise ValueError(f"{notebook.name} has no parameter(s) {unknown}; it accepts {sorted(known)}")
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+def export_html(executed: Path, out: Path) -> Path:
+    """Executed notebook -> self-contained HTML: no code, no parameter cells, no stderr, no scripts, a TOC."""
+    import nbformat
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    exporter = HTMLExporter(template_name="asn_report", extra_template_basedirs=[str(TEMPLATE_DIR)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    tags = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
+    exporter.register_preprocessor(tags, enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out.write_text(add_toc(body), encoding="utf-8")
+    return out
+
+
+_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.S)
+
+
+def add_toc(page: str) -> str:
+    """Give every h2 an id and put a table of contents after the first h1."""
+    entries = []
+
+    def tag(m: re.Match) -> str:
+        text = re.sub(r"<[^>]+>", "", m.group("text")).replace("¶", "").strip()
+        anchor = f"s{len(entries) + 1}"
+        entries.append((anchor, text))
+        attrs = re.sub(r'\sid="[^"]*"', "", m.group("attrs"))
+        return f'<h2 id="{anchor}"{attrs}>{m.group("text")}</h2>'
+
+    page = _H2.sub(tag, page)
+    if not entries:
+        return page
+    items = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in entries)
+    toc = f'<nav class="asn-toc"><ol>{items}</ol></nav>'
+    h1_end = page.find("</h1>")
+    return page[: h1_end + 5] + toc + page[h1_end + 5:] if h1_end >= 0 else page.replace("<main>", "<main>" + toc, 1)
+
+
+# ---------------------------------------------------------------------------------------------- results and provenance
+def write_results(path: str | Path, results: dict) -> Path:
+    """results.json: the headline numbers a notebook shows, for the index page and other tools."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_no_nan(results), indent=1, sort_keys=True, default=_jsonable) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+def _no_nan(value):
+    """JSON has no NaN: missing numbers become null."""
+    if isinstance(value, dict):
+        return {k: _no_nan(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_no_nan(v) for v in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
+def _jsonable(value):
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=5)
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + ("+changes" if dirty else "") if out.returncode == 0 else "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def provenance(files: dict[str, str], params: dict, started: float) -> pd.DataFrame:
+    """Data files with SHA-256, parameters, package version and git commit, run time, software versions."""
+    rows = [("data file", name, digest) for name, digest in sorted(files.items())]
+    rows += [("parameter", k, json.dumps(v, default=str)) for k, v in params.items()]
+    rows += [("asn-kinerja", "version", __version__), ("asn-kinerja", "git commit", git_commit()),
+             ("run", "finished (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+             ("run", "seconds", f"{time.perf_counter() - started:.1f}"),
+             ("software", "python", platform.python_version())]
+    for pkg in SOFTWARE:
+        try:
+            rows.append(("software", pkg, metadata.version(pkg)))
+        except metadata.PackageNotFoundError:
+            continue
+    return pd.DataFrame(rows, columns=["what", "name", "value"])
+
+
+# ---------------------------------------------------------------------------------------------- running
+def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int) -> Path:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    check_params(src, params)
+    executed = out_dir / f"{notebook}.ipynb"
+    kwargs = {"parameters": params, "cwd": str(REPO_ROOT), "kernel_name": "python3",
+              "execution_timeout": timeout, "progress_bar": {"desc": label, "position": slot, "leave": True}}
+    try:
+        pm.execute_notebook(str(src), str(executed), **kwargs)
+    except PapermillExecutionError:
+        raise
+    except (RuntimeError, TimeoutError, OSError):  # kernel failed to start (port clash, slow start): retry once
+        pm.execute_notebook(str(src), str(executed), **kwargs)
+    return executed
+
+
+def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int, slot: int = 0) -> Run:
+    """Execute one notebook for one city and export it; never raises (the failure is the returned status)."""
+    for var in THREAD_VARS:  # inherited by the kernel this process starts
+        os.environ[var] = "1"
+    t0 = time.perf_counter()
+    out_dir = out_root / city if city else out_root
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path = out_dir / f"{notebook}.html"
+    params = {**params, "results_path": str(out_dir / f"{notebook}.results.json")}
+    try:
+        executed = _execute(notebook, out_dir, params, timeout, f"{city or 'all'}/{notebook}", slot)
+        export_html(executed, html_path)
+        return Run(city or "all", notebook, "ok", round(time.perf_counter() - t0, 1), str(html_path))
+    except Exception as exc:  # noqa: BLE001 - one failure must not stop the others; it is reported
+        message = str(exc).strip().splitlines()
+        return Run(city or "all", notebook, "failed", round(time.perf_counter() - t0, 1), str(html_path),
+                   error=(message[-1] if message else type(exc).__name__)[:300])
+
+
+def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOTEBOOKS, out_root: Path = REPORTS_DIR,
+          workers: int = 2, timeout: int = 900, cross_city: bool = True, overrides: dict | None = None) -> list[Run]:
+    """Run every (city, notebook), two at a time; then the cross-city report and the index page."""
+    cities = list(cities or CITIES)
+    out_root = Path(out_root)
+    tasks = []
+    runs: list[Run] = []
+    for city in cities:
+        try:
+            params = {**city_params(city), **(overrides or {})}
+        except (FileNotFoundError, yaml.YAMLError) as exc:
+            runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
+            continue
+        tasks += [(city, nb, params) for nb in notebooks]
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_one, city, nb, params, out_root, timeout, i % workers)
+                   for i, (city, nb, params) in enumerate(tasks)]
+        runs += [f.result() for f in as_completed(futures)]
+    if cross_city:
+        lang = (overrides or {}).get("lang", "id")
+        runs.append(run_one("", CROSS_CITY, {"reports_dir": str(out_root), "lang": lang}, out_root, timeout))
+    write_index(out_root)
+    order = {c: i for i, c in enumerate([*cities, "all"])}
+    return sorted(runs, key=lambda r: (order.get(r.city, 99), r.notebook))
+
+
+def summary(runs: list[Run]) -> str:
+    table = pd.DataFrame([asdict(r) for r in runs])[["city", "notebook", "status", "seconds", "path", "error"]]
+    return table.to_string(index=False)
+
+
+# ---------------------------------------------------------------------------------------------- index page
+def load_results(out_root: Path) -> dict[str, dict[str, dict]]:
+    """{city: {notebook: results}} from reports/<city>/<notebook>.results.json."""
+    found: dict[str, dict[str, dict]] = {}
+    for path in sorted(Path(out_root).glob("*/*.results.json")):
+        found.setdefault(path.parent.name, {})[path.name.removesuffix(".results.json")] = json.loads(path.read_text())
+    return found
+
+
+def _link_label(notebook: str, lang: str) -> str:
+    from .messages import MESSAGES, msg
+
+    key = f"index.link.{notebook}"
+    return msg(key, lang) if key in MESSAGES else notebook.replace("_", " ")
+
+
+def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
+    """reports/index.html: one card per city with its headline findings and links; a banner for demo data."""
+    from .messages import msg
+
+    out_root = Path(out_root)
+    results = load_results(out_root)
+    lang = lang or next((r.get("lang") for city in results.values() for r in city.values() if r.get("lang")), "id")
+    cards, demo = [], False
+    for city, by_nb in results.items():
+        eff, needs_ = by_nb.get("programme_effects", {}), by_nb.get("competency_clusters", {})
+        demo |= bool(eff.get("demo") or needs_.get("demo"))
+        lines = []
+        for key in ("median_wait_minutes", "ikm"):
+            o = eff.get("outcomes", {}).get(key)
+            if o and o.get("estimate") is not None:
+                lines.append(f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{o['estimate']:+.2f}</b> "
+                             f"({msg('col.ci', lang, level=o['level'])} {o['ci_low']:.2f} .. {o['ci_high']:.2f}); "
+                             f"{html.escape(msg('verdict.' + o['verdict'], lang))}</li>")
+        if eff.get("ikm_now"):
+            n = eff["ikm_now"]
+            lines.append(f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{n['ikm']:.2f}</b> "
+                         f"({n['mutu']}, {html.escape(n['kinerja'])})</li>")
+        if needs_:
+            lines.append(f"<li>{html.escape(msg('index.groups', lang))}: <b>{needs_['k']}</b>"
+                         f"{'' if needs_['stable'] else ' (' + html.escape(msg('index.not_stable', lang)) + ')'}</li>")
+            if needs_.get("largest_need"):
+                ln = needs_["largest_need"]
+                lines.append(f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
+                             f"({ln['participants']} {html.escape(msg('index.staff', lang))})</li>")
+        links = " · ".join(f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
+                           for nb in by_nb if (out_root / city / f"{nb}.html").exists())
+        title = html.escape(city.replace("-", " ").title())
+        cards.append(f'<section class="card"><h2>{title}</h2><ul>{"".join(lines)}</ul><p>{links}</p></section>')
+    cross = (f'<p><a href="{CROSS_CITY}.html">{html.escape(msg("index.link.cross_city", lang))}</a></p>'
+             if (out_root / f"{CROSS_CITY}.html").exists() else "")
+    banner = f'<p class="banner">{html.escape(msg("index.demo", lang))}</p>' if demo else ""
+    page = f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(msg("index.title", lang))}</title>
+<style>
+ body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 0 auto; padding: 12px; color: #1d2733; }}
+ .cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 14px; }}
+ .card {{ border: 1px solid #d5dde6; border-radius: 8px; padding: 4px 16px 8px; background: #fbfcfe; }}
+ .card h2 {{ margin: 10px 0 4px; font-size: 20px; }} .card li {{ margin: 4px 0; }}
+ .banner {{ background: #fff3cd; border: 1px solid #e0c36a; border-radius: 6px; padding: 8px 12px; }}
+</style></head>
+<body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
+<div class="cards">{"".join(cards)}</div>{cross}
+<p><small>{html.escape(msg("index.footer", lang, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))}</small></p>
+</body></html>
+"""
+    path = out_root / "index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+
+# ---------------------------------------------------------------------------------------------- cross-city tables
+def cross_city_effects(results: dict[str, dict[str, dict]], outcome: str) -> pd.DataFrame:
+    rows = []
+    for city, by_nb in results.items():
+        o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome)
+        if o and o.get("estimate") is not None:
+            rows.append({"city": city.replace("-", " ").title(), "estimate": o["estimate"], "ci_low": o["ci_low"],
+                         "ci_high": o["ci_high"], "n_treated": o["n_treated"], "n_never": o["n_never"],
+                         "verdict": o["verdict"]})
+    return pd.DataFrame(rows)
+
+
+def cross_city_ikm(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
+    rows = [{"city": city.replace("-", " ").title(), **point}
+            for city, by_nb in results.items() for point in by_nb.get("programme_effects", {}).get("ikm_trend", [])]
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        out["quarter"] = pd.to_datetime(out["quarter"])
+    return out
+
+
+def cross_city_groups(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
+    rows = [{"city": city.replace("-", " ").title(), "group": g["name"], "share": g["share"]}
+            for city, by_nb in results.items() for g in by_nb.get("competency_clusters", {}).get("groups", [])]
+    return pd.DataFrame(rows)

@@ -1,0 +1,184 @@
+"""Published reports: failures are isolated, HTML is code-free, offline and private, numbers match results.json,
+both languages render, and a real browser loads the pages with their images."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+import yaml
+from PIL import Image
+
+from analysis import cli, config, reporting, synth
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_toc_links_every_section():
+    page = "<main><h1>T</h1><h2 id='x'>One</h2><p/><h2>Two<a class='anchor-link'>¶</a></h2></main>"
+    out = reporting.add_toc(page)
+    assert '<nav class="asn-toc"><ol><li><a href="#s1">One</a></li><li><a href="#s2">Two</a></li></ol></nav>' in out
+    assert '<h2 id="s1"' in out and '<h2 id="s2"' in out
+
+
+def test_unknown_parameter_is_rejected():
+    with pytest.raises(ValueError, match=r"has no parameter\(s\) \['n_bots'\]"):
+        reporting.check_params(ROOT / "notebooks" / "programme_effects.ipynb", {"city": "x", "n_bots": 3})
+
+
+@pytest.fixture
+def probe_notebooks(tmp_path, monkeypatch):
+    """A tiny notebook that fails for Bengkulu only, with city parameter files, in a private notebooks dir."""
+    nbdir = tmp_path / "notebooks"
+    (nbdir / "params").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nlang = "id"\nseed = 0\nresults_path = ""',
+                                          metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell('if city == "bengkulu":\n    raise ValueError("boom for " + city)\n'
+                                          'from analysis import reporting\n'
+                                          'reporting.write_results(results_path, {"city": city})'),
+                nbformat.v4.new_markdown_cell("## Done")]
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    nbformat.write(nb, nbdir / "probe.ipynb")
+    shutil.copy(ROOT / "notebooks" / "cross_city.ipynb", nbdir / "cross_city.ipynb")
+    for city in ("kendari", "bengkulu"):
+        (nbdir / "params" / f"{city}.yaml").write_text(yaml.safe_dump({"city": city, "data_dir": "x"}))
+    monkeypatch.setattr(reporting, "NOTEBOOKS_DIR", nbdir)
+    return tmp_path
+
+
+def test_one_failing_city_leaves_the_others_complete_and_exits_1(probe_notebooks, capsys):
+    out = probe_notebooks / "reports"
+    code = cli.main(["report", "--city", "kendari", "--city", "bengkulu", "--notebook", "probe", "--out", str(out)])
+    assert code == 1
+    printed = capsys.readouterr().out
+    assert re.search(r"kendari\s+probe\s+ok", printed) and re.search(r"bengkulu\s+probe\s+failed", printed)
+    assert "boom for bengkulu" in printed
+    assert (out / "kendari" / "probe.html").exists() and (out / "kendari" / "probe.results.json").exists()
+    assert (out / "cross_city.html").exists() and (out / "index.html").exists()
+
+
+# ------------------------------------------------------------------------------------------ a real build
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    city = "banda-aceh"
+    raw = config.RAW_DIR / city
+    if not (raw / "truth.json").exists():
+        raw = tmp_path_factory.mktemp("demo") / city
+        synth.write_city(city, raw)
+    out = tmp_path_factory.mktemp("reports")
+    runs = reporting.build([city], out_root=out, overrides={"data_dir": str(raw)})
+    assert all(r.status == "ok" for r in runs), reporting.summary(runs)
+    en = tmp_path_factory.mktemp("reports_en")
+    run = reporting.run_one(city, "programme_effects", {**reporting.city_params(city), "data_dir": str(raw),
+                                                        "lang": "en", "n_boot": 100}, en, 900)
+    assert run.status == "ok", run.error
+    return {"out": out, "city": city, "raw": raw, "en": en}
+
+
+def pages(built) -> dict[str, str]:
+    out = built["out"]
+    found = {p.relative_to(out).as_posix(): p.read_text() for p in out.rglob("*.html")}
+    found.update({"en/" + p.name: p.read_text() for p in built["en"].rglob("*.html")})
+    return found
+
+
+@pytest.mark.slow
+def test_html_has_no_code_no_scripts_no_identifiers(built):
+    staff = pd.read_csv(built["raw"] / "staff.csv", dtype=str)
+    from analysis import io as aio
+
+    staff_ids = set(aio.load_city(built["raw"]).tables["staff"]["staff_id"])
+    for name, page in pages(built).items():
+        assert "<script" not in page, name
+        assert "import " not in page and "show(" not in page and "jp-CodeMirrorEditor" not in page, name
+        assert not re.search(r"(?<!\d)\d{18}(?!\d)", page), name
+        assert not staff_ids & set(re.findall(r"[0-9a-f]{20}", page)), name
+        assert not any(n in page for n in staff["nama"].unique()), name
+        assert "injected-parameters" not in page, name
+
+
+@pytest.mark.slow
+def test_no_published_cell_under_min_cell(built):
+    page = (built["out"] / built["city"] / "competency_clusters.html").read_text()
+    assert "&lt;10" in page  # small cells exist in the demo and are shown as suppressed
+    for table in pd.read_html(io.StringIO(page)):
+        if "total" not in table.columns and "people" not in table.columns and "staff" not in table.columns:
+            continue
+        cols = [c for c in table.columns if c not in ("agency", "group", "group_name", "name", "band", "jaccard",
+                                                        "share", "Unnamed: 0", "training_code", "competency", "mode")]
+        for col in cols:
+            values = pd.to_numeric(table[col], errors="coerce").dropna()
+            if col in ("people", "staff", "total", "participants") or table.columns.name == "box" or "total" in table:
+                assert ((values == 0) | (values >= 10)).all(), (col, values[(values > 0) & (values < 10)].tolist())
+
+
+@pytest.mark.slow
+def test_results_json_numbers_are_the_ones_shown(built):
+    d = built["out"] / built["city"]
+    page = (d / "programme_effects.html").read_text()
+    res = json.loads((d / "programme_effects.results.json").read_text())
+    for o in res["outcomes"].values():
+        assert f"{o['estimate']:.2f}" in page
+        assert f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" in page
+    assert f"{res['ikm_now']['ikm']:.2f}" in page
+    needs_page = (d / "competency_clusters.html").read_text()
+    needs_res = json.loads((d / "competency_clusters.results.json").read_text())
+    assert needs_res["largest_need"]["name"] in needs_page
+    assert f"({needs_res['largest_need']['participants']} pegawai)" in needs_page
+    index = (built["out"] / "index.html").read_text()
+    eff = res["outcomes"]["median_wait_minutes"]
+    assert f"{eff['estimate']:+.2f}" in index and "DATA DEMO" in index
+
+
+@pytest.mark.slow
+def test_both_languages_render(built):
+    id_page = (built["out"] / built["city"] / "programme_effects.html").read_text()
+    en_page = (built["en"] / built["city"] / "programme_effects.html").read_text()
+    assert "Temuan utama" in id_page and "Headline effects" not in id_page
+    assert "Headline effects" in en_page and "Temuan utama" not in en_page
+
+
+@pytest.mark.slow
+def test_provenance_lists_data_hashes(built):
+    page = (built["out"] / built["city"] / "programme_effects.html").read_text()
+    import hashlib
+
+    digest = hashlib.sha256((built["raw"] / "units.csv").read_bytes()).hexdigest()
+    assert digest in page and "git commit" in page
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("page", ["index.html", "banda-aceh/programme_effects.html"])
+def test_browser_loads_page_with_images(built, tmp_path, page):
+    url = (built["out"] / page).as_uri()
+    profile = ["--user-data-dir=" + str(tmp_path / "profile")]
+    shot = tmp_path / "shot.png"
+    subprocess.run([CHROMIUM, *FLAGS, *profile, "--window-size=1000,1400", f"--screenshot={shot}", url],
+                   check=True, timeout=120, capture_output=True)
+    img = Image.open(shot).convert("L")
+    assert img.size == (1000, 1400)
+    assert len(set(img.resize((100, 140)).getdata())) > 20  # not a blank page
+    dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", url], check=True, timeout=120,
+                         capture_output=True, text=True).stdout
+    assert "</html>" in dom
+    sources = re.findall(r'<img[^>]+src="([^"]+)"', dom)
+    if page.endswith("programme_effects.html"):
+        assert len(sources) >= 7
+    for src in sources:  # every image is embedded and decodes: nothing can be broken offline
+        assert src.startswith("data:image/png;base64,")
+        Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).verify()
