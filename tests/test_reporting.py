@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -99,26 +100,64 @@ def test_html_has_no_code_no_scripts_no_identifiers(built):
     staff_ids = set(aio.load_city(built["raw"]).tables["staff"]["staff_id"])
     for name, page in pages(built).items():
         assert "<script" not in page, name
-        assert "import " not in page and "show(" not in page and "jp-CodeMirrorEditor" not in page, name
+        assert not re.search(r'class="[^"]*jp-InputArea-editor', page), name  # no code cell inputs
+        assert "evaluate_city(" not in page and "analyse_city(" not in page and "import time" not in page, name
         assert not re.search(r"(?<!\d)\d{18}(?!\d)", page), name
         assert not staff_ids & set(re.findall(r"[0-9a-f]{20}", page)), name
         assert not any(n in page for n in staff["nama"].unique()), name
         assert "injected-parameters" not in page, name
 
 
+class _Tables(HTMLParser):
+    """The rows (header and data cells, as text) of every <table> in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables: list[list[list[str]]] = []
+        self._cell: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.tables and self.tables[-1]:
+            self.tables[-1][-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+COUNT_COLUMNS = {"total", "people", "staff", "participants", "enrolments", "recognition", "coaching"}
+
+
 @pytest.mark.slow
 def test_no_published_cell_under_min_cell(built):
     page = (built["out"] / built["city"] / "competency_clusters.html").read_text()
     assert "&lt;10" in page  # small cells exist in the demo and are shown as suppressed
-    for table in pd.read_html(io.StringIO(page)):
-        if "total" not in table.columns and "people" not in table.columns and "staff" not in table.columns:
-            continue
-        cols = [c for c in table.columns if c not in ("agency", "group", "group_name", "name", "band", "jaccard",
-                                                        "share", "Unnamed: 0", "training_code", "competency", "mode")]
-        for col in cols:
-            values = pd.to_numeric(table[col], errors="coerce").dropna()
-            if col in ("people", "staff", "total", "participants") or table.columns.name == "box" or "total" in table:
-                assert ((values == 0) | (values >= 10)).all(), (col, values[(values > 0) & (values < 10)].tolist())
+    parser = _Tables()
+    parser.feed(page)
+    checked = 0
+    for rows in parser.tables:
+        header = rows[0] if rows else []
+        crosstab = "total" in header  # staff counts in every cell
+        for row in rows[1:]:
+            for col, value in zip(header, row, strict=False):
+                if not (crosstab or col in COUNT_COLUMNS) or col in ("agency", "group_name", "name", "share"):
+                    continue
+                try:
+                    number = float(value.replace(",", ""))
+                except ValueError:
+                    continue
+                checked += 1
+                assert number == 0 or number >= 10, (header, row)
+    assert checked > 50
 
 
 @pytest.mark.slow
@@ -172,7 +211,7 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
                    check=True, timeout=120, capture_output=True)
     img = Image.open(shot).convert("L")
     assert img.size == (1000, 1400)
-    assert len(set(img.resize((100, 140)).getdata())) > 20  # not a blank page
+    assert len(set(img.resize((100, 140)).tobytes())) > 20  # not a blank page: many grey levels
     dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", url], check=True, timeout=120,
                          capture_output=True, text=True).stdout
     assert "</html>" in dom
