@@ -265,6 +265,38 @@ def _tidy(atte: dict, name: str, z: float) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------------------- robustness
+def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
+                   cohort: str = "cohort", control: str = "not_yet_treated", method: str = "dr",
+                   covariates: list[str] | None = None, alpha: float = 0.05, **_: object) -> dict:
+    """The overall ('simple') ATT only, for the many re-fits of robustness and heterogeneity checks.
+
+    Engine: diff-diff's Callaway-Sant'Anna, ~17x faster than csdid here and the same estimator: identical
+    point estimates (1e-14) and, on balanced panels, identical SEs; on unbalanced panels its SEs carry the
+    cluster small-sample factor sqrt(G/(G-1)) (0.5% with 93 units), so these checks are slightly conservative.
+    The headline estimate and its event study stay on csdid (:func:`estimate_did`).
+    """
+    import diff_diff as dd
+
+    if control not in CONTROLS:
+        raise DidInputError(f"control must be one of {list(CONTROLS)}, not {control!r}")
+    df, _ = check_panel(panel, outcome, unit, time, cohort)
+    if control == "never_treated" and not (df[cohort] == 0).any():
+        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'")
+    balanced = df.groupby(unit)[time].nunique().nunique() == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = dd.CallawaySantAnna(control_group=control, estimation_method=method, alpha=alpha,
+                                      allow_unbalanced_panel=not balanced).fit(
+                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
+            raise DidInputError(f"the estimator could not run on this panel: {exc}") from exc
+    z = stats.norm.ppf(1 - alpha / 2)
+    est, se = float(res.overall_att), float(res.overall_se)
+    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
+            "n_units": int(df[unit].nunique())}
+
+
 def twfe_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
                      cohort: str = "cohort", window: tuple[int, int] = (-6, 12), alpha: float = 0.05) -> pd.DataFrame:
     """The conventional two-way fixed-effects event study, for contrast only.
@@ -318,8 +350,7 @@ def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFram
     rows = []
     for g in sorted(panel[cohort].dropna().unique()):
         try:
-            res = estimate_did(panel[panel[cohort] != g], outcome, **{**kw, "n_boot": 0})
-            rows.append({"dropped_cohort": int(g), **res.overall, "n_units": res.n_units})
+            rows.append({"dropped_cohort": int(g), **overall_effect(panel[panel[cohort] != g], outcome, **kw)})
         except DidInputError as exc:
             rows.append({"dropped_cohort": int(g), "note": str(exc)})
     return pd.DataFrame(rows)
@@ -335,8 +366,7 @@ def by_group(panel: pd.DataFrame, outcome: str, group: str, min_units: int = 10,
             rows.append({group: level, "n_units": n_units, "note": f"fewer than {min_units} units: too thin"})
             continue
         try:
-            res = estimate_did(sub, outcome, **{**kw, "n_boot": 0})
-            rows.append({group: level, "n_units": n_units, **res.overall})
+            rows.append({group: level, **overall_effect(sub, outcome, **kw), "n_units": n_units})
         except DidInputError as exc:
             rows.append({group: level, "n_units": n_units, "note": str(exc)})
     return pd.DataFrame(rows)
@@ -348,8 +378,7 @@ def placebo(panel: pd.DataFrame, outcome: str, shift: int = 6, cohort: str = "co
     real programme effect cannot appear there, so the placebo ATT should be near zero."""
     df = panel[panel[cohort].isna() | (panel[time] < panel[cohort])].copy()
     df[cohort] = df[cohort] - shift
-    res = estimate_did(df, outcome, cohort=cohort, time=time, **{**kw, "n_boot": 0})
-    return {"shift": shift, **res.overall, "n_units": res.n_units}
+    return {"shift": shift, **overall_effect(df, outcome, cohort=cohort, time=time, **kw)}
 
 
 def percent_effect(panel: pd.DataFrame, outcome: str, **kw) -> dict:
@@ -357,10 +386,9 @@ def percent_effect(panel: pd.DataFrame, outcome: str, **kw) -> dict:
     the same way. Parallel trends must then hold in logs (proportional changes) rather than in levels, so a
     referee reads it as a robustness check of the levels result, not as the same estimate."""
     df = panel[panel[outcome] > 0].assign(_log=lambda d: np.log(d[outcome]))
-    res = estimate_did(df, "_log", **{**kw, "n_boot": kw.get("n_boot", 0)})
-    o = res.overall
+    o = overall_effect(df, "_log", **kw)
     pct = {k: 100 * (np.exp(o[k]) - 1) for k in ("estimate", "ci_low", "ci_high")}
-    return {**pct, "log_estimate": o["estimate"], "log_se": o["se"], "n_units": res.n_units,
+    return {**pct, "log_estimate": o["estimate"], "log_se": o["se"], "n_units": o["n_units"],
             "dropped_non_positive": int((panel[outcome] <= 0).sum())}
 
 
@@ -381,8 +409,7 @@ def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, u
         row = {"dose_group": level, "dose_min": float(d[keep].min()), "dose_mean": float(d[keep].mean()),
                "dose_max": float(d[keep].max()), "n_treated_units": len(keep)}
         try:
-            res = estimate_did(sub, outcome, unit=unit, cohort=cohort, **{**kw, "n_boot": 0})
-            row.update(res.overall)
+            row.update(overall_effect(sub, outcome, unit=unit, cohort=cohort, **kw))
         except DidInputError as exc:
             row["note"] = str(exc)
         rows.append(row)

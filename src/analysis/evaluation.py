@@ -82,8 +82,8 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     other = "never_treated" if control == "not_yet_treated" else "not_yet_treated"
     for check, extra in (("other_control", {"control": other}),):
         try:
-            r = effects.estimate_did(panel, outcome, n_boot=0, **{**kw, **extra})
-            rows.append({"check": check, "control": extra.get("control", control), **r.overall, "n_units": r.n_units})
+            rows.append({"check": check, "control": extra.get("control", control),
+                         **effects.overall_effect(panel, outcome, **{**kw, **extra})})
         except effects.DidInputError as exc:
             rows.append({"check": check, "note": str(exc)})
     rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
