@@ -62,12 +62,35 @@ def tiny_city(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_kendari(tmp_path_factory) -> Path:
-    """Kendari demo data at the default scale, generated once per test session."""
+    """Kendari demo data at the default scale, generated fresh once per test session."""
     from analysis import synth
 
     out = tmp_path_factory.mktemp("demo") / "kendari"
     synth.write_city("kendari", out)
     return out
+
+
+@pytest.fixture(scope="session")
+def demo_city(tmp_path_factory):
+    """city -> folder of its default demo data: data/raw/<city> when `make reports` made it (seed 2024), else
+    generated once per session and shared by every test module."""
+    import json
+
+    from analysis import config, synth
+
+    made: dict[str, Path] = {}
+
+    def get(city: str) -> Path:
+        if city not in made:
+            d = config.RAW_DIR / city
+            truth = d / "truth.json"
+            if not (truth.exists() and json.loads(truth.read_text()).get("seed") == 2024):
+                d = tmp_path_factory.mktemp("demo") / city
+                synth.write_city(city, d)
+            made[city] = d
+        return made[city]
+
+    return get
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis import competency, config, io, pseudonymise, reference, synth
+from analysis import competency, config, io, pseudonymise, reference
 
 COMPS = reference.competencies()
 
@@ -101,11 +101,8 @@ def test_required_levels_come_from_the_reference_by_position_class(tiny_city):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("city", config.CITIES)
-def test_demo_profiles_recovered(city, tmp_path_factory):
-    d = config.RAW_DIR / city
-    if not (d / "truth.json").exists():
-        d = tmp_path_factory.mktemp("demo") / city
-        synth.write_city(city, d)
+def test_demo_profiles_recovered(city, demo_city):
+    d = demo_city(city)
     data = io.load_city(d)
     gaps, _, _ = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
     res = competency.cluster_gaps(gaps, seed=0, n_boot=20)

@@ -6,15 +6,12 @@ import json
 
 import pytest
 
-from analysis import config, effects, io, panels, synth
+from analysis import config, effects, io, panels
 
 
 @pytest.fixture(scope="module", params=config.CITIES)
-def city(request, tmp_path_factory):
-    d = config.RAW_DIR / request.param
-    if not (d / "truth.json").exists() or json.loads((d / "truth.json").read_text())["seed"] != 2024:
-        d = tmp_path_factory.mktemp("demo") / request.param
-        synth.write_city(request.param, d)
+def city(request, demo_city):
+    d = demo_city(request.param)
     return io.load_city(d), json.loads((d / "truth.json").read_text())
 
 

@@ -10,18 +10,14 @@ import papermill as pm
 import pytest
 import yaml
 
-from analysis import config, synth
+from analysis import config
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    d = config.RAW_DIR / "banda-aceh"
-    if not (d / "truth.json").exists():
-        d = tmp_path_factory.mktemp("demo") / "banda-aceh"
-        synth.write_city("banda-aceh", d)
-    return d
+def demo_dir(demo_city):
+    return demo_city("banda-aceh")
 
 
 def run(notebook: str, tmp_path: Path, **params) -> nbformat.NotebookNode:
@@ -64,11 +60,8 @@ def test_effects_notebook_runs_and_reports_the_estimate(tmp_path, demo_dir, lang
 
 @pytest.mark.slow
 @pytest.mark.parametrize("city", config.CITIES)
-def test_competency_notebook_runs_for_every_demo_city(tmp_path, tmp_path_factory, city):
-    d = config.RAW_DIR / city
-    if not (d / "truth.json").exists():
-        d = tmp_path_factory.mktemp("demo") / city
-        synth.write_city(city, d)
+def test_competency_notebook_runs_for_every_demo_city(tmp_path, demo_city, city):
+    d = demo_city(city)
     params = yaml.safe_load((ROOT / "notebooks" / "params" / f"{city}.yaml").read_text())
     nb = run("competency_clusters", tmp_path, **{**params, "data_dir": str(d), "n_boot": 10})
     text = text_of(nb)

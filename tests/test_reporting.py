@@ -18,7 +18,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from analysis import cli, config, reporting, synth
+from analysis import cli, reporting
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,12 +69,9 @@ def test_one_failing_city_leaves_the_others_complete_and_exits_1(probe_notebooks
 
 # ------------------------------------------------------------------------------------------ a real build
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, demo_city):
     city = "banda-aceh"
-    raw = config.RAW_DIR / city
-    if not (raw / "truth.json").exists():
-        raw = tmp_path_factory.mktemp("demo") / city
-        synth.write_city(city, raw)
+    raw = demo_city(city)
     out = tmp_path_factory.mktemp("reports")
     runs = reporting.build([city], out_root=out, overrides={"data_dir": str(raw)})
     assert all(r.status == "ok" for r in runs), reporting.summary(runs)
