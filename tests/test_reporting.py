@@ -67,6 +67,17 @@ def test_one_failing_city_leaves_the_others_complete_and_exits_1(probe_notebooks
     assert (out / "cross_city.html").exists() and (out / "index.html").exists()
 
 
+def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
+    out = probe_notebooks / "reports"
+    (out / "bengkulu").mkdir(parents=True)
+    (out / "bengkulu" / "probe.html").write_text("last week's page")
+    (out / "bengkulu" / "probe.results.json").write_text('{"city": "bengkulu"}')
+    runs = reporting.build(["bengkulu"], ("probe",), out_root=out, cross_city=False)
+    assert [r.status for r in runs] == ["failed"]
+    assert not (out / "bengkulu" / "probe.html").exists()
+    assert not (out / "bengkulu" / "probe.results.json").exists()
+
+
 # ------------------------------------------------------------------------------------------ a real build
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, demo_city):

@@ -191,7 +191,10 @@ def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int
     out_dir = out_root / city if city else out_root
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{notebook}.html"
-    params = {**params, "results_path": str(out_dir / f"{notebook}.results.json")}
+    results_path = out_dir / f"{notebook}.results.json"
+    for stale in (html_path, results_path):  # a failed run must not leave last build's page or numbers behind
+        stale.unlink(missing_ok=True)
+    params = {**params, "results_path": str(results_path)}
     try:
         executed = _execute(notebook, out_dir, params, timeout, f"{city or 'all'}/{notebook}", slot)
         export_html(executed, html_path)
