@@ -238,3 +238,27 @@ def test_load_city_raises_with_every_problem(tmp_path):
     with pytest.raises(io.DataValidationError) as exc:
         io.load_city(d)
     assert len([p for p in exc.value.problems if p.severity == "error"]) == 2
+
+
+def test_checked_city_is_reused_as_a_copy_and_rechecked_when_a_file_changes(tmp_path, monkeypatch):
+    d = write_city(tmp_path / "c", tiny_tables())
+    reads = []
+    real = io.read_city
+    monkeypatch.setattr(io, "read_city", lambda *a, **k: reads.append(1) or real(*a, **k))
+    first = io.load_city(d)
+    first.tables["staff"]["grade"] = "edited by a notebook"
+    second = io.load_city(d)
+    assert len(reads) == 1  # unchanged files: not checked again
+    assert second.tables["staff"]["grade"].tolist() == ["III/c", "II/b"]  # a copy: the edit did not leak
+    assert second.files == first.files
+    t = tiny_tables()
+    t["units"].loc[0, "sector"] = "space"  # one changed byte in one file must be seen
+    write_city(d, t)
+    with pytest.raises(io.DataValidationError):
+        io.load_city(d)
+    assert len(reads) == 2
+    write_city(d, tiny_tables())  # back to the checked bytes: reused again
+    io.load_city(d)
+    assert len(reads) == 2
+    other = io.load_city(d, key=b"another key")  # same files, another key: another pseudonymisation
+    assert len(reads) == 3 and set(other.tables["staff"]["staff_id"]).isdisjoint(first.tables["staff"]["staff_id"])

@@ -78,6 +78,44 @@ def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
     assert not (out / "bengkulu" / "probe.results.json").exists()
 
 
+def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kernel(probe_notebooks):
+    nbdir = reporting.NOTEBOOKS_DIR
+    params = nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]})
+    first = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(
+        'import os\nfrom analysis import reporting\nleaked = city\n'
+        'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
+        'reporting.write_results(results_path, {"pid": os.getpid()})')])
+    second = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(
+        'import os\nfrom analysis import reporting\n'
+        'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})')])
+    for nb, name in ((first, "first"), (second, "second")):
+        nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+        nbformat.write(nb, nbdir / f"{name}.ipynb")
+    out = probe_notebooks / "reports"
+    runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=1)
+    status = {(r.city, r.notebook): r.status for r in runs}
+    assert status == {("kendari", "first"): "ok", ("kendari", "second"): "ok", ("bengkulu", "first"): "failed",
+                      ("bengkulu", "second"): "ok", ("all", "cross_city"): "ok"}
+    got = {(c, nb): json.loads((out / c / f"{nb}.results.json").read_text())
+           for c, nb in (("kendari", "first"), ("kendari", "second"), ("bengkulu", "second"))}
+    assert got["kendari", "second"]["pid"] == got["kendari", "first"]["pid"]  # one kernel for the lane
+    assert got["kendari", "second"]["leaked"] is False and got["bengkulu", "second"]["leaked"] is False
+    assert got["bengkulu", "second"]["pid"] != got["kendari", "first"]["pid"]  # fresh kernel after the failure
+
+
+def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_problems(tmp_path):
+    from conftest import tiny_tables, write_city
+
+    t = tiny_tables()
+    t["units"].loc[0, "sector"] = "space"
+    bad = write_city(tmp_path / "bad", t)
+    runs = reporting.build(["kendari"], ("programme_effects",), out_root=tmp_path / "out", cross_city=False,
+                           overrides={"data_dir": str(bad)})
+    assert [r.status for r in runs] == ["failed"]
+    assert runs[0].error == (f"DataValidationError: 1 data problem(s) in {bad}; "
+                             f"run `asn-kinerja validate {bad}` to see them all")
+
+
 # ------------------------------------------------------------------------------------------ a real build
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, demo_city):
@@ -90,7 +128,11 @@ def built(tmp_path_factory, demo_city):
     run = reporting.run_one(city, "programme_effects", {**reporting.city_params(city), "data_dir": str(raw),
                                                         "lang": "en", "n_boot": 100}, en, 900)
     assert run.status == "ok", run.error
-    return {"out": out, "city": city, "raw": raw, "en": en}
+    fresh = tmp_path_factory.mktemp("reports_fresh")  # its own kernel, as plain papermill runs it
+    run = reporting.run_one(city, "competency_clusters", {**reporting.city_params(city), "data_dir": str(raw)},
+                            fresh, 900)
+    assert run.status == "ok", run.error
+    return {"out": out, "city": city, "raw": raw, "en": en, "fresh": fresh}
 
 
 def pages(built) -> dict[str, str]:
@@ -229,3 +271,12 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
     for src in sources:  # every image is embedded and decodes: nothing can be broken offline
         assert src.startswith("data:image/png;base64,")
         Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).verify()
+
+
+@pytest.mark.slow
+def test_shared_kernel_results_equal_a_fresh_kernels(built):
+    """The competency notebook ran second in the shared kernel, on the data the effects notebook had checked."""
+    name = "competency_clusters.results.json"
+    shared = json.loads((built["out"] / built["city"] / name).read_text())
+    fresh = json.loads((built["fresh"] / built["city"] / name).read_text())
+    assert shared == fresh and shared["k"] >= 1

@@ -14,6 +14,7 @@ import re
 import secrets
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import KEY_ENV, KEY_FILE
@@ -23,7 +24,7 @@ NAME_COLUMNS = ("nama", "name", "nama_lengkap", "full_name", "nik", "telepon", "
 #: Length of the hex staff_id kept from the HMAC digest (80 bits: no collision at national scale).
 STAFF_ID_HEX = 20
 
-_NIP = re.compile(r"^\d{18}$")
+_NIP = re.compile(r"[0-9]{18}")  # ASCII digits only (\d also matches other scripts' digits)
 
 
 def load_key(key_file: Path | None = None) -> bytes:
@@ -56,7 +57,7 @@ def nip_problems(nip: str, asn_type: str | None = None) -> str | None:
     PPPK numbers (NI PPPK) carry a 2-digit code where a PNS NIP has the appointment month, so the month is
     only checked when the row says the person is a PNS.
     """
-    if not _NIP.match(nip):
+    if not _NIP.fullmatch(nip):
         return "not_18_digits"
     try:
         pd.Timestamp(year=int(nip[0:4]), month=int(nip[4:6]), day=int(nip[6:8]))
@@ -71,10 +72,32 @@ def nip_problems(nip: str, asn_type: str | None = None) -> str | None:
     return None
 
 
+def nip_problems_many(nips: pd.Series, asn_type: pd.Series | None = None) -> pd.Series:
+    """:func:`nip_problems` for a whole column at once (same rules, same reasons; a property test keeps them equal).
+
+    Vectorised because a city's tables hold a NIP on every row (Medan: 180,000 rows), and the country 4 million.
+    """
+    s = nips.astype("string").fillna("")
+    digits = s.str.fullmatch(_NIP.pattern).fillna(False).astype(bool)
+    part = lambda a, b: pd.Series(pd.to_numeric(s.str[a:b].where(digits).to_numpy(dtype=object, na_value=np.nan),  # noqa: E731
+                                                errors="coerce"), index=s.index, dtype="float64")
+    born = pd.to_datetime(pd.DataFrame({"year": part(0, 4), "month": part(4, 6), "day": part(6, 8)}),
+                          errors="coerce")
+    appointed, month, sex = part(8, 12), part(12, 14), s.str[14:15]
+    pns = asn_type.astype("string").eq("PNS").fillna(False).astype(bool) if asn_type is not None else False
+    reason = pd.Series([None] * len(s), index=s.index, dtype=object)
+    # the scalar function returns the first failing rule: fill in reverse order of precedence
+    reason[digits & ~sex.isin(["1", "2"])] = "bad_sex_digit"
+    reason[digits & (~appointed.between(1900, 2100) | (pns & ~month.between(1, 12)))] = "bad_appointment"
+    reason[digits & born.isna()] = "bad_birth_date"
+    reason[~digits] = "not_18_digits"
+    return reason
+
+
 def derive_from_nip(nips: pd.Series) -> pd.DataFrame:
     """sex (L/P), birth_year and hire_year from well-formed NIPs (rows with bad NIPs get missing values)."""
     s = nips.astype("string")
-    ok = s.str.fullmatch(r"\d{18}").fillna(False)
+    ok = s.str.fullmatch(_NIP.pattern).fillna(False)
     out = pd.DataFrame(index=nips.index)
     out["birth_year"] = pd.to_numeric(s.str[0:4].where(ok), errors="coerce").astype("Int64")
     out["hire_year"] = pd.to_numeric(s.str[8:12].where(ok), errors="coerce").astype("Int64")

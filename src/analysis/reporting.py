@@ -9,6 +9,7 @@ any failed.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import os
@@ -165,8 +166,98 @@ def provenance(files: dict[str, str], params: dict, started: float) -> pd.DataFr
 
 
 # ---------------------------------------------------------------------------------------------- running
-def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int) -> Path:
+#: Run in a shared kernel between two notebooks: forget the last notebook's variables and figures (modules stay
+#: imported, which is the point; analysis.io keeps checked cities, keyed by their files' hashes).
+RESET_CODE = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
+
+
+@functools.cache
+def _shared_kernel_engine():
+    """A papermill engine that executes in a running kernel (``km=``) instead of starting one per notebook."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, logger
+
+    class SharedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, km=None, **kwargs):
+            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
+                                             kernel_name=kernel_name, log=logger, log_output=log_output,
+                                             stdout_file=stdout_file, stderr_file=stderr_file)
+            try:
+                return client.execute()
+            finally:
+                if client.kc is not None:  # the kernel lives on; this notebook's client does not
+                    client.kc.stop_channels()
+
+    return SharedKernelEngine
+
+
+class KernelSession:
+    """One kernel that runs a worker's notebooks in turn.
+
+    A fresh kernel per notebook costs about 1 s to start and 2-3 s to import pandas, scikit-learn, statsmodels,
+    csdid and matplotlib; a city's second notebook would also check the same data again. Here the kernel is
+    started once, its namespace is cleared between notebooks (:data:`RESET_CODE`), and any failure gets the next
+    notebook a fresh kernel, so a broken run cannot leave state behind. Results equal a fresh kernel's (tested).
+    """
+
+    def __init__(self, cwd: Path = REPO_ROOT):
+        self.cwd = cwd
+        self.km = None
+        self.used = False
+
+    def kernel(self):
+        """A live, clean kernel manager: the current one reset, or a new one."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None and run_sync(self.km.is_alive)():
+            if self.used:
+                self._run(RESET_CODE)
+            self.used = True
+            return self.km
+        self.close()
+        from jupyter_client.manager import AsyncKernelManager
+
+        for attempt in (1, 2):  # a kernel that fails to start (port clash, slow start) gets one retry
+            try:
+                km = AsyncKernelManager(kernel_name="python3")
+                run_sync(km.start_kernel)(cwd=str(self.cwd))
+                break
+            except (RuntimeError, TimeoutError, OSError):
+                if attempt == 2:
+                    raise
+        self.km, self.used = km, True
+        return self.km
+
+    def _run(self, code: str) -> None:
+        import nbformat
+        from nbclient import NotebookClient
+
+        client = NotebookClient(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), km=self.km,
+                                timeout=60)
+        try:
+            client.execute()
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+
+    def close(self) -> None:
+        """Shut the kernel down (after a failure, or at the end of the worker's queue)."""
+        from jupyter_core.utils import run_sync
+
+        if self.km is not None:
+            try:
+                run_sync(self.km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - already dead is fine
+                pass
+        self.km, self.used = None, False
+
+
+def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int,
+             session: KernelSession | None = None) -> Path:
     import papermill as pm
+    from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
 
     src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
@@ -174,6 +265,10 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
     executed = out_dir / f"{notebook}.ipynb"
     kwargs = {"parameters": params, "cwd": str(REPO_ROOT), "kernel_name": "python3",
               "execution_timeout": timeout, "progress_bar": {"desc": label, "position": slot, "leave": True}}
+    if session is not None:
+        papermill_engines.register("asn-shared-kernel", _shared_kernel_engine())
+        pm.execute_notebook(str(src), str(executed), engine_name="asn-shared-kernel", km=session.kernel(), **kwargs)
+        return executed
     try:
         pm.execute_notebook(str(src), str(executed), **kwargs)
     except PapermillExecutionError:
@@ -183,8 +278,12 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
     return executed
 
 
-def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int, slot: int = 0) -> Run:
-    """Execute one notebook for one city and export it; never raises (the failure is the returned status)."""
+def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int, slot: int = 0,
+            session: KernelSession | None = None) -> Run:
+    """Execute one notebook for one city and export it; never raises (the failure is the returned status).
+
+    Without ``session`` the notebook gets its own kernel (what plain papermill does).
+    """
     for var in THREAD_VARS:  # inherited by the kernel this process starts
         os.environ[var] = "1"
     t0 = time.perf_counter()
@@ -196,36 +295,93 @@ def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int
         stale.unlink(missing_ok=True)
     params = {**params, "results_path": str(results_path)}
     try:
-        executed = _execute(notebook, out_dir, params, timeout, f"{city or 'all'}/{notebook}", slot)
+        executed = _execute(notebook, out_dir, params, timeout, f"{city or 'all'}/{notebook}", slot, session)
         export_html(executed, html_path)
         return Run(city or "all", notebook, "ok", round(time.perf_counter() - t0, 1), str(html_path))
     except Exception as exc:  # noqa: BLE001 - one failure must not stop the others; it is reported
+        if session is not None:
+            session.close()  # the next notebook gets a fresh kernel
         message = str(exc).strip().splitlines()
         return Run(city or "all", notebook, "failed", round(time.perf_counter() - t0, 1), str(html_path),
                    error=(message[-1] if message else type(exc).__name__)[:300])
 
 
+def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None) -> list[Run]:
+    """One worker: take the next city's notebooks from ``queue`` until it is empty, all in one shared kernel.
+
+    ``last`` = (lock, counter of lanes still running, cross-city parameters or None): the lane that finishes
+    last runs the cross-city notebook in its warm kernel, once every city's results.json is written.
+    """
+    from queue import Empty
+
+    session = KernelSession()
+    runs: list[Run] = []
+    try:
+        while True:
+            try:
+                tasks = queue.get_nowait()
+            except Empty:
+                break
+            runs += [run_one(city, nb, params, out_root, timeout, slot, session) for city, nb, params in tasks]
+        if last is not None:
+            lock, running, cross_params = last
+            with lock:
+                running.value -= 1
+                is_last = running.value == 0
+            if is_last and cross_params is not None:
+                runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout, slot, session))
+        return runs
+    finally:
+        session.close()
+
+
+def _data_size(params: dict) -> int:
+    """Bytes of a city's data files: larger cities are queued first, so that the two lanes end together."""
+    from .config import resolve
+
+    try:
+        return sum(p.stat().st_size for p in resolve(params.get("data_dir", "")).iterdir() if p.is_file())
+    except (OSError, TypeError):
+        return 0
+
+
 def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOTEBOOKS, out_root: Path = REPORTS_DIR,
           workers: int = 2, timeout: int = 900, cross_city: bool = True, overrides: dict | None = None) -> list[Run]:
-    """Run every (city, notebook), two at a time; then the cross-city report and the index page."""
+    """Run every (city, notebook); then the cross-city report and the index page.
+
+    ``workers`` lanes (one process and one kernel each) take cities from a queue, largest first; a city's
+    notebooks run one after another in its lane's kernel, so its data are checked once (see
+    :class:`KernelSession` and :func:`analysis.io.load_city`). The last lane to finish runs the cross-city
+    notebook.
+    """
+    from multiprocessing import Manager
+
     cities = list(cities or CITIES)
     out_root = Path(out_root)
-    tasks = []
+    params_of: dict[str, dict] = {}
     runs: list[Run] = []
     for city in cities:
         try:
-            params = {**city_params(city), **(overrides or {})}
+            params_of[city] = {**city_params(city), **(overrides or {})}
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
-            continue
-        tasks += [(city, nb, params) for nb in notebooks]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_one, city, nb, params, out_root, timeout, i % workers)
-                   for i, (city, nb, params) in enumerate(tasks)]
-        runs += [f.result() for f in as_completed(futures)]
-    if cross_city:
-        lang = (overrides or {}).get("lang", "id")
-        runs.append(run_one("", CROSS_CITY, {"reports_dir": str(out_root), "lang": lang}, out_root, timeout))
+    lanes = max(1, min(workers, len(params_of)))
+    cross_params = {"reports_dir": str(out_root), "lang": (overrides or {}).get("lang", "id")} if cross_city else None
+    with Manager() as manager, ProcessPoolExecutor(max_workers=lanes) as pool:
+        queue = manager.Queue()
+        for city in sorted(params_of, key=lambda c: -_data_size(params_of[c])):
+            queue.put([(city, nb, params_of[city]) for nb in notebooks])
+        last = (manager.Lock(), manager.Value("i", lanes), cross_params)
+        futures = [pool.submit(run_lane, queue, out_root, timeout, i, last) for i in range(lanes)] if params_of else []
+        for future in as_completed(futures):
+            try:
+                runs += future.result()
+            except Exception as exc:  # noqa: BLE001 - a worker process died: what it had not reported failed
+                died = f"worker process died: {exc}"[:300]
+                runs += [Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks
+                         if not any(r.city == c and r.notebook == nb for r in runs)]
+    if cross_city and not any(r.notebook == CROSS_CITY for r in runs):  # no city ran, or its lane died
+        runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
     write_index(out_root)
     order = {c: i for i, c in enumerate([*cities, "all"])}
     return sorted(runs, key=lambda r: (order.get(r.city, 99), r.notebook))
