@@ -126,3 +126,18 @@ def test_fast_row_collapse_equals_numpy_unique_rows():
     np.testing.assert_array_equal(counts, ref_c)
     np.testing.assert_array_equal(inverse, ref_inv.ravel())
     np.testing.assert_array_equal(uniq[inverse], x)
+
+
+def test_weighted_silhouette_equals_sklearn_on_the_expanded_rows():
+    from sklearn.metrics import pairwise_distances, silhouette_score
+
+    rng = np.random.default_rng(3)
+    uniq = rng.integers(0, 4, size=(40, 5)).astype(float)
+    uniq = np.unique(uniq, axis=0)
+    w = rng.integers(1, 6, size=len(uniq)).astype(float)
+    w[0] = 1.0  # a row that occurs once
+    for labels in (rng.integers(0, 3, size=len(uniq)), np.r_[0, np.ones(len(uniq) - 1, dtype=int)]):
+        expanded = np.repeat(uniq, w.astype(int), axis=0)
+        want = silhouette_score(expanded, np.repeat(labels, w.astype(int)))
+        got = competency.weighted_silhouette(pairwise_distances(uniq), w, labels)
+        assert got == pytest.approx(want, abs=1e-12)

@@ -142,3 +142,20 @@ def test_fast_overall_effect_is_the_same_estimator():
     g = holes["unit_id"].nunique()
     assert fast["estimate"] == pytest.approx(main.overall["estimate"], abs=1e-10)
     assert fast["se"] == pytest.approx(main.overall["se"] * np.sqrt(g / (g - 1)), rel=1e-6)
+
+
+@pytest.mark.parametrize("control", ["never_treated", "not_yet_treated"])
+def test_without_covariates_the_fast_path_equals_csdid_doubly_robust(control):
+    """estimate_did runs csdid's outcome-regression path when there are no covariates; on balanced and
+    unbalanced panels every ATT(g,t) and its SE equal csdid's own doubly-robust fit."""
+    from csdid.att_gt import ATTgt
+
+    p = panel(n_units=60, n_periods=9, cohorts=(4, 6, 8))
+    for df in (p, p.drop(index=p.sample(frac=0.05, random_state=2).index)):
+        ours = effects.estimate_did(df, "y", control=control, n_boot=0).att_gt
+        data = df.assign(id=pd.factorize(df["unit_id"])[0] + 1, g=df["cohort"].fillna(0))
+        dr = ATTgt(yname="y", tname="period", idname="id", gname="g", data=data,
+                   control_group=effects.CONTROLS[control], allow_unbalanced_panel=len(df) < len(p))
+        dr.fit(est_method="dr", bstrap=False)
+        assert np.allclose(ours["att"], dr.results["att"], atol=1e-10, equal_nan=True)
+        assert np.allclose(ours["se"], dr.results["se"], rtol=1e-8, equal_nan=True)

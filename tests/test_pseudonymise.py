@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pandas as pd
+from conftest import NIP_A, NIP_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from conftest import NIP_A, NIP_B
 
 from analysis import io, pseudonymise
 

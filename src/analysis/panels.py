@@ -8,6 +8,7 @@ started the programme, missing for never-treated units.
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import reference, satisfaction
@@ -66,13 +67,16 @@ def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) ->
     """Attach unit attributes, the integer ``period`` and the programme ``cohort`` (in periods)."""
     units = city.table("units")[["unit_id", "agency", "unit_type", "sector"]]
     out = panel.merge(units, on="unit_id", how="left")
-    first = out[time_col].min().to_period(freq)
-    out["period"] = out[time_col].dt.to_period(freq).map(lambda p: (p - first).n + 1).astype(int)
+    first = out[time_col].min().to_period(freq).ordinal
+
+    def index(when: pd.Series) -> np.ndarray:  # 1 for the first period, NaN for a missing date
+        return np.where(when.isna(), np.nan, pd.PeriodIndex(when, freq=freq).asi8 - first + 1.0)
+
+    out["period"] = index(out[time_col]).astype(int)
     if "rollout" in city.tables:
         start = city.table("rollout").set_index("unit_id")["programme_start"]
-        start_p = out["unit_id"].map(start).dt.to_period(freq)
         out["programme_start"] = out["unit_id"].map(start)
-        out["cohort"] = start_p.map(lambda p: float("nan") if pd.isna(p) else float((p - first).n + 1))
+        out["cohort"] = index(out["programme_start"])
     else:
         out["programme_start"], out["cohort"] = pd.NaT, float("nan")
     out["event_time"] = out["period"] - out["cohort"]

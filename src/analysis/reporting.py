@@ -263,8 +263,11 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
     src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
     check_params(src, params)
     executed = out_dir / f"{notebook}.ipynb"
-    kwargs = {"parameters": params, "cwd": str(REPO_ROOT), "kernel_name": "python3",
-              "execution_timeout": timeout, "progress_bar": {"desc": label, "position": slot, "leave": True}}
+    # request_save_on_cell_execute=False: papermill would otherwise rewrite (and schema-check) the whole notebook,
+    # images included, before and after every cell, on the cores the kernels need; it still saves on failure.
+    kwargs = {"parameters": params, "cwd": str(REPO_ROOT), "kernel_name": "python3", "execution_timeout": timeout,
+              "request_save_on_cell_execute": False,
+              "progress_bar": {"desc": label, "position": slot, "leave": True}}
     if session is not None:
         papermill_engines.register("asn-shared-kernel", _shared_kernel_engine())
         pm.execute_notebook(str(src), str(executed), engine_name="asn-shared-kernel", km=session.kernel(), **kwargs)

@@ -29,8 +29,8 @@ def nine_box(predicate: pd.Series, potential: pd.Series) -> pd.Series:
     grid = reference.table("nine_box").set_index(["kinerja_level", "potential_level"])["box"]
     k = predicate.map(KINERJA_LEVEL)
     p = potential.map(POTENTIAL_LEVEL)
-    return pd.Series([grid.get((a, b)) if pd.notna(a) and pd.notna(b) else pd.NA for a, b in zip(k, p, strict=True)],
-                     index=predicate.index, name="box", dtype="Int64")
+    box = grid.reindex(pd.MultiIndex.from_arrays([k, p])).to_numpy()
+    return pd.Series(box, index=predicate.index, name="box").astype("Int64")
 
 
 def latest_performance(performance: pd.DataFrame) -> pd.DataFrame:
