@@ -257,6 +257,7 @@ class KernelSession:
 def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int,
              session: KernelSession | None = None) -> Path:
     import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
 
@@ -274,7 +275,7 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
         return executed
     try:
         pm.execute_notebook(str(src), str(executed), **kwargs)
-    except PapermillExecutionError:
+    except (PapermillExecutionError, CellTimeoutError, DeadKernelError):  # the notebook's own failure
         raise
     except (RuntimeError, TimeoutError, OSError):  # kernel failed to start (port clash, slow start): retry once
         pm.execute_notebook(str(src), str(executed), **kwargs)
@@ -304,9 +305,17 @@ def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int
     except Exception as exc:  # noqa: BLE001 - one failure must not stop the others; it is reported
         if session is not None:
             session.close()  # the next notebook gets a fresh kernel
-        message = str(exc).strip().splitlines()
         return Run(city or "all", notebook, "failed", round(time.perf_counter() - t0, 1), str(html_path),
-                   error=(message[-1] if message else type(exc).__name__)[:300])
+                   error=_reason(exc)[:300])
+
+
+def _reason(exc: Exception) -> str:
+    """One line for the summary: the notebook's exception (papermill keeps its name and value), else ours."""
+    if getattr(exc, "ename", None):
+        lines = [ln for ln in str(exc.evalue).strip().splitlines() if ln.strip()]
+        return f"{exc.ename}: {lines[0] if lines else ''}".strip()
+    lines = [ln for ln in str(exc).strip().splitlines() if ln.strip(" -")]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None) -> list[Run]:
