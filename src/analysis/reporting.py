@@ -15,7 +15,9 @@ import json
 import os
 import platform
 import re
+import shutil
 import subprocess
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
@@ -206,6 +208,7 @@ class KernelSession:
         self.cwd = cwd
         self.km = None
         self.used = False
+        self._sockets = ""
 
     def kernel(self):
         """A live, clean kernel manager: the current one reset, or a new one."""
@@ -219,9 +222,12 @@ class KernelSession:
         self.close()
         from jupyter_client.manager import AsyncKernelManager
 
-        for attempt in (1, 2):  # a kernel that fails to start (port clash, slow start) gets one retry
+        # IPC transport: Unix sockets in a private folder, so no TCP port to clash and no unencrypted-TCP warning;
+        # a kernel that still fails to start (slow machine) gets one retry.
+        self._sockets = tempfile.mkdtemp(prefix="asn-kernel-")
+        for attempt in (1, 2):
             try:
-                km = AsyncKernelManager(kernel_name="python3")
+                km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k"))
                 run_sync(km.start_kernel)(cwd=str(self.cwd))
                 break
             except (RuntimeError, TimeoutError, OSError):
@@ -251,7 +257,9 @@ class KernelSession:
                 run_sync(self.km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001 - already dead is fine
                 pass
-        self.km, self.used = None, False
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+        self.km, self.used, self._sockets = None, False, ""
 
 
 def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int,
