@@ -69,3 +69,17 @@ def test_competency_notebook_runs_for_every_demo_city(tmp_path, demo_city, city)
     truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
     n_assessed = len(truth["membership"]) - truth["membership"].count(-1)
     assert f"{n_assessed:,} pegawai dinilai" in text
+
+
+@pytest.mark.slow
+def test_plain_papermill_command_line_with_the_city_parameter_file(tmp_path, demo_city):
+    """What the README tells researchers to type (data_dir pointed at this session's demo data)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out.ipynb"
+    papermill = Path(sys.executable).parent / "papermill"
+    subprocess.run([str(papermill), "notebooks/competency_clusters.ipynb", str(out), "-f",
+                    "notebooks/params/kendari.yaml", "-p", "data_dir", str(demo_city("kendari")), "-p", "n_boot", "5",
+                    "--no-progress-bar"], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    assert "Rencana pelatihan" in text_of(nbformat.read(out, as_version=4))
