@@ -103,20 +103,23 @@ def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kern
     assert got["bengkulu", "second"]["pid"] != got["kendari", "first"]["pid"]  # fresh kernel after the failure
 
 
-def test_a_cell_over_the_timeout_fails_its_notebook_and_the_next_one_runs(probe_notebooks):
+def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(probe_notebooks):
     nbdir = reporting.NOTEBOOKS_DIR
     params = nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]})
     starts = probe_notebooks / "starts.txt"
     for name, code in (("sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)"),
+                       ("crash", "import os\nos.kill(os.getpid(), 9)"),  # the kernel dies mid-notebook
                        ("after", "from analysis import reporting\nreporting.write_results(results_path, {})")):
         nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
         nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
         nbformat.write(nb, nbdir / f"{name}.ipynb")
     out = probe_notebooks / "reports"
-    runs = reporting.build(["kendari"], ("sleepy", "after"), out_root=out, workers=1, timeout=3, cross_city=False)
+    runs = reporting.build(["kendari"], ("sleepy", "crash", "after"), out_root=out, workers=1, timeout=3,
+                           cross_city=False)
     by_nb = {r.notebook: r for r in runs}
     assert by_nb["sleepy"].status == "failed" and "timed out" in by_nb["sleepy"].error.lower()
     assert by_nb["sleepy"].seconds < 30
+    assert by_nb["crash"].status == "failed" and by_nb["crash"].error.startswith("DeadKernelError")
     assert by_nb["after"].status == "ok" and (out / "kendari" / "after.results.json").exists()
     alone = reporting.run_one("kendari", "sleepy", {}, out, timeout=3)  # its own kernel, as plain papermill
     assert alone.status == "failed" and alone.error.startswith("CellTimeoutError: A cell timed out")

@@ -79,8 +79,11 @@ def nip_problems_many(nips: pd.Series, asn_type: pd.Series | None = None) -> pd.
     """
     s = nips.astype("string").fillna("")
     digits = s.str.fullmatch(_NIP.pattern).fillna(False).astype(bool)
-    part = lambda a, b: pd.Series(pd.to_numeric(s.str[a:b].where(digits).to_numpy(dtype=object, na_value=np.nan),  # noqa: E731
-                                                errors="coerce"), index=s.index, dtype="float64")
+
+    def part(a: int, b: int) -> pd.Series:  # digits a..b as a number (NaN where the NIP is not 18 digits)
+        text = s.str[a:b].where(digits).to_numpy(dtype=object, na_value=np.nan)
+        return pd.Series(pd.to_numeric(text, errors="coerce"), index=s.index, dtype="float64")
+
     born = pd.to_datetime(pd.DataFrame({"year": part(0, 4), "month": part(4, 6), "day": part(6, 8)}),
                           errors="coerce")
     appointed, month, sex = part(8, 12), part(12, 14), s.str[14:15]

@@ -1,10 +1,10 @@
-"""Build the published reports: run each city's notebooks with papermill (two at a time), export HTML without
+"""Build the published reports: run each city's notebooks with papermill (two lanes), export HTML without
 code, write results.json per notebook, the cross-city report and the index page, and say what failed.
 
-Runs use papermill's and nbconvert's Python APIs in worker processes (an in-process HTML export takes ~0.1 s,
-the CLI ~2 s), with one BLAS/OpenMP thread per kernel so that two kernels really run in parallel on 2 cores.
-One failing city or notebook never stops the others; the summary lists every run and the exit code is 1 if
-any failed.
+Runs use papermill's and nbconvert's Python APIs in two worker processes (an in-process HTML export takes
+~0.1 s, the CLI ~2 s). Each worker keeps one kernel for all its notebooks (:class:`KernelSession`), with one
+BLAS/OpenMP thread, so that two kernels really run in parallel on 2 cores. One failing city or notebook never
+stops the others; the summary lists every run and the exit code is 1 if any failed.
 """
 
 from __future__ import annotations
@@ -215,10 +215,13 @@ class KernelSession:
         from jupyter_core.utils import run_sync
 
         if self.km is not None and run_sync(self.km.is_alive)():
-            if self.used:
-                self._run(RESET_CODE)
-            self.used = True
-            return self.km
+            try:
+                if self.used:
+                    self._run(RESET_CODE)
+                self.used = True
+                return self.km
+            except Exception:  # noqa: BLE001 - a kernel that cannot even be reset is replaced
+                pass
         self.close()
         from jupyter_client.manager import AsyncKernelManager
 
@@ -393,13 +396,15 @@ def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOT
             queue.put([(city, nb, params_of[city]) for nb in notebooks])
         last = (manager.Lock(), manager.Value("i", lanes), cross_params)
         futures = [pool.submit(run_lane, queue, out_root, timeout, i, last) for i in range(lanes)] if params_of else []
+        died = ""
         for future in as_completed(futures):
             try:
                 runs += future.result()
             except Exception as exc:  # noqa: BLE001 - a worker process died: what it had not reported failed
                 died = f"worker process died: {exc}"[:300]
-                runs += [Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks
-                         if not any(r.city == c and r.notebook == nb for r in runs)]
+    if died:
+        done = {(r.city, r.notebook) for r in runs}
+        runs += [Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks if (c, nb) not in done]
     if cross_city and not any(r.notebook == CROSS_CITY for r in runs):  # no city ran, or its lane died
         runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
     write_index(out_root)
