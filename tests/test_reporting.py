@@ -78,19 +78,20 @@ def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
     assert not (out / "bengkulu" / "probe.results.json").exists()
 
 
-def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kernel(probe_notebooks):
-    nbdir = reporting.NOTEBOOKS_DIR
+def write_probe(name: str, code: str) -> None:
+    """A notebook with the city parameters and one code cell, in the probe notebooks dir."""
     params = nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]})
-    first = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(
-        'import os\nfrom analysis import reporting\nleaked = city\n'
-        'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
-        'reporting.write_results(results_path, {"pid": os.getpid()})')])
-    second = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(
-        'import os\nfrom analysis import reporting\n'
-        'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})')])
-    for nb, name in ((first, "first"), (second, "second")):
-        nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
-        nbformat.write(nb, nbdir / f"{name}.ipynb")
+    nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
+    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    nbformat.write(nb, reporting.NOTEBOOKS_DIR / f"{name}.ipynb")
+
+
+def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kernel(probe_notebooks):
+    write_probe("first", 'import os\nfrom analysis import reporting\nleaked = city\n'
+                         'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
+                         'reporting.write_results(results_path, {"pid": os.getpid()})')
+    write_probe("second", 'import os\nfrom analysis import reporting\n'
+                          'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})')
     out = probe_notebooks / "reports"
     runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=1)
     status = {(r.city, r.notebook): r.status for r in runs}
@@ -104,15 +105,10 @@ def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kern
 
 
 def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(probe_notebooks):
-    nbdir = reporting.NOTEBOOKS_DIR
-    params = nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]})
     starts = probe_notebooks / "starts.txt"
-    for name, code in (("sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)"),
-                       ("crash", "import os\nos.kill(os.getpid(), 9)"),  # the kernel dies mid-notebook
-                       ("after", "from analysis import reporting\nreporting.write_results(results_path, {})")):
-        nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
-        nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
-        nbformat.write(nb, nbdir / f"{name}.ipynb")
+    write_probe("sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)")
+    write_probe("crash", "import os\nos.kill(os.getpid(), 9)")  # the kernel dies mid-notebook
+    write_probe("after", "from analysis import reporting\nreporting.write_results(results_path, {})")
     out = probe_notebooks / "reports"
     runs = reporting.build(["kendari"], ("sleepy", "crash", "after"), out_root=out, workers=1, timeout=3,
                            cross_city=False)

@@ -385,13 +385,16 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_city(directory: str | Path, key: bytes | None = None) -> CityData:
-    """Read and check every table of a city; never raises for data problems (see ``.problems``)."""
+def read_city(directory: str | Path, key: bytes | None = None, hashes: dict[str, str] | None = None) -> CityData:
+    """Read and check every table of a city; never raises for data problems (see ``.problems``).
+
+    ``hashes``: file name -> SHA-256 already computed by the caller (:func:`load_city`), not read again.
+    """
     directory = Path(directory)
     sources, problems = discover(directory)
     data = CityData(directory=directory)
     for path in sorted({s.path for s in sources.values()}):
-        data.files[path.name] = sha256(path)
+        data.files[path.name] = (hashes or {}).get(path.name) or sha256(path)
     parent_keys: dict[str, pd.Index] = {}
     table_problems: list[Problem] = []
     for table in ORDER:
@@ -447,7 +450,7 @@ def load_city(directory: str | Path, key: bytes | None = None) -> CityData:
     key = key or pseudonymise.load_key()
     fingerprint = _fingerprint(directory, key)
     if fingerprint is None or fingerprint not in _CHECKED:
-        data = read_city(directory, key)
+        data = read_city(directory, key, hashes=dict(fingerprint[2]) if fingerprint else None)
         if not data.ok:
             raise DataValidationError(data.problems, directory)
         if fingerprint is None:
