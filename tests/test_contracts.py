@@ -262,3 +262,12 @@ def test_checked_city_is_reused_as_a_copy_and_rechecked_when_a_file_changes(tmp_
     assert len(reads) == 2
     other = io.load_city(d, key=b"another key")  # same files, another key: another pseudonymisation
     assert len(reads) == 3 and set(other.tables["staff"]["staff_id"]).isdisjoint(first.tables["staff"]["staff_id"])
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e400", "99999999999999999999"])
+def test_non_finite_or_huge_numbers_are_problems_not_tracebacks(tmp_path, value):
+    t = tiny_tables()
+    t["competency_assessments"]["level_assessed"] = t["competency_assessments"]["level_assessed"].astype(str)
+    t["competency_assessments"].loc[0, "level_assessed"] = value
+    found = io.validate(write_city(tmp_path / "c", t))
+    assert [(p.row, p.column) for p in found if p.severity == "error"] == [(2, "level_assessed")]

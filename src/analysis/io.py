@@ -222,10 +222,11 @@ _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 
 
 def _numbers(s: pd.Series) -> pd.Series:
-    """Text to float (NaN where not a number); through a plain object array, twice as fast as from pandas'
-    string dtype."""
-    return pd.Series(pd.to_numeric(s.to_numpy(dtype=object, na_value=np.nan), errors="coerce"), index=s.index,
-                     dtype="float64")
+    """Text to float, NaN where not a finite number ('inf', '1e400' are not measurements); through a plain
+    object array, twice as fast as from pandas' string dtype."""
+    num = pd.Series(pd.to_numeric(s.to_numpy(dtype=object, na_value=np.nan), errors="coerce"), index=s.index,
+                    dtype="float64")
+    return num.where(np.isfinite(num))
 
 
 def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
@@ -239,7 +240,7 @@ def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         num = _numbers(s.str.replace(",", ".", regex=False))
         bad = filled & num.isna()
         if kind == "int":
-            frac = filled & num.notna() & (num != np.round(num))
+            frac = filled & num.notna() & ((num != np.round(num)) | (num.abs() >= 2.0**63))  # or beyond int64
             bad |= frac
             num = num.where(~frac)
             return num.round().astype("Int64"), bad
