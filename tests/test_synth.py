@@ -117,3 +117,16 @@ def test_skp_predicates_follow_matrix_and_org_rules(demo_kendari, truth):
         for r in rules[rules["org_predicate"] == org].itertuples():
             share = g["predicate"].isin(r.predicate.split("|")).mean()
             assert r.min_share <= share <= r.max_share, (a, org, r.note, share)
+
+
+def test_demo_data_if_missing_skips_present_cities_and_leaves_them_untouched(tmp_path, capsys):
+    """`make reports` runs `demo-data --if-missing` every time: present cities are skipped, not regenerated."""
+    from analysis import cli
+
+    for city in ("kendari", "bengkulu", "banda-aceh", "medan"):
+        (tmp_path / city).mkdir()
+        (tmp_path / city / "truth.json").write_text("{}")
+    assert cli.main(["demo-data", "--if-missing", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.count("(skipped)") == 4
+    assert all((tmp_path / c / "truth.json").read_text() == "{}" for c in ("kendari", "medan"))
+    assert sorted(p.name for p in (tmp_path / "kendari").iterdir()) == ["truth.json"]
