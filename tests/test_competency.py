@@ -141,3 +141,62 @@ def test_weighted_silhouette_equals_sklearn_on_the_expanded_rows():
         want = silhouette_score(expanded, np.repeat(labels, w.astype(int)))
         got = competency.weighted_silhouette(pairwise_distances(uniq), w, labels)
         assert got == pytest.approx(want, abs=1e-12)
+
+
+def _with_own_standard(tiny_city):
+    """The tiny city with one instansi-specific required level: the pengawas (NIP_A) needs level 3 on M.03."""
+    from conftest import NIP_A, tiny_tables, write_city
+
+    tables = tiny_tables()
+    ca = tables["competency_assessments"]
+    ca.loc[ca["nip"] == NIP_A, "level_required"] = 3
+    return write_city(tiny_city.parent / "own_standard", tables)
+
+
+def test_recorded_levels_that_differ_from_the_standard_are_listed(tiny_city):
+    data = io.load_city(_with_own_standard(tiny_city))
+    diff = competency.required_level_differences(data.tables["competency_assessments"], data.tables["staff"])
+    assert diff.to_dict("records") == [{"position_class": "pengawas", "competency": "M.03", "standard": 2,
+                                        "recorded": 3, "staff": 1, "first_row": 2}]
+    clean = io.load_city(tiny_city)
+    assert competency.required_level_differences(clean.tables["competency_assessments"],
+                                                 clean.tables["staff"]).empty
+
+
+def test_validation_warns_once_per_differing_standard_and_still_loads(tiny_city):
+    folder = _with_own_standard(tiny_city)
+    warnings = [p for p in io.validate(folder) if p.column == "level_required"]
+    assert len(warnings) == 1
+    w = warnings[0]
+    assert (w.severity, w.file, w.row) == ("warning", "competency_assessments.csv", 2)
+    assert w.value == "pengawas M.03: recorded 3, standard 2 (1 staff)"
+    assert "required_source: recorded" in w.fix
+    assert io.load_city(folder).ok  # a warning, not an error: the instansi may use its own standard
+    assert not [p for p in io.validate(tiny_city) if p.column == "level_required"]
+
+
+def test_gaps_use_the_standard_unless_the_recorded_levels_are_asked_for(tiny_city, monkeypatch):
+    from analysis import needs
+
+    monkeypatch.setattr(competency, "cluster_gaps", lambda gaps, **kw: _one_group(gaps))
+    data = io.load_city(_with_own_standard(tiny_city))
+    by_standard = needs.analyse_city(data)
+    by_record = needs.analyse_city(data, required_source="recorded")
+    pengawas = data.tables["staff"].set_index("position_class").at["pengawas", "staff_id"]
+    assert by_standard.gaps.at[pengawas, "M.03"] == -1.0  # assessed 1, standard 2
+    assert by_record.gaps.at[pengawas, "M.03"] == -2.0  # assessed 1, recorded 3
+    for na in (by_standard, by_record):  # the differences are reported either way
+        assert len(na.required_differences) == 1
+    summary = needs.required_summary(by_record)
+    assert summary == {"source": "recorded", "differing_standards": 1, "records": None}  # 1 staff: withheld
+    assert needs.required_summary(by_record.__class__(**{**by_record.__dict__, "min_cell": 1}))["records"] == 1
+    with pytest.raises(ValueError, match="required_source must be one of"):
+        needs.analyse_city(data, required_source="instansi")
+
+
+def _one_group(gaps):
+    labels = pd.Series(0, index=gaps.index, name="group")
+    return competency.GapClusters(k=1, labels=labels, profiles=pd.DataFrame({"size": [len(gaps)]}),
+                                  names={0: "meets standard"}, selection=pd.DataFrame(),
+                                  stability={"mean_ari": np.nan, "jaccard": pd.Series(dtype=float), "band": []},
+                                  stable=False)

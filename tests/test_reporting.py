@@ -19,6 +19,7 @@ import yaml
 from PIL import Image
 
 from analysis import cli, reporting
+from analysis.messages import MESSAGES, msg
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,9 +31,13 @@ def test_toc_links_every_section():
     assert '<h2 id="s1"' in out and '<h2 id="s2"' in out
 
 
-def test_unknown_parameter_is_rejected():
+def test_unknown_parameter_is_rejected_and_a_sibling_notebooks_is_passed_only_where_it_belongs():
+    effects, needs = (ROOT / "notebooks" / f"{nb}.ipynb" for nb in reporting.CITY_NOTEBOOKS)
     with pytest.raises(ValueError, match=r"has no parameter\(s\) \['n_bots'\]"):
-        reporting.check_params(ROOT / "notebooks" / "programme_effects.ipynb", {"city": "x", "n_bots": 3})
+        reporting.check_params(effects, {"city": "x", "n_bots": 3})
+    city_yaml = {"city": "x", "required_source": "recorded", "control": "never_treated"}
+    assert reporting.check_params(effects, city_yaml) == {"city": "x", "control": "never_treated"}
+    assert reporting.check_params(needs, city_yaml) == {"city": "x", "required_source": "recorded"}
 
 
 @pytest.fixture
@@ -203,7 +208,10 @@ class _Tables(HTMLParser):
             self._cell.append(data)
 
 
-COUNT_COLUMNS = {"total", "people", "staff", "participants", "enrolments", "recognition", "coaching"}
+#: Published headers (Bahasa Indonesia, from the catalogue) of columns that count staff, and of label columns.
+COUNT_COLUMNS = {msg(f"col.{c}", "id") for c in ("total", "people", "staff", "participants", "enrolments",
+                                                   "recognition", "coaching")}
+LABEL_COLUMNS = {msg(f"col.{c}", "id") for c in ("agency", "group_name", "name", "share")}
 
 
 @pytest.mark.slow
@@ -215,10 +223,10 @@ def test_no_published_cell_under_min_cell(built):
     checked = 0
     for rows in parser.tables:
         header = rows[0] if rows else []
-        crosstab = "total" in header  # staff counts in every cell
+        crosstab = msg("col.total", "id") in header  # staff counts in every cell
         for row in rows[1:]:
             for col, value in zip(header, row, strict=False):
-                if not (crosstab or col in COUNT_COLUMNS) or col in ("agency", "group_name", "name", "share"):
+                if not (crosstab or col in COUNT_COLUMNS) or col in LABEL_COLUMNS:
                     continue
                 try:
                     number = float(value.replace(",", ""))
@@ -253,6 +261,52 @@ def test_both_languages_render(built):
     en_page = (built["en"] / built["city"] / "programme_effects.html").read_text()
     assert "Temuan utama" in id_page and "Headline effects" not in id_page
     assert "Headline effects" in en_page and "Temuan utama" not in en_page
+
+
+@pytest.mark.slow
+def test_every_table_header_is_in_the_report_language(built):
+    """No published table shows a code-side column name (``cost_idr``, ``n_units``...): headers come from the
+    message catalogue, in Bahasa Indonesia or English."""
+    raw_names = {key.split(".", 1)[1] for key, texts in MESSAGES.items()
+                 if key.startswith("col.") and key.split(".", 1)[1] not in texts.values()}  # not 'df', 'p', 'jp'...
+    headers = {}
+    for name, page in pages(built).items():
+        parser = _Tables()
+        parser.feed(page)
+        headers[name] = {cell for rows in parser.tables for cell in (rows[0] if rows else [])}
+        leaked = {h for h in headers[name] if h in raw_names or re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", h)}
+        assert not leaked, (name, leaked)
+    en, id_ = headers["en/programme_effects.html"], headers[f"{built['city']}/programme_effects.html"]
+    assert {"Sector", "Effect", "Note", "Kind"} <= en and {"Sektor", "Dampak", "Catatan", "Jenis"} <= id_
+    assert {"Perangkat daerah", "Biaya (Rp)", "Porsi >= 20 JP"} <= headers[f"{built['city']}/competency_clusters.html"]
+
+
+@pytest.mark.slow
+def test_competency_report_says_when_recorded_required_levels_differ_and_can_use_them(built, tmp_path):
+    """An instansi that records its own standard: the report says so (counts, suppressed table) and uses the
+    standard table, or the recorded levels with required_source = recorded."""
+    raw = tmp_path / "own-standard"
+    shutil.copytree(built["raw"], raw)
+    ca = pd.read_csv(raw / "competency_assessments.csv", dtype=str, keep_default_na=False)
+    staff = pd.read_csv(raw / "staff.csv", dtype=str, keep_default_na=False)
+    pelaksana = set(staff.loc[staff["position_class"] == "pelaksana", "nip"])
+    own = ca["nip"].isin(pelaksana) & (ca["competency"] == "SK.01")
+    ca.loc[own, "level_required"] = "3"
+    ca.to_csv(raw / "competency_assessments.csv", index=False)
+    params = {**reporting.city_params(built["city"]), "data_dir": str(raw)}
+    runs = {src: reporting.run_one(built["city"], "competency_clusters", {**params, "required_source": src},
+                                   tmp_path / src, 900) for src in ("reference", "recorded")}
+    assert all(r.status == "ok" for r in runs.values()), [r.error for r in runs.values()]
+    page = Path(runs["reference"].path).read_text()
+    res = {src: json.loads((tmp_path / src / built["city"] / "competency_clusters.results.json").read_text())
+           for src in runs}
+    n = int(own.sum())
+    assert n >= 10
+    assert res["reference"]["required_levels"] == {"source": "reference", "differing_standards": 1, "records": n}
+    assert res["recorded"]["required_levels"]["source"] == "recorded"
+    assert f"pada {n} catatan asesmen" in page and "Level standar" in page and "Level yang dicatat" in page
+    # the recorded standard is higher, so more staff fall short when it is used
+    assert res["recorded"]["plan"]["people"] > res["reference"]["plan"]["people"]
 
 
 @pytest.mark.slow

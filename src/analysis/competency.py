@@ -18,8 +18,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score
 from threadpoolctl import threadpool_limits
 
 from . import reference
@@ -60,6 +58,38 @@ def gap_matrix(assessments: pd.DataFrame, staff: pd.DataFrame | None = None, req
     comps = [c for c in reference.competencies() if c in assessed.columns]
     assessed, req = assessed[comps], req[comps]
     return assessed - req, assessed, req
+
+
+REQUIRED_SOURCES = ("reference", "recorded")
+
+
+def required_level_differences(assessments: pd.DataFrame, staff: pd.DataFrame,
+                               required: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Where the ``level_required`` recorded with an assessment differs from the standard level for the staff's
+    position class (data/reference/required_levels.csv, PermenPAN-RB 38/2017 practice).
+
+    An instansi may record its own standard; the gaps use the reference table unless told otherwise, so a
+    planner must be told when the two disagree. Latest assessment per staff and competency (what the gaps
+    use). One row per (position_class, competency, standard, recorded): ``staff`` and ``first_row`` (the
+    spreadsheet row of the first such record, header = row 1).
+    """
+    cols = ["position_class", "competency", "standard", "recorded", "staff", "first_row"]
+    a = assessments.dropna(subset=["staff_id", "competency", "level_required"])
+    a = a.sort_values("assessed_on", kind="stable").drop_duplicates(["staff_id", "competency"], keep="last")
+    pos = staff.dropna(subset=["staff_id"]).drop_duplicates("staff_id").set_index("staff_id")["position_class"]
+    standard = (reference.table("required_levels") if required is None else required)
+    standard = standard.set_index(["position_class", "competency"])["level_required"]
+    frame = pd.DataFrame({"position_class": a["staff_id"].map(pos).to_numpy(), "competency": a["competency"].to_numpy(),
+                          "recorded": a["level_required"].to_numpy(dtype=float), "row": a.index.to_numpy() + 2})
+    keys = pd.MultiIndex.from_arrays([frame["position_class"], frame["competency"]])
+    frame["standard"] = standard.reindex(keys).to_numpy(dtype=float)
+    differ = frame[frame["standard"].notna() & (frame["standard"] != frame["recorded"])]
+    if differ.empty:
+        return pd.DataFrame(columns=cols)
+    out = differ.groupby(["position_class", "competency", "standard", "recorded"], as_index=False).agg(
+        staff=("row", "size"), first_row=("row", "min"))
+    out[["standard", "recorded"]] = out[["standard", "recorded"]].astype(int)
+    return out.sort_values(["position_class", "competency", "recorded"], ignore_index=True)[cols]
 
 
 def shortfall(gaps: pd.DataFrame) -> pd.DataFrame:
@@ -114,7 +144,9 @@ def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return uniq, counts.astype(float), inverse.ravel()
 
 
-def _kmeans(x: np.ndarray, w: np.ndarray, k: int, seed: int, n_init: int = 10) -> KMeans:
+def _kmeans(x: np.ndarray, w: np.ndarray, k: int, seed: int, n_init: int = 10):
+    from sklearn.cluster import KMeans  # here, not at import: ingestion checks use this module too
+
     return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x, sample_weight=w)
 
 
@@ -230,6 +262,8 @@ def bootstrap_stability(uniq: np.ndarray, w: np.ndarray, k: int, seed: int, n_bo
 
 def _weighted_ari(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
     """ARI over staff, where each unique row stands for w staff (expanded only as far as needed)."""
+    from sklearn.metrics import adjusted_rand_score
+
     reps = np.maximum(np.round(w).astype(int), 1)
     return float(adjusted_rand_score(np.repeat(a, reps), np.repeat(b, reps)))
 

@@ -170,6 +170,35 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
     return pd.DataFrame(out)
 
 
+def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: float = 0.05,
+                min_units: int = MIN_TREATED_UNITS) -> pd.DataFrame:
+    """By-sector (``key="sector"``) or by-dose (``key="dose_group"``) effects as the report shows them, like
+    :func:`robustness_table`: effect, CI, units, and a note in ``lang`` where a group is too thin or could
+    not be estimated. Sector codes are translated when the table is shown (:func:`messages.localise`)."""
+    if table is None or table.empty:
+        return pd.DataFrame()
+    level = int(round(100 * (1 - alpha)))
+    rows = []
+    for r in table.to_dict("records"):
+        est = r.get("estimate", np.nan)
+        row = {key: r.get(key, "")} if key in r else {}
+        if "dose_mean" in r:
+            row[msg("col.dose_range", lang)] = f"{r['dose_min']:.1f} - {r['dose_max']:.1f} ({r['dose_mean']:.1f})"
+        note = ""
+        if pd.isna(est):
+            n = r.get("n_units", np.nan)
+            thin = pd.notna(n) and n < min_units
+            reason = r.get("note", "") if isinstance(r.get("note"), str) else ""
+            note = msg("note.thin", lang, min_units=min_units) if thin else msg("note.failed", lang, reason=reason)
+        row.update({msg("col.estimate", lang): round(est, 2) if pd.notna(est) else "",
+                    msg("col.ci", lang, level=level): f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}"
+                    if pd.notna(r.get("ci_low", np.nan)) else "",
+                    msg("col.units", lang): int(r["n_units"]) if pd.notna(r.get("n_units", np.nan)) else "",
+                    msg("col.note", lang): note})
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def describe(ev: CityEvaluation) -> dict:
     """Counts for the data-and-roll-out paragraph."""
     vp = ev.visit_panel

@@ -413,6 +413,7 @@ def read_city(directory: str | Path, key: bytes | None = None, hashes: dict[str,
             key_col = "unit_id" if table == "units" else "staff_id"
             if key_col in typed:
                 parent_keys[table] = pd.Index(typed[key_col].dropna().unique())
+    table_problems += _required_level_warnings(data.tables, sources.get("competency_assessments"))
     problems += cap_per_rule(table_problems)
     if "service_visits" in sources:
         src = sources["service_visits"]
@@ -431,6 +432,31 @@ def read_city(directory: str | Path, key: bytes | None = None, hashes: dict[str,
                                     fix="Analyses that need it are skipped; add it to include them"))
     data.problems = problems
     return data
+
+
+REQUIRED_LEVEL_RULE = ("level_required differs from the standard level for the staff's position class "
+                       "(data/reference/required_levels.csv); reports use the standard unless told otherwise")
+REQUIRED_LEVEL_FIX = ("Correct the value, or keep your instansi's own levels and set required_source: recorded "
+                      "in notebooks/params/<city>.yaml")
+
+
+def _required_level_warnings(tables: dict[str, pd.DataFrame], src: Source | None) -> list[Problem]:
+    """A warning per (position class, competency, standard, recorded level) where the recorded required level
+    is not the standard one: the competency report would otherwise ignore the instansi's own standard silently."""
+    if src is None or not {"staff", "competency_assessments"} <= set(tables):
+        return []
+    a, staff = tables["competency_assessments"], tables["staff"]
+    if not {"staff_id", "competency", "level_required", "assessed_on"} <= set(a) or \
+            not {"staff_id", "position_class"} <= set(staff):
+        return []
+    from .competency import required_level_differences
+
+    diff = required_level_differences(a, staff)
+    return [Problem(file=src.label, sheet=src.sheet, row=int(r.first_row), column="level_required",
+                    value=f"{r.position_class} {r.competency}: recorded {r.recorded}, standard {r.standard} "
+                          f"({r.staff} staff)",
+                    rule=REQUIRED_LEVEL_RULE, fix=REQUIRED_LEVEL_FIX, severity="warning")
+            for r in diff.itertuples()]
 
 
 #: Checked cities kept in this process, most recent last (see :func:`load_city`).

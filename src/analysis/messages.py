@@ -119,6 +119,25 @@ MESSAGES: dict[str, dict[str, str]] = {
               "{n_short:,} ({share:.0%}) kurang setidaknya satu level pada satu kompetensi.",
         "en": "## Data\n{n_assessed:,} staff assessed on {n_comp} competencies (PermenPAN-RB 38/2017); "
               "{n_short:,} ({share:.0%}) are at least one level short on at least one competency."},
+    "needs.required_reference": {
+        "id": "Level yang dipersyaratkan diambil dari standar per kelas jabatan (data/reference/required_levels.csv).",
+        "en": "Required levels come from the standard per position class (data/reference/required_levels.csv)."},
+    "needs.required_recorded": {
+        "id": "Level yang dipersyaratkan diambil dari kolom level_required yang dicatat instansi pada setiap "
+              "asesmen (parameter required_source = recorded), bukan dari tabel standar.",
+        "en": "Required levels come from the level_required recorded by the instansi with each assessment "
+              "(parameter required_source = recorded), not from the standard table."},
+    "needs.required_differ": {
+        "id": "**Perhatian:** pada {records} catatan asesmen, level_required yang dicatat berbeda dari standar "
+              "kelas jabatan ({pairs} kombinasi kelas jabatan x kompetensi, tabel di bawah). Laporan ini memakai "
+              "{source}. Untuk memakai standar instansi sendiri, setel `required_source: recorded` di "
+              "notebooks/params/<kota>.yaml.",
+        "en": "**Note:** in {records} assessment records the recorded level_required differs from the position-class "
+              "standard ({pairs} position class x competency combinations, table below). This report uses "
+              "{source}. To use your instansi's own standard, set `required_source: recorded` in "
+              "notebooks/params/<city>.yaml."},
+    "needs.source.reference": {"id": "tabel standar", "en": "the standard table"},
+    "needs.source.recorded": {"id": "level yang dicatat instansi", "en": "the levels recorded by the instansi"},
     "needs.why": {
         "id": "## Mengapa kekurangan, bukan nilai mentah\nKelompok dibentuk dari *kekurangan* = maks(standar - "
               "hasil, 0) per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan "
@@ -227,6 +246,62 @@ MESSAGES: dict[str, dict[str, str]] = {
     "outcome.ikm": {"id": "IKM (poin, skala 25-100)", "en": "IKM (points, 25-100 scale)"},
     "outcome.share_within_standard": {"id": "Porsi dilayani sesuai standar", "en": "Share served within standard"},
     "outcome.p90_wait_minutes": {"id": "Persentil 90 waktu tunggu (menit)", "en": "90th percentile wait (minutes)"},
+    # ------------------------------------------------------------------ headers of the other published tables
+    "col.sector": {"id": "Sektor", "en": "Sector"},
+    "col.se": {"id": "Galat baku", "en": "SE"},
+    "col.ci_low": {"id": "Batas bawah selang", "en": "CI lower bound"},
+    "col.ci_high": {"id": "Batas atas selang", "en": "CI upper bound"},
+    "col.n_units": {"id": "Unit", "en": "Units"},
+    "col.note": {"id": "Catatan", "en": "Note"},
+    "col.dose_group": {"id": "Kelompok dosis", "en": "Dose group"},
+    "col.dose_range": {"id": "JP per pegawai: min - maks (rata-rata)", "en": "JP per staff: min - max (mean)"},
+    "col.n_treated_units": {"id": "Unit yang ikut", "en": "Treated units"},
+    "col.city": {"id": "Kota", "en": "City"},
+    "col.n_treated": {"id": "Unit yang ikut", "en": "Treated units"},
+    "col.n_never": {"id": "Unit yang tidak pernah ikut", "en": "Never-treated units"},
+    "col.group": {"id": "Kelompok", "en": "Group"},
+    "col.group_name": {"id": "Kelompok", "en": "Group"},
+    "col.name": {"id": "Nama", "en": "Name"},
+    "col.staff": {"id": "Pegawai", "en": "Staff"},
+    "col.people": {"id": "Pegawai", "en": "Staff"},
+    "col.share": {"id": "Porsi", "en": "Share"},
+    "col.jaccard": {"id": "Jaccard bootstrap", "en": "Bootstrap Jaccard"},
+    "col.band": {"id": "Stabilitas", "en": "Stability"},
+    "col.agency": {"id": "Perangkat daerah", "en": "Agency"},
+    "col.total": {"id": "Jumlah", "en": "Total"},
+    "col.training_code": {"id": "Kode pelatihan", "en": "Training code"},
+    "col.competency": {"id": "Kompetensi", "en": "Competency"},
+    "col.mode": {"id": "Bentuk", "en": "Mode"},
+    "col.participants": {"id": "Peserta", "en": "Participants"},
+    "col.enrolments": {"id": "Penempatan pelatihan", "en": "Enrolments"},
+    "col.jp": {"id": "JP", "en": "JP"},
+    "col.cost_idr": {"id": "Biaya (Rp)", "en": "Cost (IDR)"},
+    "col.mean_jp": {"id": "Rata-rata JP", "en": "Mean JP"},
+    "col.share_20_jp": {"id": "Porsi >= 20 JP", "en": "Share with >= 20 JP"},
+    "col.recognition": {"id": "Untuk penghargaan (kotak 7-9)", "en": "For recognition (boxes 7-9)"},
+    "col.coaching": {"id": "Untuk coaching (kotak 1-3)", "en": "For coaching (boxes 1-3)"},
+    "col.position_class": {"id": "Kelas jabatan", "en": "Position class"},
+    "col.standard": {"id": "Level standar", "en": "Standard level"},
+    "col.recorded": {"id": "Level yang dicatat", "en": "Recorded level"},
+    "col.what": {"id": "Jenis", "en": "Kind"},
+    "col.value": {"id": "Nilai", "en": "Value"},
+    "band.stable": {"id": "stabil", "en": "stable"},
+    "band.doubtful": {"id": "meragukan", "en": "doubtful"},
+    "band.unreliable": {"id": "tidak andal", "en": "unreliable"},
+    "band.not_assessed": {"id": "tidak dinilai", "en": "not assessed"},
+    "mode.classroom": {"id": "klasikal", "en": "classroom"},
+    "mode.e-learning": {"id": "e-learning", "en": "e-learning"},
+    "mode.on-the-job": {"id": "di tempat kerja / magang", "en": "on the job"},
+    "mode.coaching": {"id": "coaching", "en": "coaching"},
+    "mode.mentoring": {"id": "mentoring", "en": "mentoring"},
+    "what.data_file": {"id": "berkas data", "en": "data file"},
+    "what.parameter": {"id": "parameter", "en": "parameter"},
+    "what.asn-kinerja": {"id": "asn-kinerja", "en": "asn-kinerja"},
+    "what.run": {"id": "eksekusi", "en": "run"},
+    "what.software": {"id": "perangkat lunak", "en": "software"},
+    "note.thin": {"id": "kurang dari {min_units} unit: terlalu sedikit untuk diestimasi",
+                  "en": "fewer than {min_units} units: too few to estimate"},
+    "note.failed": {"id": "tidak dapat diestimasi: {reason}", "en": "could not be estimated: {reason}"},
     "check.main": {"id": "Utama: Callaway-Sant'Anna, pembanding {control}",
                    "en": "Main: Callaway-Sant'Anna, {control} comparison"},
     "check.other_control": {"id": "Pembanding {control}", "en": "{control} comparison"},
@@ -279,11 +354,35 @@ def show(key: str, lang: str = "id", **values) -> None:
     display(Markdown(msg(key, lang, **values)))
 
 
-def show_table(table) -> None:
-    """Display a report table without the row index (it means nothing to a reader)."""
+#: Columns whose values are codes, shown through the catalogue as ``<prefix>.<code>`` (spaces as underscores).
+CODED_COLUMNS = {"sector": "sector", "band": "band", "mode": "mode", "verdict": "verdict", "what": "what"}
+
+
+def localise(table, lang: str = "id"):
+    """A table as published: column headers from the catalogue (``col.<column>``) and coded values (sector, band,
+    training mode, verdict, provenance kind) in ``lang``. Columns without an entry hold data values (agency
+    and group names, SKP predicates, 9-box numbers) and keep them."""
+    out = table.copy()
+    for column, prefix in CODED_COLUMNS.items():
+        if column in out.columns:
+            out[column] = out[column].map(
+                lambda v, p=prefix: msg(f"{p}.{v}".replace(" ", "_"), lang)
+                if isinstance(v, str) and f"{p}.{v}".replace(" ", "_") in MESSAGES else v)
+    return out.rename(columns=lambda c: msg(f"col.{c}", lang) if isinstance(c, str) and f"col.{c}" in MESSAGES
+                      and "{" not in MESSAGES[f"col.{c}"][lang] else c)
+
+
+def show_table(table, lang: str | None = None, caption: str = "") -> None:
+    """Display a report table without the row index (it means nothing to a reader); with ``lang``, headers and
+    coded values come from the catalogue (:func:`localise`); ``caption`` says what the table is about."""
     from IPython.display import display
 
-    display(table.style.hide(axis="index").format(precision=2))
+    if lang is not None:
+        table = localise(table, lang)
+    styler = table.style.hide(axis="index").format(precision=2)
+    if caption:
+        styler = styler.set_caption(caption)
+    display(styler)
 
 
 GROUP_NAME_PARTS = {"id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},

@@ -25,14 +25,26 @@ class NeedsAnalysis:
     jp_check: pd.DataFrame | None
     latest_performance: pd.DataFrame | None
     min_cell: int
+    required_source: str = "reference"  # reference | recorded: where the required levels come from
+    required_differences: pd.DataFrame | None = None  # recorded vs standard levels (competency module)
 
 
 def analyse_city(data: CityData, k_range: range = range(2, 11), seed: int = 0, n_boot: int = 50,
-                 min_cell: int = privacy.MIN_CELL, lang: str = "en") -> NeedsAnalysis:
-    """``lang`` sets the language of the group names in the published tables (``clusters.names`` stay English)."""
+                 min_cell: int = privacy.MIN_CELL, lang: str = "en", required_source: str = "reference") -> NeedsAnalysis:
+    """``lang`` sets the language of the group names in the published tables (``clusters.names`` stay English).
+
+    ``required_source``: ``"reference"`` (default) takes each staff's required levels from the national standard
+    by position class (data/reference/required_levels.csv); ``"recorded"`` takes the ``level_required`` recorded
+    with each assessment (an instansi's own standard). Either way the differences between the two are kept.
+    """
+    if required_source not in competency.REQUIRED_SOURCES:
+        raise ValueError(f"required_source must be one of {list(competency.REQUIRED_SOURCES)}, "
+                         f"not {required_source!r}")
     staff = data.table("staff")
     units = data.table("units").set_index("unit_id")
-    gaps, assessed, required = competency.gap_matrix(data.table("competency_assessments"), staff)
+    assessments = data.table("competency_assessments")
+    gaps, assessed, required = competency.gap_matrix(assessments, staff,
+                                                     use_recorded=required_source == "recorded")
     clusters = competency.cluster_gaps(gaps, k_range=k_range, seed=seed, n_boot=n_boot)
     people = staff[["staff_id", "unit_id", "position_class"]].copy()
     people["agency"] = people["unit_id"].map(units["agency"])
@@ -45,7 +57,8 @@ def analyse_city(data: CityData, k_range: range = range(2, 11), seed: int = 0, n
     latest = talent.latest_performance(data.tables["performance"]) if "performance" in data.tables else None
     return NeedsAnalysis(city=data.city, gaps=gaps, clusters=clusters, jpm=competency.jpm(assessed, required),
                          enrolments=training.enrolments(gaps), staff=people, jp_year=jp_year, jp_check=jp_check,
-                         latest_performance=latest, min_cell=min_cell)
+                         latest_performance=latest, min_cell=min_cell, required_source=required_source,
+                         required_differences=competency.required_level_differences(assessments, staff))
 
 
 def group_sizes(na: NeedsAnalysis) -> pd.DataFrame:
@@ -123,6 +136,15 @@ def talent_actions(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
     return hidden, n
 
 
+def required_differences(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
+    """Recorded vs standard required levels, per position class and competency; rows of fewer than min_cell
+    staff suppressed."""
+    d = na.required_differences
+    if d is None or d.empty:
+        return pd.DataFrame(), 0
+    return privacy.suppress_rows(d.drop(columns=["first_row"]), "staff", dependent=(), min_cell=na.min_cell)
+
+
 def largest_need(na: NeedsAnalysis) -> dict | None:
     """The programme with the most eligible staff (shown only when at least min_cell staff need it)."""
     by_prog = training.plan_by_programme(na.enrolments)
@@ -143,4 +165,14 @@ def results(na: NeedsAnalysis, demo: bool, lang: str) -> dict:
             "stable": bool(na.clusters.stable), "bootstrap_ari": na.clusters.stability["mean_ari"],
             "groups": groups, "largest_need": largest_need(na), "plan": plan_totals(na),
             "jp_year": na.jp_year, "share_20_jp": float(jp["meets_20_jp"].mean()) if jp is not None else None,
-            "min_cell": na.min_cell}
+            "min_cell": na.min_cell, "required_levels": required_summary(na)}
+
+
+def required_summary(na: NeedsAnalysis) -> dict:
+    """Where the required levels came from and how far the recorded ones disagree: the number of (position
+    class, competency) standards that differ, and the staff records concerned (withheld under min_cell)."""
+    d = na.required_differences
+    pairs = 0 if d is None or d.empty else int(len(d[["position_class", "competency"]].drop_duplicates()))
+    records = 0 if d is None or d.empty else int(d["staff"].sum())
+    return {"source": na.required_source, "differing_standards": pairs,
+            "records": records if records == 0 or records >= na.min_cell else None}

@@ -58,14 +58,34 @@ def city_params(city: str) -> dict:
     return yaml.safe_load(path.read_text()) or {}
 
 
-def check_params(notebook: Path, params: dict) -> None:
-    """Reject parameter names the notebook's parameters cell does not define (typos would be silently ignored)."""
+@functools.cache
+def _parameter_names(notebook: str, mtime: float) -> frozenset[str]:
     import papermill as pm
 
-    known = set(pm.inspect_notebook(str(notebook)))
-    unknown = sorted(set(params) - known)
+    return frozenset(pm.inspect_notebook(notebook))
+
+
+def parameter_names(notebook: Path) -> frozenset[str]:
+    """The names the notebook's ``parameters`` cell defines (papermill.inspect_notebook, cached per file version)."""
+    return _parameter_names(str(notebook), notebook.stat().st_mtime)
+
+
+def check_params(notebook: Path, params: dict) -> dict:
+    """The parameters ``notebook`` takes, out of ``params``.
+
+    A city's YAML serves all of its report notebooks, so a name that another city notebook defines (``k_range``
+    for the competency report, ``control`` for the effects report) is passed only where it belongs. A name that
+    no report notebook defines is rejected: a typo would otherwise be silently ignored.
+    """
+    known = parameter_names(notebook)
+    siblings = set()
+    if notebook.stem in CITY_NOTEBOOKS:
+        for path in (notebook.parent / f"{name}.ipynb" for name in CITY_NOTEBOOKS):
+            siblings |= parameter_names(path) if path.exists() else set()
+    unknown = sorted(set(params) - known - siblings)
     if unknown:
         raise ValueError(f"{notebook.name} has no parameter(s) {unknown}; it accepts {sorted(known)}")
+    return {k: v for k, v in params.items() if k in known}
 
 
 # ---------------------------------------------------------------------------------------------- HTML
@@ -280,7 +300,7 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
     from papermill.exceptions import PapermillExecutionError
 
     src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
-    check_params(src, params)
+    params = check_params(src, params)
     executed = out_dir / f"{notebook}.ipynb"
     # request_save_on_cell_execute=False: papermill would otherwise rewrite (and schema-check) the whole notebook,
     # images included, before and after every cell, on the cores the kernels need; it still saves on failure.

@@ -1,0 +1,61 @@
+"""The message catalogue: every text in both languages, and published tables labelled from it."""
+
+from __future__ import annotations
+
+import string
+
+import pandas as pd
+import pytest
+
+from analysis import evaluation, messages
+from analysis.messages import MESSAGES, localise, msg
+
+
+def test_every_entry_has_both_languages_with_the_same_placeholders():
+    fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
+    for key, texts in MESSAGES.items():
+        assert set(texts) == set(messages.LANGS), key
+        assert fields(texts["id"]) == fields(texts["en"]), key
+
+
+def test_headers_and_coded_values_come_from_the_catalogue():
+    table = pd.DataFrame({"sector": ["health", "unknown_sector"], "band": ["stable", "not assessed"],
+                          "mode": ["classroom", "coaching"], "staff": [12, 30], "Dinas Kesehatan": [1, 2]})
+    id_ = localise(table, "id")
+    assert list(id_.columns) == ["Sektor", "Stabilitas", "Bentuk", "Pegawai", "Dinas Kesehatan"]
+    assert id_["Sektor"].tolist() == ["Kesehatan (Puskesmas)", "unknown_sector"]  # no entry: the code stays
+    assert id_["Stabilitas"].tolist() == ["stabil", "tidak dinilai"]
+    assert id_["Bentuk"].tolist() == ["klasikal", "coaching"]
+    en = localise(table, "en")
+    assert list(en.columns) == ["Sector", "Stability", "Mode", "Staff", "Dinas Kesehatan"]
+    assert table.columns[0] == "sector"  # the caller's table is left as it was
+
+
+def test_group_table_says_why_a_group_has_no_estimate():
+    by_sector = pd.DataFrame([
+        {"sector": "health", "estimate": -8.8, "se": 2.3, "ci_low": -13.39, "ci_high": -4.21, "n_units": 15},
+        {"sector": "licensing", "n_units": 2, "note": "fewer than 10 units: too thin"},
+        {"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's periods"},
+    ])
+    out = evaluation.group_table(by_sector, "sector", "en")
+    assert list(out.columns) == ["sector", "Effect", "95% CI", "Units", "Note"]
+    assert out.iloc[0].tolist() == ["health", -8.8, "-13.39 .. -4.21", 15, ""]
+    assert out.iloc[1]["Note"] == "fewer than 10 units: too few to estimate"
+    assert out.iloc[2]["Note"] == "could not be estimated: no unit is treated within the panel's periods"
+    id_ = localise(evaluation.group_table(by_sector, "sector", "id"), "id")
+    assert id_.columns[0] == "Sektor" and id_.iloc[1]["Catatan"].startswith("kurang dari 10 unit")
+    dose = pd.DataFrame([{"dose_group": "Q1", "dose_min": 2.0, "dose_mean": 6.25, "dose_max": 9.0,
+                          "n_treated_units": 20, "estimate": -1.234, "ci_low": -2.0, "ci_high": -0.5,
+                          "n_units": 60}])
+    row = evaluation.group_table(dose, "dose_group", "en").iloc[0]
+    assert row["JP per staff: min - max (mean)"] == "2.0 - 9.0 (6.2)" and row["Effect"] == -1.23
+    assert evaluation.group_table(None, "sector").empty
+
+
+@pytest.mark.parametrize("lang", messages.LANGS)
+def test_unknown_language_or_key_is_an_error_not_a_blank(lang):
+    assert msg("col.sector", lang)
+    with pytest.raises(KeyError):
+        msg("col.no_such_column", lang)
+    with pytest.raises(ValueError, match="lang must be one of"):
+        msg("col.sector", "fr")
