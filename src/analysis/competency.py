@@ -145,7 +145,7 @@ def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _kmeans(x: np.ndarray, w: np.ndarray, k: int, seed: int, n_init: int = 10):
-    from sklearn.cluster import KMeans  # here, not at import: ingestion checks use this module too
+    from sklearn.cluster import KMeans  # here, not at import: io (ingestion) imports this module
 
     return KMeans(n_clusters=k, n_init=n_init, random_state=seed).fit(x, sample_weight=w)
 

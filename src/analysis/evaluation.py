@@ -162,12 +162,19 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
         control = r.get("control") if isinstance(r.get("control"), str) else "not_yet_treated"
         label = msg(f"check.{r['check']}", lang, control=msg(f"control.{control}", lang),
                     shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "", cohort=r.get("cohort", ""))
-        est = r.get("estimate", np.nan)
-        out.append({msg("col.check", lang): label, msg("col.estimate", lang): round(est, 2) if pd.notna(est) else "",
-                    msg("col.ci", lang, level=level): f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}"
-                    if pd.notna(r.get("ci_low", np.nan)) else r.get("note", ""),
+        est, ci = _estimate_and_ci(r)
+        out.append({msg("col.check", lang): label, msg("col.estimate", lang): est,
+                    msg("col.ci", lang, level=level): ci or r.get("note", ""),
                     msg("col.units", lang): r.get("n_units", "")})
     return pd.DataFrame(out)
+
+
+def _estimate_and_ci(r: dict) -> tuple:
+    """An estimate row as the report tables print it: the effect to 2 decimals and the CI as 'low .. high'
+    (blank where there is none)."""
+    est = r.get("estimate", np.nan)
+    ci = f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}" if pd.notna(r.get("ci_low", np.nan)) else ""
+    return (round(est, 2) if pd.notna(est) else ""), ci
 
 
 def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: float = 0.05,
@@ -180,19 +187,17 @@ def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: f
     level = int(round(100 * (1 - alpha)))
     rows = []
     for r in table.to_dict("records"):
-        est = r.get("estimate", np.nan)
+        est, ci = _estimate_and_ci(r)
         row = {key: r.get(key, "")} if key in r else {}
         if "dose_mean" in r:
             row[msg("col.dose_range", lang)] = f"{r['dose_min']:.1f} - {r['dose_max']:.1f} ({r['dose_mean']:.1f})"
         note = ""
-        if pd.isna(est):
+        if est == "":
             n = r.get("n_units", np.nan)
             thin = pd.notna(n) and n < min_units
             reason = r.get("note", "") if isinstance(r.get("note"), str) else ""
             note = msg("note.thin", lang, min_units=min_units) if thin else msg("note.failed", lang, reason=reason)
-        row.update({msg("col.estimate", lang): round(est, 2) if pd.notna(est) else "",
-                    msg("col.ci", lang, level=level): f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}"
-                    if pd.notna(r.get("ci_low", np.nan)) else "",
+        row.update({msg("col.estimate", lang): est, msg("col.ci", lang, level=level): ci,
                     msg("col.units", lang): int(r["n_units"]) if pd.notna(r.get("n_units", np.nan)) else "",
                     msg("col.note", lang): note})
         rows.append(row)

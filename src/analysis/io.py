@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.errors
 
 from . import contracts, pseudonymise, visits
+from .competency import required_level_differences
 from .problems import Problem, cap_per_rule, show_value
 from .visits import PARSE_FIX, PARSE_TEXT, VisitLog
 
@@ -449,8 +450,6 @@ def _required_level_warnings(tables: dict[str, pd.DataFrame], src: Source | None
     if not {"staff_id", "competency", "level_required", "assessed_on"} <= set(a) or \
             not {"staff_id", "position_class"} <= set(staff):
         return []
-    from .competency import required_level_differences
-
     diff = required_level_differences(a, staff)
     return [Problem(file=src.label, sheet=src.sheet, row=int(r.first_row), column="level_required",
                     value=f"{r.position_class} {r.competency}: recorded {r.recorded}, standard {r.standard} "
