@@ -200,3 +200,36 @@ def _one_group(gaps):
                                   names={0: "meets standard"}, selection=pd.DataFrame(),
                                   stability={"mean_ari": np.nan, "jaccard": pd.Series(dtype=float), "band": []},
                                   stable=False)
+
+
+def test_predicates_are_listed_best_to_worst_not_alphabetically(demo_kendari, monkeypatch):
+    """The SKP predicate columns follow the PermenPAN-RB 6/2022 scale (codes.yaml), the order a reader expects."""
+    from analysis import needs, reference
+
+    monkeypatch.setattr(competency, "cluster_gaps", lambda gaps, **kw: _one_group(gaps))
+    table, _ = needs.predicate_by_group(needs.analyse_city(io.load_city(demo_kendari)))
+    scale = reference.allowed("skp_predicate")
+    assert list(table.columns)[:-1] == [p for p in scale if p in table.columns] and len(table.columns) >= 4
+    assert table.columns[-1] == "total"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_report_says_how_stable_the_groups_are_in_its_language(lang):
+    from analysis import needs
+    from analysis.messages import msg
+
+    labels = pd.Series([0, 1], index=["a", "b"], name="group")
+
+    def analysis(k, ari, jaccard, stable):
+        clusters = competency.GapClusters(k=k, labels=labels, profiles=pd.DataFrame(), names={}, selection=None,
+                                          stability={"mean_ari": ari, "jaccard": pd.Series(jaccard)}, stable=stable)
+        return needs.NeedsAnalysis(**{f: None for f in needs.NeedsAnalysis.__dataclass_fields__}
+                                   | {"clusters": clusters})
+
+    key, fields = needs.stability_note(analysis(4, 0.88, [0.95, 0.70, 0.8, 0.9], False))
+    text = msg(key, lang, **fields)
+    assert key == "needs.unstable" and "0.88" in text and "0.70" in text and "0.90" in text
+    assert ("tidak stabil" in text) == (lang == "id") and ("not stable" in text) == (lang == "en")
+    assert needs.stability_note(analysis(3, 0.95, [0.9, 0.8, 0.9], True))[0] == "needs.stable"
+    assert needs.stability_note(analysis(3, np.nan, [np.nan] * 3, False))[0] == "needs.unassessed"
+    assert needs.stability_note(analysis(1, np.nan, [], False)) == ("needs.no_structure", {})

@@ -27,13 +27,15 @@ def test_recovers_a_simple_effect():
 
 
 def test_no_comparison_group_is_a_clear_error():
-    with pytest.raises(effects.DidInputError, match="no comparison group"):
+    with pytest.raises(effects.DidInputError, match="no comparison group") as err:
         effects.estimate_did(panel(cohorts=(4,), never=False), "y")
+    assert err.value.reason == "no_comparison"  # what a report shows, in its language
 
 
 def test_never_treated_control_without_never_treated_units():
-    with pytest.raises(effects.DidInputError, match="no unit is never treated"):
+    with pytest.raises(effects.DidInputError, match="no unit is never treated") as err:
         effects.estimate_did(panel(never=False), "y", control="never_treated")
+    assert err.value.reason == "no_never_treated"
 
 
 def test_non_integer_periods():
@@ -54,6 +56,8 @@ def test_single_unit_cohort_is_warned():
     p.loc[p["unit_id"] == "u1", "cohort"] = 7
     res = effects.estimate_did(p, "y", n_boot=20)
     assert any("single unit" in w for w in res.warnings)
+    # the report reads the same note in its language, with the cohort named
+    assert any(t.startswith("gelombang 7 hanya berisi satu unit") for t in res.note_texts("id"))
 
 
 def test_always_treated_units_are_dropped_with_a_warning():
@@ -66,8 +70,9 @@ def test_always_treated_units_are_dropped_with_a_warning():
 def test_missing_column_and_bad_options():
     with pytest.raises(effects.DidInputError, match="lacks column"):
         effects.estimate_did(panel(), "waiting")
-    with pytest.raises(effects.DidInputError, match="control must be"):
+    with pytest.raises(effects.DidInputError, match="control must be") as err:
         effects.estimate_did(panel(), "y", control="everyone")
+    assert err.value.reason == ""  # a programming error: no report text
 
 
 def test_twfe_contrast_and_leave_one_out_run():

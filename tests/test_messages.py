@@ -52,6 +52,34 @@ def test_group_table_says_why_a_group_has_no_estimate():
     assert evaluation.group_table(None, "sector").empty
 
 
+def test_why_a_group_has_no_estimate_is_said_in_the_report_language():
+    """The reason comes from the DidInputError's code, not its English message."""
+    failed = pd.DataFrame([{"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's "
+                            "periods: there is no effect to estimate", "reason": "no_treated"}])
+    assert evaluation.group_table(failed, "sector", "id").iloc[0]["Catatan"] == (
+        "tidak dapat diestimasi: tidak ada unit yang ikut program dalam periode data")
+    assert evaluation.group_table(failed, "sector", "en").iloc[0]["Note"] == (
+        "could not be estimated: no unit is treated within the panel's periods")
+
+
+def test_large_numbers_are_grouped_and_small_ones_and_years_are_not():
+    thin = "\u202f"
+    assert messages.number_text(514_400_000) == f"514{thin}400{thin}000"
+    assert messages.number_text(12345.678) == f"12{thin}345.68"
+    assert messages.number_text(2025) == "2025" and messages.number_text(9521) == "9521"
+    assert messages.number_text(0.754) == "0.75" and messages.number_text(-15000) == f"-15{thin}000"
+    assert messages.number_text("M.05") == "M.05" and messages.number_text(True) is True
+
+
+def test_competencies_are_shown_by_name_with_their_code():
+    plan = pd.DataFrame({"training_code": ["PP-02"], "competency": ["M.05"], "participants": [12]})
+    assert localise(plan, "id")["Kompetensi"].tolist() == ["Pelayanan Publik (M.05)"]
+    assert localise(plan, "en")["Competency"].tolist() == ["Public service (M.05)"]
+    name = "shortfall: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
+    assert messages.group_name(name, "id") == "kurang: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
+    assert messages.group_name(name, "en") == "shortfall: Results orientation, Developing self and others"
+
+
 @pytest.mark.parametrize("lang", messages.LANGS)
 def test_unknown_language_or_key_is_an_error_not_a_blank(lang):
     assert msg("col.sector", lang)

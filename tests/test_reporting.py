@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from xml.etree import ElementTree
 
 import nbformat
 import pandas as pd
@@ -341,9 +342,17 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
     sources = re.findall(r'<img[^>]+src="([^"]+)"', dom)
     if page.endswith("programme_effects.html"):
         assert len(sources) >= 7
-    for src in sources:  # every image is embedded and decodes: nothing can be broken offline
-        assert src.startswith("data:image/png;base64,")
-        Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))).verify()
+    for src in sources:  # every figure is embedded and decodes: nothing can be broken offline
+        kind, data = re.fullmatch(r"data:image/(png|svg\+xml);base64,(.+)", src, flags=re.S).groups()
+        raw = base64.b64decode(data)
+        if kind == "png":
+            Image.open(io.BytesIO(raw)).verify()
+        else:  # well-formed SVG with a size, drawn paths and its labels as text
+            svg = ElementTree.fromstring(raw)
+            ns = "{http://www.w3.org/2000/svg}"
+            assert svg.get("viewBox") and next(svg.iter(f"{ns}path"), None) is not None
+            assert any((t.text or "").strip() for t in svg.iter(f"{ns}text"))
+    assert not re.search(r'<(?:img|script|link)[^>]+(?:src|href)="https?:', dom)  # nothing fetched from outside
 
 
 @pytest.mark.slow

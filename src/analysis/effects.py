@@ -18,12 +18,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .messages import msg
+
 CONTROLS = {"not_yet_treated": "notyettreated", "never_treated": "nevertreated"}
 METHODS = ("dr", "reg", "ipw")
 
 
 class DidInputError(ValueError):
-    """The panel cannot identify any effect; the message says why and what to do."""
+    """The panel cannot identify any effect; the message says why and what to do.
+
+    ``reason`` names the situation in the data for reports (catalogue entry ``did.<reason>``, in the report's
+    language); it is "" for wrong arguments, which only a programmer sees.
+    """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass
@@ -43,7 +53,16 @@ class DidResult:
     method: str
     alpha: float
     n_boot: int
-    warnings: list[str] = field(default_factory=list)
+    #: What the estimator did to the panel or found in it, as (catalogue code, fields): ``did.<code>``.
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes in English (summary, logs); a report shows :meth:`note_texts` in its own language."""
+        return self.note_texts("en")
+
+    def note_texts(self, lang: str = "id") -> list[str]:
+        return [msg(f"did.{code}", lang, **fields) for code, fields in self.notes]
 
     def summary(self) -> str:
         o = self.overall
@@ -65,13 +84,15 @@ class DidResult:
         return self.summary()
 
 
-def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str) -> tuple[pd.DataFrame, list[str]]:
-    """Prepare the panel for estimation; raise DidInputError when nothing can be identified, warn otherwise."""
+def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str
+                ) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
+    """Prepare the panel for estimation; raise DidInputError when nothing can be identified, and note what was
+    done otherwise (as :attr:`DidResult.notes`)."""
     missing = [c for c in (outcome, unit, time, cohort) if c not in panel.columns]
     if missing:
         raise DidInputError(f"panel lacks column(s) {missing}; expected unit={unit!r}, time={time!r}, "
                             f"cohort={cohort!r}, outcome={outcome!r}")
-    notes: list[str] = []
+    notes: list[tuple[str, dict]] = []
     df = panel.copy()
     t = pd.to_numeric(df[time], errors="coerce")
     if t.isna().any() or (t != np.round(t)).any():
@@ -92,31 +113,30 @@ def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort:
     n_before = df[outcome].isna().sum()
     df = df[df[outcome].notna()]
     if n_before:
-        notes.append(f"{n_before} unit-periods with a missing {outcome} were dropped")
+        notes.append(("missing_dropped", {"n": int(n_before)}))
     first = df[time].min()
     always = df[(df[cohort] > 0) & (df[cohort] <= first)][unit].unique()
     if len(always):
-        notes.append(f"{len(always)} unit(s) treated from the first period have no pre-period and were dropped")
+        notes.append(("always_treated", {"n": len(always)}))
         df = df[~df[unit].isin(always)]
     late = df[df[cohort] > df[time].max()][unit].unique()
     if len(late):
-        notes.append(f"{len(late)} unit(s) start after the last period and count as not yet treated")
+        notes.append(("late", {"n": len(late)}))
         df.loc[df[unit].isin(late), cohort] = 0
     sizes = df.groupby(cohort)[unit].nunique()
     treated = sizes.drop(0, errors="ignore")
     if treated.empty:
-        raise DidInputError("no unit is treated within the panel's periods: there is no effect to estimate")
+        raise DidInputError("no unit is treated within the panel's periods: there is no effect to estimate",
+                            "no_treated")
     if 0 not in sizes.index and treated.size < 2:
         raise DidInputError("all units are treated at the same time and none is never treated: there is no "
-                            "comparison group (add never-treated units or units treated later)")
+                            "comparison group (add never-treated units or units treated later)", "no_comparison")
     small = treated[treated < 2]
     if len(small):
-        notes.append(f"cohort(s) {small.index.tolist()} have a single unit: their ATT(g,t) rest on one unit "
-                     "and their standard errors are unreliable")
+        notes.append(("single_unit", {"cohorts": ", ".join(str(int(c)) for c in small.index)}))
     counts = df.groupby(unit)[time].nunique()
     if counts.nunique() > 1:
-        notes.append(f"unbalanced panel ({int((counts < counts.max()).sum())} units miss some periods): "
-                     "estimated with csdid's unbalanced-panel estimator, clustered by unit")
+        notes.append(("unbalanced", {"n": int((counts < counts.max()).sum())}))
     return df, notes
 
 
@@ -156,7 +176,8 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
         raise DidInputError(f"method must be one of {list(METHODS)}, not {method!r}")
     df, notes = check_panel(panel, outcome, unit, time, cohort)
     if control == "never_treated" and not (df[cohort] == 0).any():
-        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'")
+        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'",
+                            "no_never_treated")
     unit_codes = pd.factorize(df[unit])[0] + 1
     data = pd.DataFrame({"y": df[outcome].astype(float).to_numpy(), "t": df[time].to_numpy(),
                          "id": unit_codes, "g": df[cohort].to_numpy()})
@@ -178,8 +199,9 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
                           clustervar="cl" if "cl" in data else None, biters=max(int(n_boot), 1))
             model.fit(est_method=engine_method, bstrap=False)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}") from exc
-    notes += sorted({str(w.message).splitlines()[0] for w in caught if "ignored" not in str(w.message)})
+            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+    notes += [("library", {"text": t})
+              for t in sorted({str(w.message).splitlines()[0] for w in caught if "ignored" not in str(w.message)})]
     z = stats.norm.ppf(1 - alpha / 2)
     r = model.results
     att_gt = pd.DataFrame({"cohort": r["group"], "time": r["year"], "att": r["att"], "se": r["se"]})
@@ -189,8 +211,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
 
     na_rm = bool(att_gt["att"].isna().any())
     if na_rm:
-        notes.append(f"{int(att_gt['att'].isna().sum())} ATT(g,t) cell(s) have no comparison units and are left "
-                     "out of the aggregations")
+        notes.append(("na_cells", {"n": int(att_gt["att"].isna().sum())}))
 
     def agg(kind: str, **kw) -> dict:
         with _quiet(), warnings.catch_warnings():
@@ -229,7 +250,7 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     pretrend.update(_window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window))
     return DidResult(outcome=outcome, att_gt=att_gt, event_study=event, by_cohort=by_cohort, by_time=by_time,
                      overall=overall, pretrend=pretrend, n_units=int(df[unit].nunique()), n_obs=len(df),
-                     control=control, method=method, alpha=alpha, n_boot=int(n_boot), warnings=notes)
+                     control=control, method=method, alpha=alpha, n_boot=int(n_boot), notes=notes)
 
 
 def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int) -> dict:
@@ -285,7 +306,8 @@ def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", tim
         raise DidInputError(f"control must be one of {list(CONTROLS)}, not {control!r}")
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     if control == "never_treated" and not (df[cohort] == 0).any():
-        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'")
+        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'",
+                            "no_never_treated")
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -294,7 +316,7 @@ def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", tim
                                       allow_unbalanced_panel=not balanced).fit(
                 df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}") from exc
+            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
     z = stats.norm.ppf(1 - alpha / 2)
     est, se = float(res.overall_att), float(res.overall_se)
     return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
@@ -356,7 +378,7 @@ def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFram
         try:
             rows.append({"dropped_cohort": int(g), **overall_effect(panel[panel[cohort] != g], outcome, **kw)})
         except DidInputError as exc:
-            rows.append({"dropped_cohort": int(g), "note": str(exc)})
+            rows.append({"dropped_cohort": int(g), "note": str(exc), "reason": exc.reason})
     return pd.DataFrame(rows)
 
 
@@ -372,7 +394,7 @@ def by_group(panel: pd.DataFrame, outcome: str, group: str, min_units: int = 10,
         try:
             rows.append({group: level, **overall_effect(sub, outcome, **kw), "n_units": n_units})
         except DidInputError as exc:
-            rows.append({group: level, "n_units": n_units, "note": str(exc)})
+            rows.append({group: level, "n_units": n_units, "note": str(exc), "reason": exc.reason})
     return pd.DataFrame(rows)
 
 
@@ -404,7 +426,8 @@ def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, u
     treated = units[units[cohort].notna()].index
     d = dose.reindex(treated)
     if d.notna().sum() < bins * 2:
-        return pd.DataFrame([{"note": f"dose known for {int(d.notna().sum())} treated units: too few for {bins} bins"}])
+        return pd.DataFrame([{"note": f"dose known for {int(d.notna().sum())} treated units: too few for {bins} bins",
+                              "reason": "few_doses"}])
     labels = pd.qcut(d.rank(method="first"), bins, labels=[f"Q{i + 1}" for i in range(bins)])
     rows = []
     for level in labels.cat.categories:
@@ -415,7 +438,7 @@ def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, u
         try:
             row.update(overall_effect(sub, outcome, unit=unit, cohort=cohort, **kw))
         except DidInputError as exc:
-            row["note"] = str(exc)
+            row.update(note=str(exc), reason=exc.reason)
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -87,15 +87,16 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
         rows.append({"check": "other_control", "control": other,
                      **effects.overall_effect(panel, outcome, **{**kw, "control": other})})
     except effects.DidInputError as exc:
-        rows.append({"check": "other_control", "control": other, "note": str(exc)})
+        rows.append({"check": "other_control", "control": other, "note": str(exc), "reason": exc.reason})
     rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
     try:
         rows.append({"check": "placebo", **effects.placebo(panel, outcome, shift=PLACEBO_SHIFT[frequency], **kw)})
     except effects.DidInputError as exc:
-        rows.append({"check": "placebo", "shift": PLACEBO_SHIFT[frequency], "note": str(exc)})
+        rows.append({"check": "placebo", "shift": PLACEBO_SHIFT[frequency], "note": str(exc),
+                     "reason": exc.reason})
     loo = effects.leave_one_cohort_out(panel, outcome, **kw)
     rows += [{"check": "loo", "cohort": wave_label(panel, r.dropped_cohort), **{k: getattr(r, k, np.nan) for k in
-              ("estimate", "se", "ci_low", "ci_high", "n_units")}} for r in loo.itertuples()]
+              ("estimate", "se", "ci_low", "ci_high", "n_units", "note", "reason")}} for r in loo.itertuples()]
     ev.robustness = pd.DataFrame(rows)
     ev.by_sector = effects.by_group(panel, outcome, "sector", min_units=MIN_TREATED_UNITS, **kw)
     if dose is not None:
@@ -164,7 +165,7 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
                     shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "", cohort=r.get("cohort", ""))
         est, ci = _estimate_and_ci(r)
         out.append({msg("col.check", lang): label, msg("col.estimate", lang): est,
-                    msg("col.ci", lang, level=level): ci or r.get("note", ""),
+                    msg("col.ci", lang, level=level): ci or _failure(r, lang),
                     msg("col.units", lang): r.get("n_units", "")})
     return pd.DataFrame(out)
 
@@ -175,6 +176,13 @@ def _estimate_and_ci(r: dict) -> tuple:
     est = r.get("estimate", np.nan)
     ci = f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}" if pd.notna(r.get("ci_low", np.nan)) else ""
     return (round(est, 2) if pd.notna(est) else ""), ci
+
+
+def _failure(r: dict, lang: str) -> str:
+    """Why a row has no estimate, in ``lang`` (the DidInputError's reason; its English message otherwise)."""
+    reason = r.get("reason") if isinstance(r.get("reason"), str) else ""
+    text = msg(f"did.{reason}", lang) if reason else (r.get("note") if isinstance(r.get("note"), str) else "")
+    return msg("note.failed", lang, reason=text) if text else ""
 
 
 def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: float = 0.05,
@@ -195,8 +203,7 @@ def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: f
         if est == "":
             n = r.get("n_units", np.nan)
             thin = pd.notna(n) and n < min_units
-            reason = r.get("note", "") if isinstance(r.get("note"), str) else ""
-            note = msg("note.thin", lang, min_units=min_units) if thin else msg("note.failed", lang, reason=reason)
+            note = msg("note.thin", lang, min_units=min_units) if thin else _failure(r, lang)
         row.update({msg("col.estimate", lang): est, msg("col.ci", lang, level=level): ci,
                     msg("col.units", lang): int(r["n_units"]) if pd.notna(r.get("n_units", np.nan)) else "",
                     msg("col.note", lang): note})
@@ -238,7 +245,7 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
         if oe.result is not None and oe.result.pretrend["window_p_value"] < 0.05:
             out.append(msg("caveat.pretrend", lang, outcome=label, p=oe.result.pretrend["window_p_value"]))
         if oe.result is not None:
-            out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in oe.result.warnings]
+            out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in oe.result.note_texts(lang)]
     vp = ev.visit_panel
     if vp is not None:
         first = vp[vp["period"] == vp["period"].min()]

@@ -94,6 +94,37 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "vs {never:.1f} minutes). The method compares changes, not levels, so that gap is "
                                "not counted as an effect."},
     "caveat.unbalanced": {"id": "{outcome}: {text}", "en": "{outcome}: {text}"},
+    # What the DiD estimator did to a panel (effects.DidResult.notes) and why it could not run (DidInputError)
+    "did.missing_dropped": {"id": "{n} unit-periode tanpa nilai tidak diikutkan",
+                            "en": "{n} unit-periods without a value were dropped"},
+    "did.always_treated": {"id": "{n} unit sudah ikut program sejak periode pertama, jadi tidak punya periode "
+                                 "sebelum program, dan tidak diikutkan",
+                           "en": "{n} unit(s) treated from the first period have no pre-period and were dropped"},
+    "did.late": {"id": "{n} unit baru mulai setelah periode terakhir dan dihitung sebagai belum ikut",
+                 "en": "{n} unit(s) start after the last period and count as not yet treated"},
+    "did.single_unit": {"id": "gelombang {cohorts} hanya berisi satu unit: ATT(g,t)-nya bertumpu pada satu unit "
+                              "dan galat bakunya tidak dapat diandalkan",
+                        "en": "cohort(s) {cohorts} have a single unit: their ATT(g,t) rest on one unit and their "
+                              "standard errors are unreliable"},
+    "did.unbalanced": {"id": "panel tidak seimbang ({n} unit tidak punya data pada sebagian periode): diestimasi "
+                             "dengan estimator untuk panel tidak seimbang, galat baku diklaster per unit",
+                       "en": "unbalanced panel ({n} units miss some periods): estimated with the unbalanced-panel "
+                             "estimator, standard errors clustered by unit"},
+    "did.na_cells": {"id": "{n} sel ATT(g,t) tidak punya unit pembanding dan tidak diikutkan dalam agregasi",
+                     "en": "{n} ATT(g,t) cell(s) have no comparison units and are left out of the aggregations"},
+    "did.library": {"id": "catatan dari estimator: {text}", "en": "note from the estimator: {text}"},
+    "did.no_treated": {"id": "tidak ada unit yang ikut program dalam periode data",
+                       "en": "no unit is treated within the panel's periods"},
+    "did.no_comparison": {"id": "semua unit ikut program pada waktu yang sama dan tidak ada yang belum pernah ikut: "
+                                "tidak ada kelompok pembanding",
+                          "en": "all units are treated at the same time and none is never treated: there is no "
+                                "comparison group"},
+    "did.no_never_treated": {"id": "tidak ada unit yang belum pernah ikut program",
+                             "en": "no unit is never treated"},
+    "did.few_doses": {"id": "jam pelatihan diketahui untuk terlalu sedikit unit untuk dibagi menjadi kelompok",
+                      "en": "training hours are known for too few treated units to form groups"},
+    "did.estimator_failed": {"id": "estimator tidak dapat berjalan pada data ini",
+                             "en": "the estimator could not run on these data"},
     "caveat.dose": {"id": "Perbandingan menurut jam pelatihan bersifat deskriptif: unit memilih berapa banyak "
                           "pelatihan, jadi perbedaan antarkelompok belum tentu akibat pelatihan.",
                     "en": "The comparison by training hours is descriptive: units chose how much training to "
@@ -155,7 +186,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "needs.groups": {"id": "## Kelompok pegawai", "en": "## Staff groups"},
     "needs.stable": {"id": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
                      "en": "**{k} groups, stable** (bootstrap ARI {ari:.2f})."},
-    "needs.unstable": {"id": "**Peringatan:** {message}.", "en": "**Warning:** {message}."},
+    "needs.unstable": {"id": "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap "
+                             "{ari:.2f}, Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan "
+                             "Jaccard >= {jaccard_gate:.2f}): anggap hanya sebagai gambaran.",
+                       "en": "**Warning:** these {k} groups are not stable under resampling (bootstrap ARI {ari:.2f}, "
+                             "lowest Jaccard {jaccard:.2f}; stable means ARI >= {ari_gate:.2f} and Jaccard >= "
+                             "{jaccard_gate:.2f}): treat them as descriptive only."},
+    "needs.unassessed": {"id": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai "
+                               "gambaran.",
+                         "en": "**{k} groups**; their stability was not assessed (n_boot = 0): treat them as "
+                               "descriptive only."},
+    "needs.no_structure": {"id": "**Tidak ada struktur kelompok:** statistik gap lebih memilih satu kelompok, jadi "
+                                 "tidak ada kelompok pegawai yang dilaporkan. Rencanakan pelatihan per kompetensi.",
+                           "en": "**No group structure:** the gap statistic prefers a single group, so no staff groups "
+                                 "are reported. Plan training per competency instead."},
     "needs.by_agency": {"id": "## Kelompok per perangkat daerah", "en": "## Groups by agency"},
     "needs.suppressed": {"id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}')._",
                          "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}')._"},
@@ -363,6 +407,9 @@ def localise(table, lang: str = "id"):
     training mode, verdict, provenance kind) in ``lang``. Columns without an entry hold data values (agency
     and group names, SKP predicates, 9-box numbers) and keep them."""
     out = table.copy()
+    if "competency" in out.columns:  # 'Pelayanan Publik (M.05)': the name a reader knows, the code of the standard
+        names = competency_names(lang)
+        out["competency"] = out["competency"].map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
     for column, prefix in CODED_COLUMNS.items():
         if column in out.columns:
             out[column] = out[column].map(
@@ -372,6 +419,20 @@ def localise(table, lang: str = "id"):
                       and "{" not in MESSAGES[f"col.{c}"][lang] else c)
 
 
+def number_text(value):
+    """A table cell as published: two decimals for fractions, and from 10 000 on the digits grouped in threes by a
+    narrow space (SI style, the same in both languages: a point or a comma would read as the decimal mark in one
+    of them; years and counts under 10 000 stay as they are). Anything else is shown as it is."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    big = abs(value) >= 10_000
+    if isinstance(value, numbers.Integral):
+        return f"{value:,d}".replace(",", "\u202f") if big else f"{value:d}"
+    return f"{value:,.2f}".replace(",", "\u202f") if big else f"{value:.2f}"
+
+
 def show_table(table, lang: str | None = None, caption: str = "") -> None:
     """Display a report table without the row index (it means nothing to a reader); with ``lang``, headers and
     coded values come from the catalogue (:func:`localise`); ``caption`` says what the table is about."""
@@ -379,10 +440,17 @@ def show_table(table, lang: str | None = None, caption: str = "") -> None:
 
     if lang is not None:
         table = localise(table, lang)
-    styler = table.style.hide(axis="index").format(precision=2)
+    styler = table.style.hide(axis="index").format(number_text)
     if caption:
         styler = styler.set_caption(caption)
     display(styler)
+
+
+def competency_names(lang: str = "id"):
+    """Competency code -> its name in ``lang`` (PermenPAN-RB 38/2017; data/reference/competencies.csv)."""
+    from . import reference
+
+    return reference.table("competencies").set_index("competency")["name_en" if lang == "en" else "name"]
 
 
 GROUP_NAME_PARTS = {"id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
@@ -393,4 +461,8 @@ def group_name(name: str, lang: str = "id") -> str:
     """A staff group's plain name (built in English by competency.name_profiles) in the report language."""
     for en, local in GROUP_NAME_PARTS[lang].items():
         name = name.replace(en, local)
+    if lang == "en":  # the competencies it lists are named from the standard's (Indonesian) names
+        local = competency_names("id")
+        for code in sorted(local.index, key=lambda c: -len(local[c])):
+            name = name.replace(local[code], competency_names("en")[code])
     return name

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import competency, privacy, talent, training
+from . import competency, privacy, reference, talent, training
 from .io import CityData
 from .messages import group_name
 
@@ -59,6 +59,21 @@ def analyse_city(data: CityData, k_range: range = range(2, 11), seed: int = 0, n
                          enrolments=training.enrolments(gaps), staff=people, jp_year=jp_year, jp_check=jp_check,
                          latest_performance=latest, min_cell=min_cell, required_source=required_source,
                          required_differences=competency.required_level_differences(assessments, staff))
+
+
+def stability_note(na: NeedsAnalysis) -> tuple[str, dict]:
+    """What the report says about the grouping: (catalogue key, fields) - stable, unstable, not assessed, or no
+    group structure at all (the gates are competency.ARI_GATE and JACCARD_GATE)."""
+    c = na.clusters
+    if c.k == 1:
+        return "needs.no_structure", {}
+    ari = c.stability["mean_ari"]
+    if c.stable:
+        return "needs.stable", {"k": c.k, "ari": ari}
+    if pd.isna(ari):
+        return "needs.unassessed", {"k": c.k}
+    return "needs.unstable", {"k": c.k, "ari": ari, "jaccard": float(c.stability["jaccard"].min()),
+                              "ari_gate": competency.ARI_GATE, "jaccard_gate": competency.JACCARD_GATE}
 
 
 def group_sizes(na: NeedsAnalysis) -> pd.DataFrame:
@@ -119,6 +134,8 @@ def predicate_by_group(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
         return pd.DataFrame(), 0
     lp = na.latest_performance.join(na.staff.set_index("staff_id")["group_name"], how="inner")
     table = pd.crosstab(lp["group_name"], lp["predicate"])
+    order = [p for p in reference.allowed("skp_predicate") if p in table.columns]  # best to worst, not A-Z
+    table = table[order + [c for c in table.columns if c not in order]]
     return privacy.suppress_crosstab(table, min_cell=na.min_cell)
 
 
