@@ -87,3 +87,11 @@ def test_unknown_language_or_key_is_an_error_not_a_blank(lang):
         msg("col.no_such_column", lang)
     with pytest.raises(ValueError, match="lang must be one of"):
         msg("col.sector", "fr")
+
+
+def test_words_align_left_and_numbers_right():
+    table = pd.DataFrame({"Nama": ["memenuhi standar", "kurang: Komunikasi"], "Pegawai": [9521, "<10"],
+                          "95% CI": ["-13.39 .. -4.21", ""], "Catatan": ["", "kurang dari 10 unit"],
+                          "JP": ["2.0 - 9.0 (6.2)", None]})
+    assert messages.text_columns(table) == ["Nama", "Catatan"]  # blank notes do not count either way
+    assert messages.text_columns(table.assign(Catatan=["", ""])) == ["Nama"]

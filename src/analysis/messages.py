@@ -6,6 +6,8 @@ from here, so one notebook serves both languages.
 
 from __future__ import annotations
 
+import re
+
 LANGS = ("id", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -433,6 +435,22 @@ def number_text(value):
     return f"{value:,.2f}".replace(",", "\u202f") if big else f"{value:.2f}"
 
 
+_NUMBER_LIKE = re.compile(r"[-+<>=.,%()\d\s]+")  # 12, <10, -13.39 .. -4.21, 2.0 - 9.0 (6.2)
+
+
+def text_columns(table) -> list:
+    """Columns that hold words (names, notes, labels), which read best aligned left; numbers, suppressed counts
+    ('<10') and intervals stay aligned right, under each other."""
+    out = []
+    for column in table.columns:
+        values = table[column].dropna()
+        values = values[values.map(lambda v: not (isinstance(v, str) and not v.strip()))]  # blanks say nothing
+        words = values.map(lambda v: isinstance(v, str) and not _NUMBER_LIKE.fullmatch(v))
+        if len(values) and words.mean() > 0.5:
+            out.append(column)
+    return out
+
+
 def show_table(table, lang: str | None = None, caption: str = "") -> None:
     """Display a report table without the row index (it means nothing to a reader); with ``lang``, headers and
     coded values come from the catalogue (:func:`localise`); ``caption`` says what the table is about."""
@@ -441,6 +459,8 @@ def show_table(table, lang: str | None = None, caption: str = "") -> None:
     if lang is not None:
         table = localise(table, lang)
     styler = table.style.hide(axis="index").format(number_text)
+    left = [{"selector": cell, "props": "text-align: left"} for cell in ("th", "td")]
+    styler = styler.set_table_styles({c: left for c in text_columns(table)}, overwrite=False)
     if caption:
         styler = styler.set_caption(caption)
     display(styler)
