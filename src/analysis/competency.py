@@ -21,6 +21,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from . import reference
+from .messages import competency_names
 
 ARI_GATE = 0.90
 JACCARD_GATE = 0.75
@@ -271,7 +272,7 @@ def _weighted_ari(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
 def name_profiles(profiles: pd.DataFrame) -> dict[int, str]:
     """Plain names from a fixed rule: competencies with a mean shortfall >= 0.5 level, largest first (to half a
     level, then by code; at most three); a group with none is 'meets standard'. Duplicates get a number."""
-    comp_names = reference.table("competencies").set_index("competency")["name"]
+    comp_names = competency_names("id")
     names: dict[int, str] = {}
     for c, row in profiles.drop(columns=["size"], errors="ignore").iterrows():
         # largest need first, at half-level resolution; ties keep the competency-code order

@@ -288,7 +288,8 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
                     df.loc[blank, c] = derived.loc[blank, c].astype("string").fillna("")
         if "staff_id" not in df.columns or (df["staff_id"].astype("string").str.strip().fillna("") == "").all():
             # malformed NIPs are hashed too, so that the rows of other tables still link to this person
-            df["staff_id"] = pseudonymise.hash_nips(nips.where(nips.fillna("") != ""), key).fillna("")
+            ids = pseudonymise.hash_nips(clean.where(clean.fillna("") != ""), key).fillna("").to_numpy()
+            df["staff_id"] = ids[codes]
         df = df.drop(columns=["nip"])
     return df, problems, bad_rows
 

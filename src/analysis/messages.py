@@ -482,7 +482,7 @@ def group_name(name: str, lang: str = "id") -> str:
     for en, local in GROUP_NAME_PARTS[lang].items():
         name = name.replace(en, local)
     if lang == "en":  # the competencies it lists are named from the standard's (Indonesian) names
-        local = competency_names("id")
+        local, english = competency_names("id"), competency_names("en")
         for code in sorted(local.index, key=lambda c: -len(local[c])):
-            name = name.replace(local[code], competency_names("en")[code])
+            name = name.replace(local[code], english[code])
     return name
