@@ -8,23 +8,26 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import effects, panels
+from . import effects, panels, pretrends, reference
 from .io import CityData
 from .messages import msg
 
-#: Fewer treated (or comparison) units than this and the report says the data are too thin to conclude.
+#: Fewer treated units than this and cluster-robust inference is not trusted: too_little_data.
 MIN_TREATED_UNITS = 10
-MIN_COMPARISON_UNITS = 5
 #: Placebo shift per panel frequency: half a year.
 PLACEBO_SHIFT = {"month": 6, "quarter": 2}
+#: results.json ``outcomes.<name>.verdict``: exactly one of these (README, "How to read a report").
+VERDICTS = ("decrease", "increase", "no_detectable_change", "fragile", "too_little_data")
+#: ``estimator`` parameter: which estimate the verdict rests on; auto = imputation when the panel is unbalanced.
+ESTIMATORS = ("auto", "callaway_santanna", "imputation")
 
 
 @dataclass
 class OutcomeEvaluation:
     outcome: str
     frequency: str  # month | quarter
-    result: effects.DidResult | None
-    verdict: str  # decrease | increase | none | thin
+    result: effects.DidResult | None  # Callaway-Sant'Anna (csdid): event study, by cohort, by time
+    verdict: str  # one of VERDICTS
     n_treated: int
     n_comparison: int
     percent: dict | None = None
@@ -33,6 +36,18 @@ class OutcomeEvaluation:
     by_sector: pd.DataFrame | None = None
     by_dose: pd.DataFrame | None = None
     note: str = ""
+    #: the estimate the verdict rests on, and which estimator gave it (callaway_santanna | imputation) and why
+    headline: dict | None = None
+    estimator: str = "callaway_santanna"
+    estimator_reason: str = ""  # balanced | unbalanced | chosen
+    imputation: dict | None = None
+    pretests: pretrends.PretrendTests | None = None
+    #: why the verdict is fragile (failed checks) or too_little_data (no_estimate | few_treated | imprecise)
+    reasons: list[str] = field(default_factory=list)
+    meaningful: float | None = None  # the smallest effect worth knowing (data/reference/meaningful_effects.csv)
+    unidentified: dict = field(default_factory=dict)  # cohorts / periods without a comparison
+    anticipation: int = 0
+    cluster: str = "unit_id"
 
 
 @dataclass
@@ -45,49 +60,166 @@ class CityEvaluation:
     alpha: float = 0.05
 
 
-def verdict(result: effects.DidResult | None, n_treated: int, n_comparison: int) -> str:
-    """decrease / increase when the CI excludes zero, none when it does not, thin when there are too few
-    treated or never-treated units to trust either."""
-    if result is None or n_treated < MIN_TREATED_UNITS or n_comparison < MIN_COMPARISON_UNITS:
-        return "thin"
-    o = result.overall
-    if o["ci_high"] < 0:
-        return "decrease"
-    if o["ci_low"] > 0:
-        return "increase"
-    return "none"
+def verdict(headline: dict | None, n_treated: int, failed: list[str], meaningful: float | None = None,
+            min_treated: int = MIN_TREATED_UNITS) -> tuple[str, list[str]]:
+    """The verdict and its reasons, from the estimate the report rests on.
+
+    - ``too_little_data``: no estimate (no comparison exists), fewer than ``min_treated`` treated units, or an
+      interval that contains zero *and* the meaningful effect in both directions (the data cannot tell a
+      meaningful decrease from a meaningful increase);
+    - ``fragile``: the interval excludes zero but a check of the assumptions failed (``failed``: the drift
+      test, the joint pre-period test, the placebo);
+    - ``decrease`` / ``increase``: the interval excludes zero and every check passed;
+    - ``no_detectable_change``: the interval contains zero; the report says which effects it rules out.
+    """
+    if headline is None or headline.get("estimate") is None or not np.isfinite(headline["estimate"]):
+        return "too_little_data", ["no_estimate"]
+    if n_treated < min_treated:
+        return "too_little_data", ["few_treated"]
+    lo, hi = headline["ci_low"], headline["ci_high"]
+    if lo > 0 or hi < 0:
+        if failed:
+            return "fragile", list(failed)
+        return ("decrease" if hi < 0 else "increase"), []
+    if meaningful is not None and lo < -meaningful and hi > meaningful:
+        return "too_little_data", ["imprecise"]
+    return "no_detectable_change", []
+
+
+def meaningful_effect(panel: pd.DataFrame, outcome: str) -> float | None:
+    """The smallest effect worth knowing, in outcome units (``data/reference/meaningful_effects.csv``):
+    relative ones are a share of the pre-programme mean."""
+    ref = reference.table("meaningful_effects").set_index("outcome")
+    if outcome not in ref.index:
+        return None
+    row = ref.loc[outcome]
+    if row["kind"] == "absolute":
+        return float(row["value"])
+    pre = panel[panel["cohort"].isna() | (panel["period"] < panel["cohort"])][outcome].mean()
+    return float(row["value"] * abs(pre)) if pd.notna(pre) else None
+
+
+def unidentified(result: effects.DidResult | None, panel: pd.DataFrame, anticipation: int = 0) -> dict:
+    """Waves and periods after the start that no comparison unit covers: the cells (wave, period) the panel
+    has but the estimator could not estimate (left out of every estimate, and named in the report)."""
+    if result is None:
+        return {}
+    units = panel.drop_duplicates("unit_id")
+    waves = sorted(units["cohort"].dropna().unique())
+    periods = sorted(panel["period"].unique())
+    expected = {(int(g), int(t)) for g in waves for t in periods if t >= g}
+    cells = result.att_gt[result.att_gt["post"] & result.att_gt["att"].notna() & result.att_gt["se"].notna()]
+    ok = set(zip(cells["cohort"].astype(int), cells["time"].astype(int), strict=True))
+    missing = expected - ok
+    out: dict = {}
+    cohorts = sorted({g for g, _ in expected} - {g for g, _ in ok})
+    lost_periods = sorted({t for _, t in missing} - {t for _, t in ok})
+    if cohorts:
+        out["cohorts"] = [wave_label(panel, c) for c in cohorts]
+    if lost_periods:
+        out["periods"] = lost_periods
+    if missing:
+        out["n_cells"] = len(missing)
+    return out
+
+
+def _checks_failed(ev: OutcomeEvaluation, alpha: float) -> list[str]:
+    failed = ev.pretests.failed(alpha) if ev.pretests is not None else []
+    if ev.robustness is not None:
+        pl = ev.robustness[ev.robustness["check"] == "placebo"]
+        if len(pl) and pd.notna(pl["ci_low"].iloc[0]) and (pl["ci_low"].iloc[0] > 0 or pl["ci_high"].iloc[0] < 0):
+            failed.append("placebo")
+    return failed
+
+
+def check_options(panel: pd.DataFrame, anticipation: int, cluster: str | None, estimator: str) -> None:
+    """Refuse estimation options that would silently mean something else (a city parameter typo)."""
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"estimator must be one of {list(ESTIMATORS)}, not {estimator!r}")
+    if not isinstance(anticipation, (int, np.integer)) or isinstance(anticipation, bool) or anticipation < 0:
+        raise ValueError(f"anticipation must be a whole number of periods (0, 1, 2 ...), not {anticipation!r}")
+    if cluster in (None, "", "unit_id"):
+        return
+    if cluster not in panel.columns:
+        raise ValueError(f"cluster must be 'unit_id' or a unit attribute of the panel (agency, unit_type, sector); "
+                         f"{cluster!r} is not a column")
+    if panel.groupby("unit_id")[cluster].nunique(dropna=False).gt(1).any():
+        raise ValueError(f"cluster column {cluster!r} must be constant within each unit")
 
 
 def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control: str = "not_yet_treated",
                      alpha: float = 0.05, n_boot: int = 1000, seed: int = 0, dose: pd.Series | None = None,
-                     robustness: bool = True) -> OutcomeEvaluation:
-    """One outcome: the headline estimate (csdid, with event-study bands), its verdict, and unless
-    ``robustness=False`` the percent effect, TWFE contrast, other control group, placebo, leave-one-wave-out,
-    by sector and by training dose."""
+                     robustness: bool = True, anticipation: int = 0, cluster: str | None = None,
+                     estimator: str = "auto", pretrend_window: int = 6) -> OutcomeEvaluation:
+    """One outcome: Callaway-Sant'Anna (with event-study bands), the imputation estimate, the pre-trend checks,
+    the verdict, and unless ``robustness=False`` the percent effect, TWFE contrast, other control group,
+    Sun-Abraham, placebo, leave-one-wave-out, by sector and by training dose.
+
+    The verdict rests on the imputation estimate when the panel is unbalanced (``estimator="auto"``): the
+    unbalanced-panel Callaway-Sant'Anna estimator compares different sets of units before and after, which is
+    biased when the missing months are related to the outcome (a queue system installed with the
+    programme), while the imputation estimator compares each unit with its own earlier months.
+    """
+    check_options(panel, anticipation, cluster, estimator)
+    cluster = None if cluster in (None, "", "unit_id") else cluster
     units = panel.drop_duplicates("unit_id")
     n_treated = int(units["cohort"].notna().sum())
-    # never-treated units are the comparison pool that exists in every period (later waves add to it)
     n_comparison = int(units["cohort"].isna().sum())
-    kw = {"control": control, "alpha": alpha}
+    kw = {"control": control, "alpha": alpha, "anticipation": anticipation, "cluster": cluster}
+    ev = OutcomeEvaluation(outcome, frequency, None, "too_little_data", n_treated, n_comparison,
+                           anticipation=anticipation, cluster=cluster or "unit_id",
+                           meaningful=meaningful_effect(panel, outcome))
     try:
-        result = effects.estimate_did(panel, outcome, n_boot=n_boot, seed=seed, **kw)
+        ev.result = effects.estimate_did(panel, outcome, n_boot=n_boot, seed=seed, pretrend_window=pretrend_window,
+                                         **kw)
     except effects.DidInputError as exc:
-        return OutcomeEvaluation(outcome, frequency, None, "thin", n_treated, n_comparison, note=str(exc))
-    ev = OutcomeEvaluation(outcome, frequency, result, verdict(result, n_treated, n_comparison), n_treated,
-                           n_comparison)
-    if not robustness:
+        ev.note, ev.reasons = str(exc), ["no_estimate"]
         return ev
+    try:
+        ev.imputation = effects.imputation_effect(panel, outcome, **kw)
+    except effects.DidInputError:
+        ev.imputation = None
+    try:
+        ev.pretests = pretrends.pretrend_tests(panel, outcome, control=control, anticipation=anticipation,
+                                               cluster=cluster, window=pretrend_window, alpha=alpha)
+    except effects.DidInputError:
+        ev.pretests = None
+    unbalanced = any(code == "unbalanced" for code, _ in ev.result.notes)
+    cs = {**ev.result.overall, "n_units": ev.result.n_units}
+    if estimator == "imputation" or (estimator == "auto" and unbalanced and ev.imputation is not None):
+        ev.estimator, ev.headline = "imputation", ev.imputation
+        ev.estimator_reason = "chosen" if estimator == "imputation" else "unbalanced"
+    else:
+        ev.estimator, ev.headline = "callaway_santanna", cs
+        ev.estimator_reason = "chosen" if estimator == "callaway_santanna" else "balanced"
+    ev.unidentified = unidentified(ev.result, panel, anticipation)
+    if robustness:
+        _robustness(ev, panel, outcome, frequency, kw, dose, cs)
+    ev.verdict, ev.reasons = verdict(ev.headline, n_treated, _checks_failed(ev, alpha), ev.meaningful)
+    return ev
+
+
+def _robustness(ev: OutcomeEvaluation, panel: pd.DataFrame, outcome: str, frequency: str, kw: dict,
+                dose: pd.Series | None, cs: dict) -> None:
+    alpha = kw["alpha"]
     if outcome != "ikm" and (panel[outcome].dropna() > 0).all():
         ev.percent = effects.percent_effect(panel, outcome, **kw)
     ev.twfe_event = effects.twfe_event_study(panel, outcome, alpha=alpha,
                                              window=(-6, 12) if frequency == "month" else (-3, 6))
-    rows = [{"check": "main", "control": control, **result.overall, "n_units": result.n_units}]
+    control = kw["control"]
+    rows = [{"check": "main", "estimator": ev.estimator, "control": control, **ev.headline}]
+    other_estimator = ("callaway_santanna", cs) if ev.estimator == "imputation" else ("imputation", ev.imputation)
+    if other_estimator[1] is not None:
+        rows.append({"check": other_estimator[0], "control": control, **other_estimator[1]})
     other = "never_treated" if control == "not_yet_treated" else "not_yet_treated"
-    try:
-        rows.append({"check": "other_control", "control": other,
-                     **effects.overall_effect(panel, outcome, **{**kw, "control": other})})
-    except effects.DidInputError as exc:
-        rows.append({"check": "other_control", "control": other, "note": str(exc), "reason": exc.reason})
+    for check, fn, extra in (("other_control", effects.overall_effect, {"control": other}),
+                             ("sun_abraham", effects.sun_abraham_effect, {})):
+        try:
+            rows.append({"check": check, "control": extra.get("control", control),
+                         **fn(panel, outcome, **{**kw, **extra})})
+        except effects.DidInputError as exc:
+            rows.append({"check": check, "control": extra.get("control", control), "note": str(exc),
+                         "reason": exc.reason})
     rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
     try:
         rows.append({"check": "placebo", **effects.placebo(panel, outcome, shift=PLACEBO_SHIFT[frequency], **kw)})
@@ -101,11 +233,12 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     ev.by_sector = effects.by_group(panel, outcome, "sector", min_units=MIN_TREATED_UNITS, **kw)
     if dose is not None:
         ev.by_dose = effects.by_dose(panel, outcome, dose, **kw)
-    return ev
 
 
 def wave_label(panel: pd.DataFrame, cohort: float) -> str:
     """The start month (or quarter) of a wave, for people; ``cohort`` is its period index."""
+    if "programme_start" not in panel:
+        return str(int(cohort))
     starts = panel.loc[panel["cohort"] == cohort, "programme_start"]
     if starts.empty or pd.isna(starts.iloc[0]):
         return str(int(cohort))
@@ -114,8 +247,11 @@ def wave_label(panel: pd.DataFrame, cohort: float) -> str:
 
 def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minutes", "ikm"),
                   control: str = "not_yet_treated", alpha: float = 0.05, n_boot: int = 1000, seed: int = 0,
-                  robustness: bool = True) -> CityEvaluation:
-    """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one."""
+                  robustness: bool = True, anticipation: int = 0, cluster: str = "unit_id",
+                  estimator: str = "auto", pretrend_window: int = 6) -> CityEvaluation:
+    """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one.
+    ``anticipation`` is in months for the visit outcomes and converted to whole quarters (rounded up) for
+    IKM; ``cluster`` is unit_id or a unit attribute (agency, unit_type, sector)."""
     vp = panels.visit_panel(data) if data.visits is not None else None
     ip = panels.ikm_panel(data, visits=vp) if "satisfaction_responses" in data.tables else None
     dose = panels.training_dose(data) if {"staff", "trainings"} <= set(data.tables) else None
@@ -124,7 +260,10 @@ def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minu
         panel, freq = (ip, "quarter") if outcome == "ikm" else (vp, "month")
         if panel is None or outcome not in panel:
             continue
-        ev.outcomes[outcome] = evaluate_outcome(panel, outcome, freq, control, alpha, n_boot, seed, dose, robustness)
+        lead = anticipation if freq == "month" else -(-int(anticipation) // 3)
+        ev.outcomes[outcome] = evaluate_outcome(panel, outcome, freq, control, alpha, n_boot, seed, dose, robustness,
+                                                anticipation=lead, cluster=cluster, estimator=estimator,
+                                                pretrend_window=pretrend_window)
     if vp is not None and "median_wait_minutes" in vp:
         pre = vp[vp["cohort"].isna() | (vp["period"] < vp["cohort"])]["median_wait_minutes"].mean()
         ev.planning = {"baseline_minutes": float(pre), "target_pct": 10.0,
@@ -133,12 +272,12 @@ def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minu
 
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
-    """One row per outcome, headers and verdicts in ``lang``: effect, CI, percent, pre-trend p, units."""
+    """One row per outcome, headers and verdicts in ``lang``: effect (the estimate the verdict rests on), CI,
+    percent, the drift test's p, units, verdict."""
     level = int(round(100 * (1 - ev.alpha)))
     rows = []
     for name, oe in ev.outcomes.items():
-        r = oe.result
-        o = r.overall if r is not None else {}
+        o = oe.headline or {}
         pct = oe.percent
         rows.append({
             msg("col.outcome", lang): msg(f"outcome.{name}", lang),
@@ -146,11 +285,45 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
             msg("col.ci", lang, level=level): f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" if o else "",
             msg("col.percent", lang): f"{pct['estimate']:.1f} ({pct['ci_low']:.1f} .. {pct['ci_high']:.1f})"
             if pct else "",
-            msg("col.pretrend_p", lang): round(r.pretrend["window_p_value"], 3) if r is not None else np.nan,
+            msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if o else "",
+            msg("col.pretrend_p", lang): _p(oe.pretests.trend) if oe.pretests is not None else "",
             msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
             msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
         })
     return pd.DataFrame(rows)
+
+
+def _p(test: dict) -> float | str:
+    return round(test["p_value"], 3) if test.get("status") == "ok" else ""
+
+
+def verdict_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """The decision in words, one sentence per outcome, before any method: what changed, how sure, and what
+    the data rule out or why they cannot say."""
+    out = []
+    for name, oe in ev.outcomes.items():
+        label = msg(f"outcome.{name}", lang)
+        o = oe.headline or {}
+        fields = {"outcome": label, "estimate": o.get("estimate", np.nan), "low": o.get("ci_low", np.nan),
+                  "high": o.get("ci_high", np.nan), "unit": msg(f"unit.{name}", lang),
+                  "level": int(round(100 * (1 - ev.alpha)))}
+        if oe.verdict == "too_little_data":
+            reasons = "; ".join(msg(f"reason.{r}", lang, treated=oe.n_treated, min_treated=MIN_TREATED_UNITS,
+                                    meaningful=oe.meaningful or np.nan, unit=fields["unit"]) for r in oe.reasons)
+            out.append(msg("sentence.too_little_data", lang, reasons=reasons, **fields))
+        elif oe.verdict == "fragile":
+            checks = ", ".join(msg(f"check_failed.{r}", lang) for r in oe.reasons)
+            out.append(msg("sentence.fragile", lang, checks=checks, **fields))
+        elif oe.verdict == "no_detectable_change":
+            out.append(msg("sentence.no_detectable_change", lang, down=max(-fields["low"], 0),
+                           up=max(fields["high"], 0), **fields))
+        else:
+            out.append(msg(f"sentence.{oe.verdict}", lang, size=abs(fields["estimate"]), **fields))
+        if oe.unidentified.get("cohorts") or oe.unidentified.get("periods"):
+            out.append(msg("sentence.unidentified", lang, outcome=label,
+                           cohorts=", ".join(oe.unidentified.get("cohorts", [])) or "-",
+                           periods=len(oe.unidentified.get("periods", []))))
+    return out
 
 
 def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.05) -> pd.DataFrame:
@@ -161,7 +334,9 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
     out = []
     for r in oe.robustness.to_dict("records"):
         control = r.get("control") if isinstance(r.get("control"), str) else "not_yet_treated"
+        estimator = r.get("estimator") if isinstance(r.get("estimator"), str) else "callaway_santanna"
         label = msg(f"check.{r['check']}", lang, control=msg(f"control.{control}", lang),
+                    estimator=msg(f"estimator.{estimator}", lang),
                     shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "", cohort=r.get("cohort", ""))
         est, ci = _estimate_and_ci(r)
         out.append({msg("col.check", lang): label, msg("col.estimate", lang): est,
@@ -222,16 +397,26 @@ def describe(ev: CityEvaluation) -> dict:
 
 
 def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
+    """The two pre-trend checks per outcome: drift per wave (untreated periods) and the joint test over the
+    last pre-periods; F statistic, degrees of freedom, p, and what the drift test could detect."""
     rows = []
     for name, oe in ev.outcomes.items():
-        if oe.result is None:
+        pt = oe.pretests
+        if pt is None:
             continue
-        pt, label = oe.result.pretrend, msg(f"outcome.{name}", lang)
-        for key, stat, df, p in (("joint", "statistic", "df", "p_value"),
-                                 ("window", "window_statistic", "window_df", "window_p_value")):
-            rows.append({msg("col.test", lang): msg(f"test.{key}", lang, outcome=label, window=pt["window"]),
-                         msg("col.statistic", lang): round(pt[stat], 2), msg("col.df", lang): pt[df],
-                         msg("col.p", lang): round(pt[p], 3)})
+        label = msg(f"outcome.{name}", lang)
+        unit = msg(f"unit.{name}", lang)
+        for key, t in (("trend", pt.trend), ("window", pt.joint)):
+            ok = t.get("status") == "ok"
+            detect = (msg("pretest.detectable", lang, drift=t["detectable"], unit=unit,
+                          per=msg(f"per.{oe.frequency}", lang)) if key == "trend" and ok else "")
+            if key == "trend" and t.get("pooled"):
+                detect = (detect + " " + msg("pretest.pooled", lang, min_units=pretrends.MIN_WAVE_UNITS)).strip()
+            rows.append({msg("col.test", lang): msg(f"test.{key}", lang, outcome=label, window=pt.window),
+                         msg("col.statistic", lang): round(t["statistic"], 2) if ok else "",
+                         msg("col.df", lang): f"{t['df1']}, {t['df2']}" if ok else "",
+                         msg("col.p", lang): round(t["p_value"], 3) if ok else msg(f"pretest.{t['status']}", lang),
+                         msg("col.detectable", lang): detect})
     return pd.DataFrame(rows)
 
 
@@ -240,10 +425,14 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
     out = []
     for name, oe in ev.outcomes.items():
         label = msg(f"outcome.{name}", lang)
-        if oe.verdict == "thin":
-            out.append(msg("caveat.thin", lang, outcome=label, treated=oe.n_treated, never=oe.n_comparison))
-        if oe.result is not None and oe.result.pretrend["window_p_value"] < 0.05:
-            out.append(msg("caveat.pretrend", lang, outcome=label, p=oe.result.pretrend["window_p_value"]))
+        if oe.result is not None:
+            out.append(msg(f"caveat.estimator.{oe.estimator_reason or 'balanced'}", lang, outcome=label,
+                           estimator=msg(f"estimator.{oe.estimator}", lang)))
+        if oe.pretests is not None and oe.verdict != "fragile" and oe.pretests.failed(ev.alpha):
+            out.append(msg("caveat.pretrend", lang, outcome=label))
+        if oe.anticipation:
+            out.append(msg("caveat.anticipation", lang, outcome=label, n=oe.anticipation,
+                           per=msg(f"per.{oe.frequency}", lang)))
         if oe.result is not None:
             out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in oe.result.note_texts(lang)]
     vp = ev.visit_panel
@@ -279,12 +468,27 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
     level = int(round(100 * (1 - ev.alpha)))
     out: dict = {"city": ev.city, "demo": demo, "lang": lang, "outcomes": {}}
     for name, oe in ev.outcomes.items():
-        o = oe.result.overall if oe.result is not None else {}
-        out["outcomes"][name] = {
+        o = oe.headline or {}
+        pt = oe.pretests
+        entry = {
             "estimate": o.get("estimate"), "se": o.get("se"), "ci_low": o.get("ci_low"), "ci_high": o.get("ci_high"),
-            "level": level, "verdict": oe.verdict, "n_treated": oe.n_treated, "n_never": oe.n_comparison,
-            "pretrend_p": oe.result.pretrend["window_p_value"] if oe.result is not None else None,
-            "percent": oe.percent}
+            "level": level, "verdict": oe.verdict, "reasons": oe.reasons, "estimator": oe.estimator if o else None,
+            "estimator_reason": oe.estimator_reason, "n_treated": oe.n_treated, "n_never": oe.n_comparison,
+            "anticipation": oe.anticipation, "cluster": oe.cluster, "meaningful_effect": oe.meaningful,
+            "percent": oe.percent, "unidentified": oe.unidentified,
+            "callaway_santanna": ({k: oe.result.overall[k] for k in ("estimate", "se", "ci_low", "ci_high")}
+                                  if oe.result is not None else None),
+            "imputation": ({k: oe.imputation[k] for k in ("estimate", "se", "ci_low", "ci_high")}
+                           if oe.imputation else None),
+            "pretests": ({"trend": {k: pt.trend.get(k) for k in ("status", "statistic", "df1", "df2", "p_value",
+                                                                 "detectable", "pooled")},
+                          "joint": {k: pt.joint.get(k) for k in ("status", "statistic", "df1", "df2", "p_value")},
+                          "window": pt.window} if pt is not None else None),
+        }
+        if oe.verdict == "no_detectable_change":
+            entry["ruled_out"] = {"decrease_larger_than": max(-o["ci_low"], 0.0),
+                                  "increase_larger_than": max(o["ci_high"], 0.0)}
+        out["outcomes"][name] = entry
     now = ikm_now(ev)
     if now:
         out["ikm_now"] = now

@@ -41,13 +41,16 @@ MESSAGES: dict[str, dict[str, str]] = {
               "sejak awal, sehingga perbandingan sebelum-sesudah atau regresi dua arah (TWFE) bias. Kami memakai "
               "estimator *difference-in-differences* bertahap Callaway & Sant'Anna (2021): setiap gelombang "
               "dibandingkan dengan unit yang belum ikut pada bulan yang sama. Asumsi utama: tanpa program, "
-              "kedua kelompok akan bergerak sejajar (*parallel trends*); uji pra-tren di bawah memeriksanya.",
+              "kedua kelompok akan bergerak sejajar (*parallel trends*); uji pra-tren di bawah memeriksanya. Bila "
+              "sebagian unit tidak punya data pada sebagian bulan, kesimpulan bertumpu pada estimator imputasi "
+              "Borusyak, Jaravel & Spiess (2024), yang membandingkan setiap unit dengan bulan-bulannya sendiri.",
         "en": "## Method\nUnits joined in different months and early joiners were better to begin with, so a "
               "before/after comparison or a two-way fixed-effects regression (TWFE) is biased. We use the "
               "staggered difference-in-differences estimator of Callaway & Sant'Anna (2021): each wave is "
               "compared with units not yet in the programme in the same month. Key assumption: without the "
-              "programme both groups would have moved in parallel (parallel trends); the pre-trend test below "
-              "checks it.",
+              "programme both groups would have moved in parallel (parallel trends); the pre-trend tests below "
+              "check it. When some units miss some months, the verdict rests on the imputation estimator of "
+              "Borusyak, Jaravel & Spiess (2024), which compares each unit with its own months.",
     },
     "effects.trends": {"id": "## Tren mentah per gelombang", "en": "## Raw trends by wave"},
     "effects.ikm_levels": {"id": "## Tingkat IKM per unit (tahun terakhir)", "en": "## IKM per unit (latest year)"},
@@ -60,6 +63,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "{level}% band (multiplier bootstrap, {n_boot} draws). Points before 0 should sit around zero.",
     },
     "effects.headline": {"id": "## Temuan utama", "en": "## Headline effects"},
+    "effects.decision": {"id": "## Kesimpulan", "en": "## Conclusion"},
     "effects.pretrend": {"id": "## Uji pra-tren", "en": "## Pre-trend test"},
     "effects.robustness": {"id": "## Uji ketahanan", "en": "## Robustness"},
     "effects.by_sector": {"id": "## Menurut sektor", "en": "## By sector"},
@@ -73,22 +77,44 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "effects.caveats": {"id": "## Arti bagi perencana dan keterbatasan", "en": "## What it means, and caveats"},
     "effects.pretrend_text": {
-        "id": "Jika program belum berjalan, perbedaan antara gelombang dan pembanding seharusnya nol. Uji "
-              "gabungan atas semua sel pra-periode (seperti paket R `did`) cenderung terlalu sering menolak bila "
-              "sel pra-periode hampir sebanyak unit, sehingga kami juga melaporkan uji atas {window} periode "
-              "terakhir sebelum program.",
-        "en": "Before the programme, the difference between waves and comparison units should be zero. The joint "
-              "test over all pre-period cells (as in R's `did`) over-rejects when there are almost as many "
-              "pre-period cells as units, so we also report the test over the last {window} pre-programme periods.",
+        "id": "Sebelum program, gelombang dan pembanding seharusnya bergerak sejajar. Dua uji memeriksanya. "
+              "(1) **Pergeseran per gelombang**: pada bulan-bulan sebelum setiap unit ikut, apakah gelombang itu "
+              "sudah membaik atau memburuk secara bertahap dibanding unit lain? Uji ini dirancang untuk tren yang "
+              "berbeda (misalnya unit yang lebih dulu ikut sudah membaik); kolom terakhir menyebut pergeseran "
+              "terkecil yang tertangkap 80% kali. (2) **Uji gabungan** atas {window} periode sebelum periode acuan, "
+              "untuk lonjakan tepat sebelum program. Kedua uji memakai koreksi sampel kecil (F), jadi tidak terlalu "
+              "sering menolak bila unit sedikit. Bila salah satu menolak, kesimpulan menjadi *rapuh*.",
+        "en": "Before the programme, waves and comparison units should move in parallel. Two tests check it. "
+              "(1) **Drift per wave**: in the months before each unit joined, was its wave already improving or "
+              "worsening step by step compared with the other units? This test is built for diverging trends "
+              "(e.g. early joiners already improving); the last column gives the smallest drift it catches 80% "
+              "of the time. (2) **Joint test** over the {window} periods before the reference period, for jumps "
+              "just before the programme. Both use a small-sample (F) correction, so they do not reject too often "
+              "when there are few units. If either rejects, the verdict becomes *fragile*.",
     },
-    "caveat.thin": {"id": "**{outcome}**: data terlalu sedikit ({treated} unit ikut, {never} pembanding) untuk "
-                          "menarik kesimpulan.",
-                    "en": "**{outcome}**: too little data ({treated} units in, {never} comparison units) to "
-                          "conclude."},
-    "caveat.pretrend": {"id": "**{outcome}**: uji pra-tren menolak (p = {p:.3f}); dampak bisa tercampur tren "
-                             "yang sudah berbeda sebelum program.",
-                        "en": "**{outcome}**: the pre-trend test rejects (p = {p:.3f}); the effect may mix in "
-                              "trends that differed before the programme."},
+    "caveat.pretrend": {"id": "**{outcome}**: uji pra-tren menolak; perkiraan bisa tercampur tren yang sudah berbeda "
+                             "sebelum program.",
+                        "en": "**{outcome}**: a pre-trend check rejects; the estimate may mix in trends that "
+                              "differed before the programme."},
+    "caveat.estimator.unbalanced": {
+        "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, karena sebagian unit tidak punya data pada "
+              "sebagian bulan. Estimator ini membandingkan setiap unit dengan bulan-bulannya sendiri sebelum "
+              "program, sehingga bulan yang hilang tidak mengubah kelompok pembanding; Callaway-Sant'Anna "
+              "ditampilkan di uji ketahanan.",
+        "en": "{outcome}: the verdict rests on the {estimator} estimator because some units miss some months. It "
+              "compares each unit with its own months before the programme, so missing months do not change the "
+              "comparison group; Callaway-Sant'Anna is shown among the robustness checks."},
+    "caveat.estimator.balanced": {
+        "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator} (panel lengkap).",
+        "en": "{outcome}: the verdict rests on the {estimator} estimator (complete panel)."},
+    "caveat.estimator.chosen": {
+        "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, sesuai parameter `estimator`.",
+        "en": "{outcome}: the verdict rests on the {estimator} estimator, as set by the `estimator` parameter."},
+    "caveat.anticipation": {
+        "id": "{outcome}: dampak dianggap dapat mulai {n} periode ({per}) sebelum tanggal mulai resmi "
+              "(parameter `anticipation`); periode itu tidak dipakai sebagai pembanding.",
+        "en": "{outcome}: the effect is allowed to start {n} period(s) ({per}) before the official start "
+              "(parameter `anticipation`); those periods are not used as comparison."},
     "caveat.selection": {"id": "Unit yang lebih dulu ikut sudah lebih baik sebelum program (waktu tunggu awal "
                                "{early:.1f} vs {never:.1f} menit). Metode ini membandingkan perubahan, bukan "
                                "tingkat, sehingga selisih awal itu tidak dihitung sebagai dampak.",
@@ -134,11 +160,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "caveat.sector": {"id": "Sektor dengan kurang dari {min_units} unit tidak diestimasi.",
                       "en": "Sectors with fewer than {min_units} units are not estimated."},
     "col.test": {"id": "Uji", "en": "Test"},
-    "col.statistic": {"id": "Statistik W", "en": "W statistic"},
+    "col.statistic": {"id": "Statistik F", "en": "F statistic"},
     "col.df": {"id": "df", "en": "df"},
     "col.p": {"id": "p", "en": "p"},
-    "test.joint": {"id": "{outcome}: semua sel pra-periode", "en": "{outcome}: all pre-period cells"},
-    "test.window": {"id": "{outcome}: {window} periode terakhir", "en": "{outcome}: last {window} periods"},
+    "test.trend": {"id": "{outcome}: pergeseran per gelombang sebelum program",
+                   "en": "{outcome}: drift per wave before the programme"},
+    "test.window": {"id": "{outcome}: {window} periode sebelum periode acuan",
+                    "en": "{outcome}: the {window} periods before the reference period"},
     # ------------------------------------------------------------------ competency notebook
     "needs.title": {"id": "# Kebutuhan pengembangan kompetensi ASN: {city}",
                     "en": "# ASN competency development needs: {city}"},
@@ -277,8 +305,79 @@ MESSAGES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ verdicts and table headers
     "verdict.decrease": {"id": "turun", "en": "decreased"},
     "verdict.increase": {"id": "naik", "en": "increased"},
-    "verdict.none": {"id": "tidak ada perubahan yang terdeteksi", "en": "no detectable change"},
-    "verdict.thin": {"id": "data terlalu sedikit untuk disimpulkan", "en": "too little data to conclude"},
+    "verdict.no_detectable_change": {"id": "tidak ada perubahan yang terdeteksi", "en": "no detectable change"},
+    "verdict.fragile": {"id": "rapuh: asumsi tidak terpenuhi", "en": "fragile: an assumption check failed"},
+    "verdict.too_little_data": {"id": "data terlalu sedikit untuk disimpulkan", "en": "too little data to conclude"},
+    "col.estimator": {"id": "Estimator", "en": "Estimator"},
+    "col.detectable": {"id": "Daya deteksi uji", "en": "What the test can catch"},
+    "estimator.callaway_santanna": {"id": "Callaway-Sant'Anna", "en": "Callaway-Sant'Anna"},
+    "estimator.imputation": {"id": "imputasi (Borusyak-Jaravel-Spiess)", "en": "imputation (Borusyak-Jaravel-Spiess)"},
+    "unit.median_wait_minutes": {"id": "menit", "en": "minutes"},
+    "unit.p90_wait_minutes": {"id": "menit", "en": "minutes"},
+    "unit.median_processing_minutes": {"id": "menit", "en": "minutes"},
+    "unit.share_within_standard": {"id": "poin porsi", "en": "share points"},
+    "unit.ikm": {"id": "poin", "en": "points"},
+    "per.month": {"id": "per bulan", "en": "a month"},
+    "per.quarter": {"id": "per triwulan", "en": "a quarter"},
+    # the decision in one sentence per outcome (evaluation.verdict_sentences)
+    "sentence.decrease": {
+        "id": "**{outcome}: turun {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. {high:.2f}); "
+              "semua uji asumsi lolos.",
+        "en": "**{outcome}: down {size:.2f} {unit}** because of the programme ({level}% interval {low:.2f} to "
+              "{high:.2f}); every assumption check passed."},
+    "sentence.increase": {
+        "id": "**{outcome}: naik {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. {high:.2f}); "
+              "semua uji asumsi lolos.",
+        "en": "**{outcome}: up {size:.2f} {unit}** because of the programme ({level}% interval {low:.2f} to "
+              "{high:.2f}); every assumption check passed."},
+    "sentence.fragile": {
+        "id": "**{outcome}: rapuh.** Perkiraan {estimate:.2f} {unit} (selang {level}%: {low:.2f} s.d. {high:.2f}) "
+              "tidak nol, tetapi uji asumsi gagal ({checks}): perubahan itu bisa berasal dari perbedaan yang sudah "
+              "ada sebelum program, bukan dari program. Jangan jadikan dasar keputusan tanpa kajian lebih lanjut.",
+        "en": "**{outcome}: fragile.** The estimate {estimate:.2f} {unit} ({level}% interval {low:.2f} to "
+              "{high:.2f}) is not zero, but an assumption check failed ({checks}): the change may come from "
+              "differences that existed before the programme, not from the programme. Do not decide on it without "
+              "further study."},
+    "sentence.no_detectable_change": {
+        "id": "**{outcome}: tidak ada perubahan yang terdeteksi** (perkiraan {estimate:.2f} {unit}, selang {level}%: "
+              "{low:.2f} s.d. {high:.2f}). Data menyingkirkan penurunan lebih dari {down:.2f} {unit} dan kenaikan "
+              "lebih dari {up:.2f} {unit}.",
+        "en": "**{outcome}: no detectable change** (estimate {estimate:.2f} {unit}, {level}% interval {low:.2f} to "
+              "{high:.2f}). The data rule out a decrease of more than {down:.2f} {unit} and an increase of more "
+              "than {up:.2f} {unit}."},
+    "sentence.too_little_data": {
+        "id": "**{outcome}: data terlalu sedikit untuk disimpulkan** ({reasons}).",
+        "en": "**{outcome}: too little data to conclude** ({reasons})."},
+    "sentence.unidentified": {
+        "id": "{outcome}: tidak ada unit pembanding untuk gelombang {cohorts} dan untuk {periods} periode setelah "
+              "program dimulai; bagian itu tidak termasuk dalam perkiraan.",
+        "en": "{outcome}: no comparison units exist for wave(s) {cohorts} and for {periods} period(s) after the "
+              "start; they are left out of the estimate."},
+    "reason.no_estimate": {"id": "tidak ada perbandingan yang dapat dihitung",
+                           "en": "no comparison could be computed"},
+    "reason.few_treated": {"id": "hanya {treated} unit ikut program; dibutuhkan paling sedikit {min_treated}",
+                           "en": "only {treated} units joined; at least {min_treated} are needed"},
+    "reason.imprecise": {"id": "selangnya mencakup penurunan maupun kenaikan sebesar {meaningful:.2f} {unit}, "
+                               "perubahan terkecil yang berarti",
+                         "en": "its interval includes both a decrease and an increase of {meaningful:.2f} {unit}, "
+                               "the smallest change that matters"},
+    "check_failed.trend": {"id": "gelombang sudah bergerak berbeda sebelum program",
+                           "en": "waves were already drifting apart before the programme"},
+    "check_failed.joint": {"id": "selisih pada bulan-bulan tepat sebelum program",
+                           "en": "differences in the months just before the programme"},
+    "check_failed.placebo": {"id": "plasebo menemukan 'dampak' sebelum program",
+                             "en": "the placebo found an 'effect' before the programme"},
+    "pretest.detectable": {"id": "menangkap pergeseran {drift:.2f} {unit} {per} pada satu gelombang 80% kali",
+                           "en": "catches a drift of {drift:.2f} {unit} {per} in one wave 80% of the time"},
+    "pretest.pooled": {"id": "(gelombang dengan kurang dari {min_units} unit: satu pergeseran bersama diuji)",
+                       "en": "(a wave has fewer than {min_units} units: one shared drift is tested)"},
+    "pretest.ok": {"id": "", "en": ""},
+    "pretest.no_pre_periods": {"id": "tidak dapat diuji: tidak ada periode sebelum program",
+                               "en": "not testable: no pre-programme periods"},
+    "pretest.singular": {"id": "tidak dapat diuji: kovarians singular (terlalu sedikit unit per gelombang)",
+                         "en": "not testable: singular covariance (too few units per wave)"},
+    "pretest.too_few_clusters": {"id": "tidak dapat diuji: klaster lebih sedikit dari yang diuji",
+                                 "en": "not testable: fewer clusters than restrictions"},
     "col.outcome": {"id": "Ukuran", "en": "Outcome"},
     "col.estimate": {"id": "Dampak", "en": "Effect"},
     "col.ci": {"id": "Selang {level}%", "en": "{level}% CI"},
@@ -348,8 +447,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "note.thin": {"id": "kurang dari {min_units} unit: terlalu sedikit untuk diestimasi",
                   "en": "fewer than {min_units} units: too few to estimate"},
     "note.failed": {"id": "tidak dapat diestimasi: {reason}", "en": "could not be estimated: {reason}"},
-    "check.main": {"id": "Utama: Callaway-Sant'Anna, pembanding {control}",
-                   "en": "Main: Callaway-Sant'Anna, {control} comparison"},
+    "check.imputation": {"id": "Imputasi (Borusyak-Jaravel-Spiess)", "en": "Imputation (Borusyak-Jaravel-Spiess)"},
+    "check.callaway_santanna": {"id": "Callaway-Sant'Anna, pembanding {control}",
+                                "en": "Callaway-Sant'Anna, {control} comparison"},
+    "check.sun_abraham": {"id": "Sun-Abraham (pembanding: unit yang tidak pernah ikut)",
+                          "en": "Sun-Abraham (never-treated comparison)"},
+    "check.main": {"id": "Utama: {estimator}, pembanding {control}",
+                   "en": "Main: {estimator}, {control} comparison"},
     "check.other_control": {"id": "Pembanding {control}", "en": "{control} comparison"},
     "check.twfe": {"id": "TWFE biasa (pembanding; bias bila dampak bertahap)",
                    "en": "Plain TWFE (contrast; biased with staggered, growing effects)"},

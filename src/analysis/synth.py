@@ -132,11 +132,12 @@ def _service_units(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
     return su
 
 
-def _assign_cohorts(su: pd.DataFrame, city: str, rng: np.random.Generator) -> pd.Series:
+def _assign_cohorts(su: pd.DataFrame, city: str, rng: np.random.Generator,
+                    never_share: float = NEVER_SHARE) -> pd.Series:
     """Selection into early adoption: better units (shorter waits, higher IKM) join first."""
     starts = COHORTS[city]
     n = len(su)
-    n_treated = int(round(n * (1 - NEVER_SHARE)))
+    n_treated = int(round(n * (1 - never_share)))
     order = np.argsort(-(su["quality"].to_numpy() + rng.normal(0, 1.0, n)), kind="stable")
     sizes = np.full(len(starts), n_treated // len(starts))
     sizes[: n_treated % len(starts)] += 1
@@ -148,27 +149,73 @@ def _assign_cohorts(su: pd.DataFrame, city: str, rng: np.random.Generator) -> pd
     return pd.Series(cohort, index=su.index)
 
 
-def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float = 2.0,
-                           missing: float = 0.03) -> tuple[pd.DataFrame, float]:
+@dataclass(frozen=True)
+class Scenario:
+    """How a simulated city breaks (or keeps) the estimator's assumptions; every field's default is the clean
+    demo design. Used by the Monte Carlo tests and the demo cities' imperfections (``truth.json``).
+
+    - ``trend``: minutes per month by which the first wave's untreated waits drift against the others over
+      the whole panel (selection on trends: parallel trends fail);
+    - ``anticipation``: months before the start in which the effect already begins (staff trained early);
+    - ``late_log``: the this-many slowest treated units have no queue log before their start (the queue
+      system came with the programme: gaps related to the outcome);
+    - ``effect_scale``: 0 for a true null effect;
+    - ``n_units``: keep a random subset of the service units (a small city);
+    - ``never_share``: share of units never in the programme (0: every unit joins in some wave).
+    """
+
+    trend: float = 0.0
+    anticipation: int = 0
+    late_log: int = 0
+    effect_scale: float = 1.0
+    n_units: int | None = None
+    never_share: float = NEVER_SHARE
+
+
+def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float = 2.0, missing: float = 0.03,
+                           scenario: Scenario | None = None) -> tuple[pd.DataFrame, float]:
     """One draw of a unit x month waiting-time panel from the demo design (selection, seasonality, ramp-up),
     without simulating individual visits: the observed median is the expected one plus sampling noise.
-    Returns the panel and the true overall ('simple') ATT, for Monte Carlo checks of the estimator."""
+    Returns the panel and the true overall ('simple') ATT over the months from each unit's start on, for Monte
+    Carlo checks of the estimator. ``scenario`` breaks an assumption on purpose (:class:`Scenario`).
+    ``panel.attrs["truth_identified"]`` is the same truth over the cells a comparison unit covers (without
+    never-treated units, the months from the last wave's start on have none)."""
+    sc = scenario or Scenario()
     rng = np.random.default_rng([seed, 97, CITIES.index(city)])
     su = _service_units(_units(city), rng)
-    su["cohort"] = _assign_cohorts(su, city, rng)
-    wait_effects = {g: float(rng.uniform(0.10, 0.20)) for g in COHORTS[city]}
-    panel = _wait_panel(su, wait_effects, rng)
-    truth = _att_truth(panel, "wait_effect_minutes", "month", su.groupby("cohort").size().to_dict())["overall"]
+    if sc.n_units is not None and sc.n_units < len(su):
+        su = su.iloc[np.sort(rng.choice(len(su), sc.n_units, replace=False))].reset_index(drop=True)
+    su["cohort"] = _assign_cohorts(su, city, rng, sc.never_share)
+    wait_effects = {g: float(rng.uniform(0.10, 0.20)) * sc.effect_scale for g in COHORTS[city]}
+    panel = _wait_panel(su, wait_effects, rng, trend=sc.trend, anticipation=sc.anticipation)
+    sizes = su.groupby("cohort").size().to_dict()
+    truth = _att_truth(panel[panel["event_time"].isna() | (panel["event_time"] >= 0)], "wait_effect_minutes",
+                       "month", sizes)["overall"] if sizes else 0.0
+    identified = truth
+    if sizes and not su["cohort"].isna().any():  # no never-treated: from the last start on nobody is untreated
+        last = (pd.Period(max(sizes), "M") - months()[0]).n + 1
+        identified = _att_truth(panel[panel["period"] < last], "wait_effect_minutes", "month", sizes)["overall"]
     panel["median_wait_minutes"] = panel["median_wait_expected"] + rng.normal(0, noise_sd, len(panel))
     panel = panel[rng.random(len(panel)) > missing]
+    if sc.late_log:
+        treated = su[su["cohort"].notna()]
+        slow = treated.nlargest(sc.late_log, "wait_level")["unit_id"]
+        panel = panel[~(panel["unit_id"].isin(slow) & (panel["event_time"] < 0))]
     starts = {g: (pd.Period(g, "M") - months()[0]).n + 1 for g in COHORTS[city]}
     panel = panel.assign(cohort=panel["cohort"].map(starts).astype(float),
-                         unit_type=panel["unit_id"].map(su.set_index("unit_id")["unit_type"]))
-    return panel[["unit_id", "period", "cohort", "unit_type", "median_wait_minutes"]].reset_index(drop=True), truth
+                         unit_type=panel["unit_id"].map(su.set_index("unit_id")["unit_type"]),
+                         agency=panel["unit_id"].map(su.set_index("unit_id")["agency"]))
+    cols = ["unit_id", "period", "cohort", "unit_type", "agency", "median_wait_minutes"]
+    out = panel[cols].reset_index(drop=True)
+    out.attrs["truth_identified"] = identified  # the truth over the cells some comparison unit covers
+    return out, truth
 
 
 # ---------------------------------------------------------------------------------------------- visits
-def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator) -> pd.DataFrame:
+def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator, trend: float = 0.0,
+                anticipation: int = 0) -> pd.DataFrame:
+    """Expected unit x month medians: unit level + common month effect (+ a differential drift of the first
+    wave when ``trend``), and the ramped programme effect (starting ``anticipation`` months early)."""
     ms = months()
     t = np.arange(len(ms))
     common = SEASON[ms.month - 1] + 0.08 * t + rng.normal(0, 1.0, len(ms))
@@ -176,9 +223,13 @@ def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator) -> pd
     level = su["wait_level"].to_numpy()[:, None]
     noise = rng.normal(0, 2.5, (n_u, len(ms)))
     untreated = level + common[None, :] + noise
+    if trend:
+        first_wave = (su["cohort"] == min(su["cohort"].dropna(), default=None)).to_numpy()[:, None]
+        untreated = untreated + np.where(first_wave, trend * (t - t.mean())[None, :], 0.0)
     start_idx = su["cohort"].map(lambda s: np.nan if pd.isna(s) else (pd.Period(s, "M") - ms[0]).n).to_numpy(float)
     e = t[None, :] - start_idx[:, None]
-    ramp = np.where(e >= 2, 1.0, np.where(e == 1, 0.7, np.where(e == 0, 0.4, 0.0)))
+    ea = e + anticipation  # the effect clock starts `anticipation` months before the official start
+    ramp = np.where(ea >= 2, 1.0, np.where(ea == 1, 0.7, np.where(ea == 0, 0.4, 0.0)))
     ramp = np.nan_to_num(ramp)
     pct = su["cohort"].map(lambda s: 0.0 if pd.isna(s) else effects[s]).to_numpy()[:, None]
     mult = su["unit_type"].map({k: v[4] for k, v in SERVICE.items()}).to_numpy()[:, None]
