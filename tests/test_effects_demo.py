@@ -32,3 +32,14 @@ def test_ikm_ci_covers_truth(city):
     true = truth["effects"]["ikm"]["overall"]
     assert res.overall["ci_low"] <= true <= res.overall["ci_high"], (res.overall, true)
     assert res.pretrend["p_value"] > 0.01
+
+
+@pytest.mark.slow
+def test_imputation_headline_covers_truth(city):
+    """The estimate the verdict rests on in every demo city (their logs miss some months): imputation."""
+    data, truth = city
+    vp = panels.visit_panel(data)
+    for outcome, panel in (("median_wait_minutes", vp), ("ikm", panels.ikm_panel(data, visits=vp))):
+        res = effects.imputation_effect(panel, outcome)
+        true = truth["effects"][outcome]["overall"]
+        assert res["ci_low"] <= true <= res["ci_high"], (outcome, res, true)

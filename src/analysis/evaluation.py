@@ -335,7 +335,8 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
     for r in oe.robustness.to_dict("records"):
         control = r.get("control") if isinstance(r.get("control"), str) else "not_yet_treated"
         estimator = r.get("estimator") if isinstance(r.get("estimator"), str) else "callaway_santanna"
-        label = msg(f"check.{r['check']}", lang, control=msg(f"control.{control}", lang),
+        key = "main_imputation" if r["check"] == "main" and estimator == "imputation" else r["check"]
+        label = msg(f"check.{key}", lang, control=msg(f"control.{control}", lang),
                     estimator=msg(f"estimator.{estimator}", lang),
                     shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "", cohort=r.get("cohort", ""))
         est, ci = _estimate_and_ci(r)

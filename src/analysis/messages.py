@@ -70,10 +70,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "effects.dose": {"id": "## Menurut jam pelatihan (JP per pegawai)", "en": "## By training hours (JP per staff)"},
     "effects.planning": {"id": "## Perencanaan gelombang berikutnya", "en": "## Planning the next roll-out"},
     "effects.planning_text": {
-        "id": "Untuk mendeteksi penurunan {pct:.0f}% waktu tunggu ({minutes:.1f} menit) dengan kuasa 80% "
-              "dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan sebelum dan 6 bulan sesudah).",
-        "en": "To detect a {pct:.0f}% reduction in waiting time ({minutes:.1f} minutes) with 80% power, about "
-              "**{n} units** are needed (half in the programme, 6 months before and 6 after).",
+        "id": "Perkiraan awal dengan rumus tertutup: untuk mendeteksi penurunan {pct:.0f}% waktu tunggu "
+              "({minutes:.1f} menit) dengan kuasa 80% dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan "
+              "sebelum dan 6 bulan sesudah). Rumus ini mengandaikan dua kelompok, bukan jadwal peluncuran "
+              "bertahap dan estimator yang sebenarnya, sehingga cenderung terlalu kecil: anggap sebagai batas bawah.",
+        "en": "First guess from a closed-form formula: to detect a {pct:.0f}% reduction in waiting time "
+              "({minutes:.1f} minutes) with 80% power, about **{n} units** are needed (half in the programme, 6 "
+              "months before and 6 after). The formula assumes two groups, not the staggered roll-out and the "
+              "estimator actually used, so it tends to be too small: read it as a lower bound.",
     },
     "effects.caveats": {"id": "## Arti bagi perencana dan keterbatasan", "en": "## What it means, and caveats"},
     "effects.pretrend_text": {
@@ -452,6 +456,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                 "en": "Callaway-Sant'Anna, {control} comparison"},
     "check.sun_abraham": {"id": "Sun-Abraham (pembanding: unit yang tidak pernah ikut)",
                           "en": "Sun-Abraham (never-treated comparison)"},
+    "check.main_imputation": {"id": "Utama: {estimator} (pembanding: bulan-bulan tanpa program)",
+                              "en": "Main: {estimator} (comparison: months without the programme)"},
     "check.main": {"id": "Utama: {estimator}, pembanding {control}",
                    "en": "Main: {estimator}, {control} comparison"},
     "check.other_control": {"id": "Pembanding {control}", "en": "{control} comparison"},
