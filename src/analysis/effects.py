@@ -322,18 +322,21 @@ def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", tim
         warnings.simplefilter("ignore")
         try:
             res = dd.CallawaySantAnna(control_group=control, estimation_method=method, alpha=alpha,
-                                      anticipation=int(anticipation), cluster=_cluster(cluster, unit),
+                                      anticipation=int(anticipation), cluster=cluster_column(cluster, unit),
                                       allow_unbalanced_panel=not balanced).fit(
                 df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+    return _summary(float(res.overall_att), float(res.overall_se), alpha, n_units=int(df[unit].nunique()))
+
+
+def _summary(est: float, se: float, alpha: float, **extra) -> dict:
+    """An overall estimate as every estimator here returns it: estimate, SE and the normal 1 - alpha CI."""
     z = stats.norm.ppf(1 - alpha / 2)
-    est, se = float(res.overall_att), float(res.overall_se)
-    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
-            "n_units": int(df[unit].nunique())}
+    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se, **extra}
 
 
-def _cluster(cluster: str | None, unit: str) -> str | None:
+def cluster_column(cluster: str | None, unit: str) -> str | None:
     """diff-diff clusters by unit when given None."""
     return None if cluster in (None, "", unit) else cluster
 
@@ -364,7 +367,7 @@ def imputation_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = dd.ImputationDiD(alpha=alpha, cluster=_cluster(cluster, unit)).fit(
+            res = dd.ImputationDiD(alpha=alpha, cluster=cluster_column(cluster, unit)).fit(
                 df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
@@ -372,9 +375,7 @@ def imputation_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", 
     if not (np.isfinite(est) and np.isfinite(se)):
         raise DidInputError("the imputation estimator found no treated unit-period it can impute",
                             "estimator_failed")
-    z = stats.norm.ppf(1 - alpha / 2)
-    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
-            "n_units": int(df[unit].nunique()), "n_treated_obs": int(res.n_treated_obs)}
+    return _summary(est, se, alpha, n_units=int(df[unit].nunique()), n_treated_obs=int(res.n_treated_obs))
 
 
 def sun_abraham_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
@@ -388,14 +389,11 @@ def sun_abraham_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id",
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = dd.SunAbraham(alpha=alpha, anticipation=int(anticipation), cluster=_cluster(cluster, unit)).fit(
+            res = dd.SunAbraham(alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)).fit(
                 df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, KeyError) as exc:
             raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
-    est, se = float(res.overall_att), float(res.overall_se)
-    z = stats.norm.ppf(1 - alpha / 2)
-    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
-            "n_units": int(df[unit].nunique())}
+    return _summary(float(res.overall_att), float(res.overall_se), alpha, n_units=int(df[unit].nunique()))
 
 
 def twfe_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
@@ -439,10 +437,7 @@ def twfe_static(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: 
     df["_unit"] = pd.factorize(df[unit])[0]
     fit = smf.ols(f"Q('{outcome}') ~ _d + C(_unit) + C({time})", data=df).fit(
         cov_type="cluster", cov_kwds={"groups": df["_unit"]})
-    z = stats.norm.ppf(1 - alpha / 2)
-    est, se = float(fit.params["_d"]), float(fit.bse["_d"])
-    return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se,
-            "n_units": int(df[unit].nunique())}
+    return _summary(float(fit.params["_d"]), float(fit.bse["_d"]), alpha, n_units=int(df[unit].nunique()))
 
 
 def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFrame:

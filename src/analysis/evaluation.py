@@ -95,11 +95,17 @@ def meaningful_effect(panel: pd.DataFrame, outcome: str) -> float | None:
     row = ref.loc[outcome]
     if row["kind"] == "absolute":
         return float(row["value"])
-    pre = panel[panel["cohort"].isna() | (panel["period"] < panel["cohort"])][outcome].mean()
+    pre = pre_programme_mean(panel, outcome)
     return float(row["value"] * abs(pre)) if pd.notna(pre) else None
 
 
-def unidentified(result: effects.DidResult | None, panel: pd.DataFrame, anticipation: int = 0) -> dict:
+def pre_programme_mean(panel: pd.DataFrame, outcome: str) -> float:
+    """Mean of the outcome over unit-periods without the programme (never-treated, and waves before their
+    start): the baseline for relative effects and for planning."""
+    return float(panel[panel["cohort"].isna() | (panel["period"] < panel["cohort"])][outcome].mean())
+
+
+def unidentified(result: effects.DidResult | None, panel: pd.DataFrame) -> dict:
     """Waves and periods after the start that no comparison unit covers: the cells (wave, period) the panel
     has but the estimator could not estimate (left out of every estimate, and named in the report)."""
     if result is None:
@@ -161,7 +167,7 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     programme), while the imputation estimator compares each unit with its own earlier months.
     """
     check_options(panel, anticipation, cluster, estimator)
-    cluster = None if cluster in (None, "", "unit_id") else cluster
+    cluster = effects.cluster_column(cluster, "unit_id")
     units = panel.drop_duplicates("unit_id")
     n_treated = int(units["cohort"].notna().sum())
     n_comparison = int(units["cohort"].isna().sum())
@@ -192,7 +198,7 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     else:
         ev.estimator, ev.headline = "callaway_santanna", cs
         ev.estimator_reason = "chosen" if estimator == "callaway_santanna" else "balanced"
-    ev.unidentified = unidentified(ev.result, panel, anticipation)
+    ev.unidentified = unidentified(ev.result, panel)
     if robustness:
         _robustness(ev, panel, outcome, frequency, kw, dose, cs)
     ev.verdict, ev.reasons = verdict(ev.headline, n_treated, _checks_failed(ev, alpha), ev.meaningful)
@@ -265,8 +271,8 @@ def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minu
                                                 anticipation=lead, cluster=cluster, estimator=estimator,
                                                 pretrend_window=pretrend_window)
     if vp is not None and "median_wait_minutes" in vp:
-        pre = vp[vp["cohort"].isna() | (vp["period"] < vp["cohort"])]["median_wait_minutes"].mean()
-        ev.planning = {"baseline_minutes": float(pre), "target_pct": 10.0,
+        pre = pre_programme_mean(vp, "median_wait_minutes")
+        ev.planning = {"baseline_minutes": pre, "target_pct": 10.0,
                        "units_needed": effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre)}
     return ev
 

@@ -69,7 +69,7 @@ def universal_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_i
     the number of clusters; never-treated units have a missing ``cohort``."""
     import diff_diff as dd
 
-    from .effects import DidInputError, check_panel
+    from .effects import DidInputError, check_panel, cluster_column
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
@@ -77,7 +77,7 @@ def universal_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_i
         warnings.simplefilter("ignore")
         try:
             res = dd.CallawaySantAnna(control_group=control, base_period="universal", estimation_method="reg",
-                                      anticipation=int(anticipation), alpha=alpha, cluster=cluster,
+                                      anticipation=int(anticipation), alpha=alpha, cluster=cluster_column(cluster, unit),
                                       allow_unbalanced_panel=not balanced).fit(
                 df, outcome=outcome, unit=unit, time=time, first_treat=cohort, aggregate="event_study")
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
@@ -121,8 +121,8 @@ def drift_test(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: s
     correction for the statistic; its p-value comes from the wild cluster restricted bootstrap (``n_boot``
     draws, Webb's six-point weights; Cameron, Gelbach & Miller 2008), because with a few units per wave the
     F reference distribution over-rejects (13% at 12 units with CV3 and F, 60 draws). The unit and period
-    effects are partialled out first (Frisch-Waugh-Lovell), so the fit and
-    the jackknife work on k columns, not on one dummy per unit.
+    effects are partialled out first (Frisch-Waugh-Lovell), so the fit, the jackknife and the bootstrap work
+    on k columns, not on one dummy per unit.
 
     ``detectable``: the drift per period of any one wave (the others parallel) that the test detects with
     probability ``power``, for the wave where that drift is hardest to see (noncentral F with noncentrality
@@ -224,26 +224,40 @@ def demean_two_way(x: np.ndarray, unit: np.ndarray, period: np.ndarray, tol: flo
     return x
 
 
-def _jackknife_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
-                   ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """OLS of y on x and its CV3 covariance: (G-1)/G sum_g (b_(-g) - b)(b_(-g) - b)'."""
-    xtx, xty = x.T @ x, x.T @ y
-    try:
-        beta = np.linalg.solve(xtx, xty)
-    except np.linalg.LinAlgError:
-        return None, None
+def _cluster_sums(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-cluster X_g'X_g (G x k x k) and X_g'y_g (G x k): all the jackknife and the bootstrap need."""
     k = x.shape[1]
     gx = np.zeros((n_cl, k, k))
     np.add.at(gx, clusters, x[:, :, None] * x[:, None, :])
     gy = np.zeros((n_cl, k))
     np.add.at(gy, clusters, x * y[:, None])
-    dev = np.empty((n_cl, k))
-    for g in range(n_cl):
-        try:
-            dev[g] = np.linalg.solve(xtx - gx[g], xty - gy[g]) - beta
-        except np.linalg.LinAlgError:  # one cluster carries a drift alone: dropping it leaves it unidentified
-            return None, None
-    return beta, (n_cl - 1) / n_cl * dev.T @ dev
+    return gx, gy
+
+
+def _jackknife(gx: np.ndarray, gy: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """OLS estimates and CV3 covariances, (G-1)/G sum_g (b_(-g) - b)(b_(-g) - b)', for B outcome vectors at
+    once: row b of ``w`` (B x G) multiplies cluster g's y by w[b, g] (all ones: the data themselves; wild
+    bootstrap weights: one bootstrap draw). Raises LinAlgError when dropping a cluster leaves a drift
+    unidentified (one cluster carries it alone)."""
+    n_cl = gx.shape[0]
+    xtx = gx.sum(0)
+    xty = w @ gy  # B x k
+    beta = np.linalg.solve(xtx, xty.T).T
+    inv_drop = np.linalg.inv(xtx[None] - gx)  # G x k x k
+    rest = xty[:, None, :] - w[:, :, None] * gy[None, :, :]  # B x G x k: X'y* without cluster g
+    dev = np.einsum("gij,bgj->bgi", inv_drop, rest) - beta[:, None, :]
+    return beta, (n_cl - 1) / n_cl * np.einsum("bgi,bgj->bij", dev, dev)
+
+
+def _jackknife_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
+                   ) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """OLS of y on x and its CV3 covariance; (None, None) when a leave-one-cluster-out fit is singular."""
+    gx, gy = _cluster_sums(y, x, clusters, n_cl)
+    try:
+        beta, v = _jackknife(gx, gy, np.ones((1, n_cl)))
+    except np.linalg.LinAlgError:
+        return None, None
+    return beta[0], v[0]
 
 
 #: Webb (2023) six-point weights: better than Rademacher when clusters are few (2^G distinct draws).
@@ -253,23 +267,10 @@ WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(
 def wild_cluster_p(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int, wald: float,
                    n_boot: int = 999, seed: int = 0) -> float:
     """Wild cluster restricted bootstrap p-value of H0: all coefficients of x are 0 (y and x already
-    partialled for the fixed effects, so the restricted residuals are y itself); the bootstrap statistic is the
-    same jackknife Wald statistic as the observed one, computed for every draw at once."""
+    partialled for the fixed effects, so the restricted residuals are y itself); each draw's statistic is the
+    same jackknife Wald statistic as the observed one, all draws computed at once."""
     rng = np.random.default_rng(seed)
-    k = x.shape[1]
-    gx = np.zeros((n_cl, k, k))
-    np.add.at(gx, clusters, x[:, :, None] * x[:, None, :])
-    gy = np.zeros((n_cl, k))
-    np.add.at(gy, clusters, x * y[:, None])
-    xtx = gx.sum(0)
-    w = WEBB[rng.integers(0, len(WEBB), (n_boot, n_cl))]  # B x G
-    xty = w @ gy  # B x k: X'y* with y*_g = w_g y_g
-    beta = np.linalg.solve(xtx, xty.T).T
-    inv_drop = np.linalg.inv(xtx[None] - gx)  # G x k x k
-    # leave-one-cluster-out estimates for every draw: (X'X - Xg'Xg)^-1 (X'y* - w_g Xg'y_g)
-    rest = xty[:, None, :] - w[:, :, None] * gy[None, :, :]  # B x G x k
-    loo = np.einsum("gij,bgj->bgi", inv_drop, rest)
-    dev = loo - beta[:, None, :]
-    v = (n_cl - 1) / n_cl * np.einsum("bgi,bgj->bij", dev, dev)
+    gx, gy = _cluster_sums(y, x, clusters, n_cl)
+    beta, v = _jackknife(gx, gy, WEBB[rng.integers(0, len(WEBB), (n_boot, n_cl))])
     stat = np.einsum("bi,bi->b", beta, np.linalg.solve(v, beta[:, :, None])[:, :, 0])
     return float((1 + np.sum(stat >= wald)) / (n_boot + 1))

@@ -189,8 +189,7 @@ def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float
     wait_effects = {g: float(rng.uniform(0.10, 0.20)) * sc.effect_scale for g in COHORTS[city]}
     panel = _wait_panel(su, wait_effects, rng, trend=sc.trend, anticipation=sc.anticipation)
     sizes = su.groupby("cohort").size().to_dict()
-    truth = _att_truth(panel[panel["event_time"].isna() | (panel["event_time"] >= 0)], "wait_effect_minutes",
-                       "month", sizes)["overall"] if sizes else 0.0
+    truth = _att_truth(panel, "wait_effect_minutes", "month", sizes)["overall"] if sizes else 0.0
     identified = truth
     if sizes and not su["cohort"].isna().any():  # no never-treated: from the last start on nobody is untreated
         last = (pd.Period(max(sizes), "M") - months()[0]).n + 1
