@@ -45,10 +45,22 @@ def case(name: str) -> None:
     res = competency.cluster_gaps(gaps, seed=0, n_boot=n_boot)
     secs = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"case": name, "staff": n, "n_boot": n_boot, "seconds": round(secs, 2),
-                      "peak_rss_mib": round(peak), "k": res.k, "stable": res.stable,
-                      "bootstrap_ari": None if np.isnan(res.stability["mean_ari"]) else
-                      round(res.stability["mean_ari"], 3)}))
+    print(
+        json.dumps(
+            {
+                "case": name,
+                "staff": n,
+                "n_boot": n_boot,
+                "seconds": round(secs, 2),
+                "peak_rss_mib": round(peak),
+                "k": res.k,
+                "stable": res.stable,
+                "bootstrap_ari": None
+                if np.isnan(res.stability["mean_ari"])
+                else round(res.stability["mean_ari"], 3),
+            }
+        )
+    )
 
 
 def main() -> None:

@@ -27,8 +27,15 @@ def simulate(n_units: int, n_periods: int, seed: int = 0) -> pd.DataFrame:
     gg = np.repeat(g, n_periods)
     y = np.repeat(rng.normal(40, 8, n_units), n_periods) + 0.1 * t + rng.normal(0, 2, len(t))
     y += np.where((gg > 0) & (t >= gg), -4.0, 0.0)
-    return pd.DataFrame({"unit_id": np.repeat(np.arange(n_units), n_periods), "period": t,
-                         "cohort": np.where(gg > 0, gg, np.nan), "first_treat": gg, "y": y})
+    return pd.DataFrame(
+        {
+            "unit_id": np.repeat(np.arange(n_units), n_periods),
+            "period": t,
+            "cohort": np.where(gg > 0, gg, np.nan),
+            "first_treat": gg,
+            "y": y,
+        }
+    )
 
 
 def timed(fn) -> float:
@@ -58,8 +65,14 @@ def main() -> None:
         ours = timed(lambda df=df: effects.estimate_did(df, "y", n_boot=args.n_boot))
 
         def raw(df=df):
-            m = ATTgt(yname="y", tname="period", idname="unit_id", gname="first_treat", data=df,
-                      control_group="notyettreated")
+            m = ATTgt(
+                yname="y",
+                tname="period",
+                idname="unit_id",
+                gname="first_treat",
+                data=df,
+                control_group="notyettreated",
+            )
             m.fit(bstrap=False)
             m.aggte(typec="simple", bstrap=False)
             m.aggte(typec="dynamic", bstrap=True, biters=args.n_boot, cband=True)
@@ -67,9 +80,18 @@ def main() -> None:
         cs = timed(raw)
         ddt = float("nan")
         if dd is not None:
-            ddt = timed(lambda df=df: dd.CallawaySantAnna(control_group="not_yet_treated", n_bootstrap=args.n_boot)
-                        .fit(df, outcome="y", unit="unit_id", time="period", first_treat="first_treat",
-                             aggregate="event_study"))
+            ddt = timed(
+                lambda df=df: dd.CallawaySantAnna(
+                    control_group="not_yet_treated", n_bootstrap=args.n_boot
+                ).fit(
+                    df,
+                    outcome="y",
+                    unit="unit_id",
+                    time="period",
+                    first_treat="first_treat",
+                    aggregate="event_study",
+                )
+            )
         print(f"{size:>10} {ours:8.2f} {cs:8.2f} {ddt:12.2f} {ours / cs:11.2f} {ours / ddt:8.2f}", flush=True)
 
 

@@ -35,8 +35,13 @@ print(json.dumps(times))
 
 def run(src: Path, data_dir: Path, repeats: int) -> list[float]:
     env = {**os.environ, "PYTHONPATH": str(src), "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
-    out = subprocess.run([sys.executable, "-c", CODE, str(data_dir), str(repeats)], env=env, check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", CODE, str(data_dir), str(repeats)],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -49,8 +54,11 @@ def main() -> None:
     data_dir = ROOT / "data" / "raw" / args.city
     with tempfile.TemporaryDirectory() as tmp:
         wt = Path(tmp) / "baseline"
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(wt), args.baseline], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(wt), args.baseline],
+            check=True,
+            capture_output=True,
+        )
         try:
             old, new = [], []
             for _ in range(2):  # alternate so drift in machine load hits both sides
@@ -59,8 +67,10 @@ def main() -> None:
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(wt)], check=True)
     med = lambda xs: sorted(xs)[len(xs) // 2]  # noqa: E731
-    print(f"{args.city} evaluate_city, median of {len(old)}: baseline {args.baseline} {med(old):.2f} s, "
-          f"now {med(new):.2f} s, ratio {med(new) / med(old):.2f}x")
+    print(
+        f"{args.city} evaluate_city, median of {len(old)}: baseline {args.baseline} {med(old):.2f} s, "
+        f"now {med(new):.2f} s, ratio {med(new) / med(old):.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,10 @@ def main(city: str = "kendari", repeats: int = 5) -> None:
                 size += len(print_figure(fig, fmt, bbox_inches="tight"))
                 plt.close(fig)
             per_run.append(time.perf_counter() - t0)
-        print(f"{label:20s} {len(makers)} figures: median {statistics.median(per_run):.2f} s "
-              f"(min {min(per_run):.2f}, n={repeats}), {size / 1024:.0f} KB")
+        print(
+            f"{label:20s} {len(makers)} figures: median {statistics.median(per_run):.2f} s "
+            f"(min {min(per_run):.2f}, n={repeats}), {size / 1024:.0f} KB"
+        )
 
 
 if __name__ == "__main__":

@@ -46,8 +46,17 @@ def floor(n: int, workers: int) -> float:
     try:
         t0 = time.perf_counter()
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            runs = list(pool.map(reporting.run_one, ["x"] * n, [f"empty{i}" for i in range(n)], [{}] * n,
-                                 [tmp / "out"] * n, [600] * n, [i % workers for i in range(n)]))
+            runs = list(
+                pool.map(
+                    reporting.run_one,
+                    ["x"] * n,
+                    [f"empty{i}" for i in range(n)],
+                    [{}] * n,
+                    [tmp / "out"] * n,
+                    [600] * n,
+                    [i % workers for i in range(n)],
+                )
+            )
         secs = time.perf_counter() - t0
     finally:
         reporting.NOTEBOOKS_DIR = original
@@ -108,8 +117,9 @@ def main(repeats: int = 3, floor_repeats: int = 5) -> None:
     print(reporting.summary(runs))
     n = len(runs)
     t0 = time.perf_counter()
-    subprocess.run(["make", "--no-print-directory", "reports"], cwd=config.REPO_ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["make", "--no-print-directory", "reports"], cwd=config.REPO_ROOT, check=True, capture_output=True
+    )
     make = time.perf_counter() - t0
     floors = [floor(n, 2) for _ in range(floor_repeats)]
     empty1 = floor(n, 1)
@@ -117,15 +127,25 @@ def main(repeats: int = 3, floor_repeats: int = 5) -> None:
     alone = analyses_alone()
     total = sum(alone.values())
     bare = sum(analyses_alone(robustness=False).values())
-    print(f"\nnotebook build ({n} notebooks, HTML and index included): {spread(builds)}; `make reports` once: "
-          f"{make:.1f} s")
-    print(f"floor, {n} empty notebooks with papermill, two at a time: {spread(floors)}; one by one: {empty1:.1f} s")
-    print(f"ratio of medians, build / floor: {build / empty2:.1f}x (target 3x); under 2 minutes: {build < 120}")
-    print("analyses alone (warm process, no notebooks): "
-          + ", ".join(f"{c} {s:.1f} s" for c, s in alone.items())
-          + f"; total {total:.1f} s, so at least {total / 2:.1f} s on 2 cores, {total / 2 / empty2:.1f}x the floor")
-    print(f"the same without any robustness check: {bare:.1f} s, at least {bare / 2:.1f} s on 2 cores, "
-          f"{bare / 2 / empty2:.1f}x the floor")
+    print(
+        f"\nnotebook build ({n} notebooks, HTML and index included): {spread(builds)}; `make reports` once: "
+        f"{make:.1f} s"
+    )
+    print(
+        f"floor, {n} empty notebooks with papermill, two at a time: {spread(floors)}; one by one: {empty1:.1f} s"
+    )
+    print(
+        f"ratio of medians, build / floor: {build / empty2:.1f}x (target 3x); under 2 minutes: {build < 120}"
+    )
+    print(
+        "analyses alone (warm process, no notebooks): "
+        + ", ".join(f"{c} {s:.1f} s" for c, s in alone.items())
+        + f"; total {total:.1f} s, so at least {total / 2:.1f} s on 2 cores, {total / 2 / empty2:.1f}x the floor"
+    )
+    print(
+        f"the same without any robustness check: {bare:.1f} s, at least {bare / 2:.1f} s on 2 cores, "
+        f"{bare / 2 / empty2:.1f}x the floor"
+    )
 
 
 if __name__ == "__main__":

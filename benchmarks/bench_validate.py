@@ -59,7 +59,9 @@ def main() -> None:
         shutil.move(OUT.parent / "service_visits_2024.csv", csv_dir / "service_visits.csv")
     secs, errors = time_read(csv_dir, args.repeat)
     print(f"read_city + validate, visit log CSV:     {secs:.2f} s (best of {args.repeat}), {errors} errors")
-    print(f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, cores: {os.cpu_count()}")
+    print(
+        f"peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB, cores: {os.cpu_count()}"
+    )
 
 
 if __name__ == "__main__":

@@ -18,33 +18,86 @@ NIP_B = "199203042019032002"  # born 1992-03-04, CPNS 2019-03, female, serial 00
 
 def tiny_tables() -> dict[str, pd.DataFrame]:
     """The smallest city that passes every contract (one row or two per table)."""
-    unsur = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
+    unsur = [
+        "persyaratan",
+        "prosedur",
+        "waktu",
+        "biaya",
+        "produk",
+        "kompetensi",
+        "perilaku",
+        "pengaduan",
+        "sarana",
+    ]
     return {
-        "units": pd.DataFrame({"unit_id": ["U1", "U2"], "city": ["kendari", "kendari"],
-                               "agency": ["Dinas Kesehatan", "Dinas Kesehatan"], "unit_type": ["puskesmas"] * 2,
-                               "sector": ["health"] * 2}),
-        "rollout": pd.DataFrame({"unit_id": ["U1", "U2"], "programme_start": ["2024-01", ""],
-                                 "cost_idr": ["1000000", ""]}),
-        "staff": pd.DataFrame({"nip": [NIP_A, NIP_B], "nama": ["Budi Santoso", "Siti Aminah"],
-                               "unit_id": ["U1", "U2"], "position_class": ["pengawas", "pelaksana"],
-                               "grade": ["III/c", "II/b"], "education": ["S1", "SLTA"], "asn_type": ["PNS", "PNS"]}),
-        "competency_assessments": pd.DataFrame({"nip": [NIP_A, NIP_B], "assessed_on": ["2024-03-01"] * 2,
-                                                "competency": ["M.03", "M.03"], "level_required": [2, 1],
-                                                "level_assessed": [1, 1]}),
-        "trainings": pd.DataFrame({"nip": [NIP_A], "training_code": ["KOM-01"], "start": ["2024-05-01"],
-                                   "end": ["2024-05-03"], "hours_jp": [24], "mode": ["classroom"]}),
-        "performance": pd.DataFrame({"nip": [NIP_A, NIP_B], "period": [2024, 2024],
-                                     "results_rating": ["Sesuai ekspektasi", "Di bawah ekspektasi"],
-                                     "behaviour_rating": ["Sesuai ekspektasi", "Sesuai ekspektasi"],
-                                     "predicate": ["Baik", "Butuh Perbaikan"]}),
-        "service_visits": pd.DataFrame({"unit_id": ["U1", "U2"],
-                                        "arrived_at": ["2024-01-02 08:00:00", "2024-01-02 09:00:00"],
-                                        "served_at": ["2024-01-02 08:30:00", ""],
-                                        "completed_at": ["2024-01-02 08:40:00", ""],
-                                        "service_type": ["Poli Umum", "Poli Umum"]}),
-        "satisfaction_responses": pd.DataFrame({"response_id": ["R1", "R2"], "unit_id": ["U1", "U2"],
-                                                "surveyed_on": ["2024-02-01", "2024-02-02"],
-                                                **{u: [3, 4] for u in unsur}}),
+        "units": pd.DataFrame(
+            {
+                "unit_id": ["U1", "U2"],
+                "city": ["kendari", "kendari"],
+                "agency": ["Dinas Kesehatan", "Dinas Kesehatan"],
+                "unit_type": ["puskesmas"] * 2,
+                "sector": ["health"] * 2,
+            }
+        ),
+        "rollout": pd.DataFrame(
+            {"unit_id": ["U1", "U2"], "programme_start": ["2024-01", ""], "cost_idr": ["1000000", ""]}
+        ),
+        "staff": pd.DataFrame(
+            {
+                "nip": [NIP_A, NIP_B],
+                "nama": ["Budi Santoso", "Siti Aminah"],
+                "unit_id": ["U1", "U2"],
+                "position_class": ["pengawas", "pelaksana"],
+                "grade": ["III/c", "II/b"],
+                "education": ["S1", "SLTA"],
+                "asn_type": ["PNS", "PNS"],
+            }
+        ),
+        "competency_assessments": pd.DataFrame(
+            {
+                "nip": [NIP_A, NIP_B],
+                "assessed_on": ["2024-03-01"] * 2,
+                "competency": ["M.03", "M.03"],
+                "level_required": [2, 1],
+                "level_assessed": [1, 1],
+            }
+        ),
+        "trainings": pd.DataFrame(
+            {
+                "nip": [NIP_A],
+                "training_code": ["KOM-01"],
+                "start": ["2024-05-01"],
+                "end": ["2024-05-03"],
+                "hours_jp": [24],
+                "mode": ["classroom"],
+            }
+        ),
+        "performance": pd.DataFrame(
+            {
+                "nip": [NIP_A, NIP_B],
+                "period": [2024, 2024],
+                "results_rating": ["Sesuai ekspektasi", "Di bawah ekspektasi"],
+                "behaviour_rating": ["Sesuai ekspektasi", "Sesuai ekspektasi"],
+                "predicate": ["Baik", "Butuh Perbaikan"],
+            }
+        ),
+        "service_visits": pd.DataFrame(
+            {
+                "unit_id": ["U1", "U2"],
+                "arrived_at": ["2024-01-02 08:00:00", "2024-01-02 09:00:00"],
+                "served_at": ["2024-01-02 08:30:00", ""],
+                "completed_at": ["2024-01-02 08:40:00", ""],
+                "service_type": ["Poli Umum", "Poli Umum"],
+            }
+        ),
+        "satisfaction_responses": pd.DataFrame(
+            {
+                "response_id": ["R1", "R2"],
+                "unit_id": ["U1", "U2"],
+                "surveyed_on": ["2024-02-01", "2024-02-02"],
+                **{u: [3, 4] for u in unsur},
+            }
+        ),
     }
 
 

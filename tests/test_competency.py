@@ -31,9 +31,12 @@ def test_well_separated_profiles_are_found():
     assert res.k == 4
     assert adjusted_rand_score(true, res.labels.loc[gaps.index]) >= 0.9
     assert res.stable and res.stability["mean_ari"] >= 0.9 and (res.stability["jaccard"] >= 0.75).all()
-    assert sorted(res.names.values()) == ["meets standard", "shortfall: Integritas, Kerja Sama",
-                                          "shortfall: Komunikasi, Orientasi pada Hasil",
-                                          "shortfall: Mengelola Perubahan, Pengambilan Keputusan"]
+    assert sorted(res.names.values()) == [
+        "meets standard",
+        "shortfall: Integritas, Kerja Sama",
+        "shortfall: Komunikasi, Orientasi pada Hasil",
+        "shortfall: Mengelola Perubahan, Pengambilan Keputusan",
+    ]
 
 
 def test_no_structure_reports_no_stable_grouping():
@@ -64,7 +67,9 @@ def test_raw_levels_sort_by_job_tier_shortfalls_by_need():
     assessed[need == 2, COMPS.index("M.07")] -= 1
     gaps = pd.DataFrame(assessed - required[:, None], columns=COMPS)
     by_need = competency.cluster_gaps(gaps, k=3, seed=0, n_boot=0)
-    raw = competency.cluster_gaps(pd.DataFrame(-assessed, columns=COMPS), k=3, seed=0, n_boot=0, feature="raw")
+    raw = competency.cluster_gaps(
+        pd.DataFrame(-assessed, columns=COMPS), k=3, seed=0, n_boot=0, feature="raw"
+    )
     assert adjusted_rand_score(need, by_need.labels) > 0.95
     assert adjusted_rand_score(required, raw.labels) > 0.9 > 0.1 > adjusted_rand_score(need, raw.labels)
 
@@ -79,10 +84,19 @@ def test_jpm_ikk_and_categories_cell_by_cell():
     assert out["pengisian"].tolist() == ["MS", "KMS", "MS", "MS", "KMS"]
 
 
-@pytest.mark.parametrize(("value", "pemetaan", "pengisian"), [(90, "O", "MS"), (89.99, "CO", "MS"), (78, "CO", "MMS"),
-                                                              (77.99, "KO", "MMS"), (80, "CO", "MS"),
-                                                              (79.99, "CO", "MMS"), (68, "KO", "MMS"),
-                                                              (67.99, "KO", "KMS")])
+@pytest.mark.parametrize(
+    ("value", "pemetaan", "pengisian"),
+    [
+        (90, "O", "MS"),
+        (89.99, "CO", "MS"),
+        (78, "CO", "MMS"),
+        (77.99, "KO", "MMS"),
+        (80, "CO", "MS"),
+        (79.99, "CO", "MMS"),
+        (68, "KO", "MMS"),
+        (67.99, "KO", "KMS"),
+    ],
+)
 def test_jpm_category_edges(value, pemetaan, pengisian):
     out = competency.jpm(pd.DataFrame({"a": [value]}), pd.DataFrame({"a": [100.0]}))
     assert (out.at[0, "pemetaan"], out.at[0, "pengisian"]) == (pemetaan, pengisian)
@@ -90,12 +104,16 @@ def test_jpm_category_edges(value, pemetaan, pengisian):
 
 def test_required_levels_come_from_the_reference_by_position_class(tiny_city):
     data = io.load_city(tiny_city)
-    gaps, assessed, required = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
+    gaps, assessed, required = competency.gap_matrix(
+        data.tables["competency_assessments"], data.tables["staff"]
+    )
     # the tiny city's pengawas must be at level 2 (PermenPAN-RB 38/2017 practice), assessed 1 on M.03
     assert required["M.03"].sort_values().tolist() == [1.0, 2.0]
     assert gaps["M.03"].sort_values().tolist() == [-1.0, 0.0]
     custom = reference.table("required_levels").assign(level_required=3)
-    _, _, req3 = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"], required=custom)
+    _, _, req3 = competency.gap_matrix(
+        data.tables["competency_assessments"], data.tables["staff"], required=custom
+    )
     assert (req3 == 3).all().all()
 
 
@@ -109,7 +127,9 @@ def test_demo_profiles_recovered(city, demo_city):
     truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
     assert res.k == len(truth["names"])
     nips = pd.read_csv(d / "staff.csv", dtype={"nip": str})["nip"]
-    true = pd.Series(truth["membership"], index=pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy())
+    true = pd.Series(
+        truth["membership"], index=pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy()
+    )
     common = res.labels.index.intersection(true[true >= 0].index)
     ari = adjusted_rand_score(true[common], res.labels[common])
     print(f"{city}: k={res.k}, ARI vs true profiles {ari:.3f}, bootstrap ARI {res.stability['mean_ari']:.3f}")
@@ -156,11 +176,20 @@ def _with_own_standard(tiny_city):
 def test_recorded_levels_that_differ_from_the_standard_are_listed(tiny_city):
     data = io.load_city(_with_own_standard(tiny_city))
     diff = competency.required_level_differences(data.tables["competency_assessments"], data.tables["staff"])
-    assert diff.to_dict("records") == [{"position_class": "pengawas", "competency": "M.03", "standard": 2,
-                                        "recorded": 3, "staff": 1, "first_row": 2}]
+    assert diff.to_dict("records") == [
+        {
+            "position_class": "pengawas",
+            "competency": "M.03",
+            "standard": 2,
+            "recorded": 3,
+            "staff": 1,
+            "first_row": 2,
+        }
+    ]
     clean = io.load_city(tiny_city)
-    assert competency.required_level_differences(clean.tables["competency_assessments"],
-                                                 clean.tables["staff"]).empty
+    assert competency.required_level_differences(
+        clean.tables["competency_assessments"], clean.tables["staff"]
+    ).empty
 
 
 def test_validation_warns_once_per_differing_standard_and_still_loads(tiny_city):
@@ -189,17 +218,24 @@ def test_gaps_use_the_standard_unless_the_recorded_levels_are_asked_for(tiny_cit
         assert len(na.required_differences) == 1
     summary = needs.required_summary(by_record)
     assert summary == {"source": "recorded", "differing_standards": 1, "records": None}  # 1 staff: withheld
-    assert needs.required_summary(by_record.__class__(**{**by_record.__dict__, "min_cell": 1}))["records"] == 1
+    assert (
+        needs.required_summary(by_record.__class__(**{**by_record.__dict__, "min_cell": 1}))["records"] == 1
+    )
     with pytest.raises(ValueError, match="required_source must be one of"):
         needs.analyse_city(data, required_source="instansi")
 
 
 def _one_group(gaps):
     labels = pd.Series(0, index=gaps.index, name="group")
-    return competency.GapClusters(k=1, labels=labels, profiles=pd.DataFrame({"size": [len(gaps)]}),
-                                  names={0: "meets standard"}, selection=pd.DataFrame(),
-                                  stability={"mean_ari": np.nan, "jaccard": pd.Series(dtype=float), "band": []},
-                                  stable=False)
+    return competency.GapClusters(
+        k=1,
+        labels=labels,
+        profiles=pd.DataFrame({"size": [len(gaps)]}),
+        names={0: "meets standard"},
+        selection=pd.DataFrame(),
+        stability={"mean_ari": np.nan, "jaccard": pd.Series(dtype=float), "band": []},
+        stable=False,
+    )
 
 
 def test_predicates_are_listed_best_to_worst_not_alphabetically(demo_kendari, monkeypatch):
@@ -221,10 +257,18 @@ def test_the_report_says_how_stable_the_groups_are_in_its_language(lang):
     labels = pd.Series([0, 1], index=["a", "b"], name="group")
 
     def analysis(k, ari, jaccard, stable):
-        clusters = competency.GapClusters(k=k, labels=labels, profiles=pd.DataFrame(), names={}, selection=None,
-                                          stability={"mean_ari": ari, "jaccard": pd.Series(jaccard)}, stable=stable)
-        return needs.NeedsAnalysis(**{f: None for f in needs.NeedsAnalysis.__dataclass_fields__}
-                                   | {"clusters": clusters})
+        clusters = competency.GapClusters(
+            k=k,
+            labels=labels,
+            profiles=pd.DataFrame(),
+            names={},
+            selection=None,
+            stability={"mean_ari": ari, "jaccard": pd.Series(jaccard)},
+            stable=stable,
+        )
+        return needs.NeedsAnalysis(
+            **{f: None for f in needs.NeedsAnalysis.__dataclass_fields__} | {"clusters": clusters}
+        )
 
     key, fields = needs.stability_note(analysis(4, 0.88, [0.95, 0.70, 0.8, 0.9], False))
     text = msg(key, lang, **fields)

@@ -31,34 +31,94 @@ def test_tiny_city_is_clean(tiny_city):
 @pytest.mark.parametrize(
     ("table", "column", "value", "rule", "fix"),
     [
-        ("competency_assessments", "level_assessed", 6,
-         "competency level must be between 1 and 5 (PermenPAN-RB 38/2017)", "Use a value from 1 to 5"),
-        ("competency_assessments", "level_required", 0,
-         "competency level must be between 1 and 5 (PermenPAN-RB 38/2017)", "Use a value from 1 to 5"),
-        ("satisfaction_responses", "waktu", 5, "SKM score must be between 1 and 4 (PermenPAN-RB 14/2017)",
-         "Use a value from 1 to 4"),
-        ("units", "unit_type", "hospital",
-         "must be one of the unit_type codes: puskesmas, capil, perizinan, kelurahan, sekolah, kantor_opd",
-         "Use a code from the 'unit_type' list (template sheet 'codes', or data/reference/)"),
-        ("staff", "education", "SMA",
-         "must be one of the education codes: SD, SMP, SLTA, D1, D2, D3, D4, S1, S2, S3",
-         "Use a code from the 'education' list (template sheet 'codes', or data/reference/)"),
-        ("trainings", "mode", "webinar",
-         "must be one of the training_mode codes: classroom, e-learning, on-the-job, coaching, mentoring",
-         "Use a code from the 'training_mode' list (template sheet 'codes', or data/reference/)"),
+        (
+            "competency_assessments",
+            "level_assessed",
+            6,
+            "competency level must be between 1 and 5 (PermenPAN-RB 38/2017)",
+            "Use a value from 1 to 5",
+        ),
+        (
+            "competency_assessments",
+            "level_required",
+            0,
+            "competency level must be between 1 and 5 (PermenPAN-RB 38/2017)",
+            "Use a value from 1 to 5",
+        ),
+        (
+            "satisfaction_responses",
+            "waktu",
+            5,
+            "SKM score must be between 1 and 4 (PermenPAN-RB 14/2017)",
+            "Use a value from 1 to 4",
+        ),
+        (
+            "units",
+            "unit_type",
+            "hospital",
+            "must be one of the unit_type codes: puskesmas, capil, perizinan, kelurahan, sekolah, kantor_opd",
+            "Use a code from the 'unit_type' list (template sheet 'codes', or data/reference/)",
+        ),
+        (
+            "staff",
+            "education",
+            "SMA",
+            "must be one of the education codes: SD, SMP, SLTA, D1, D2, D3, D4, S1, S2, S3",
+            "Use a code from the 'education' list (template sheet 'codes', or data/reference/)",
+        ),
+        (
+            "trainings",
+            "mode",
+            "webinar",
+            "must be one of the training_mode codes: classroom, e-learning, on-the-job, coaching, mentoring",
+            "Use a code from the 'training_mode' list (template sheet 'codes', or data/reference/)",
+        ),
         ("staff", "grade", "3C", "must be a valid grade", "Write it like 'III/a'"),
         ("rollout", "cost_idr", -5, "cost_idr must be at least 0", "Use a value of 0 or more"),
         ("trainings", "hours_jp", 0, "hours_jp must be between 0.5 and 1000", "Use a value from 0.5 to 1000"),
-        ("competency_assessments", "assessed_on", "31/03/2024", "must be a date written YYYY-MM-DD",
-         "Write the date as YYYY-MM-DD, e.g. 2024-03-31"),
-        ("rollout", "programme_start", "Jan 2024", "must be a month written YYYY-MM",
-         "Write the month as YYYY-MM, e.g. 2024-07"),
-        ("competency_assessments", "level_assessed", "tiga", "must be a whole number", "Write digits only, e.g. 3"),
-        ("competency_assessments", "level_assessed", "2.5", "must be a whole number", "Write digits only, e.g. 3"),
+        (
+            "competency_assessments",
+            "assessed_on",
+            "31/03/2024",
+            "must be a date written YYYY-MM-DD",
+            "Write the date as YYYY-MM-DD, e.g. 2024-03-31",
+        ),
+        (
+            "rollout",
+            "programme_start",
+            "Jan 2024",
+            "must be a month written YYYY-MM",
+            "Write the month as YYYY-MM, e.g. 2024-07",
+        ),
+        (
+            "competency_assessments",
+            "level_assessed",
+            "tiga",
+            "must be a whole number",
+            "Write digits only, e.g. 3",
+        ),
+        (
+            "competency_assessments",
+            "level_assessed",
+            "2.5",
+            "must be a whole number",
+            "Write digits only, e.g. 3",
+        ),
         ("units", "agency", "", "must not be empty", "Fill in a value"),
-        ("units", "unit_id", "U2", "unit_id must be unique: the value appears more than once",
-         "Remove or merge the duplicate rows"),
-        ("staff", "unit_id", "U9", "unit_id must exist in units", "Add the missing unit_id to units, or correct the id"),
+        (
+            "units",
+            "unit_id",
+            "U2",
+            "unit_id must be unique: the value appears more than once",
+            "Remove or merge the duplicate rows",
+        ),
+        (
+            "staff",
+            "unit_id",
+            "U9",
+            "unit_id must exist in units",
+            "Add the missing unit_id to units, or correct the id",
+        ),
     ],
 )
 def test_column_rule_reports_exact_message(tmp_path, table, column, value, rule, fix):
@@ -79,8 +139,11 @@ def test_unknown_staff_is_a_foreign_key_error(tmp_path):
     key = pseudonymise.load_key()
     perf = tiny_tables()["performance"].drop(columns="nip")
     perf["staff_id"] = [pseudonymise.staff_id_for(NIP_A, key), pseudonymise.staff_id_for(NIP_B, key)]
-    p = only(problems_for(tmp_path, "performance", "staff_id", "abc", row=0,
-                          tables={**tiny_tables(), "performance": perf}))
+    p = only(
+        problems_for(
+            tmp_path, "performance", "staff_id", "abc", row=0, tables={**tiny_tables(), "performance": perf}
+        )
+    )
     assert (p.rule, p.row, p.value) == ("staff_id must exist in staff", 2, "abc")
 
 
@@ -89,14 +152,21 @@ def test_duplicate_composite_key(tmp_path):
     t["performance"].loc[1, "nip"] = NIP_A
     d = write_city(tmp_path / "c", t)
     errors = [p for p in io.validate(d) if p.severity == "error"]
-    assert {p.rule for p in errors} == {"the key (staff_id, period) must be unique: this combination appears more than once"}
+    assert {p.rule for p in errors} == {
+        "the key (staff_id, period) must be unique: this combination appears more than once"
+    }
     assert sorted(p.row for p in errors) == [2, 3]
 
 
 def test_predicate_must_follow_skp_matrix(tmp_path):
     p = only(problems_for(tmp_path, "performance", "predicate", "Sangat Baik"))
-    assert p.rule == "predicate must follow the PermenPAN-RB 6/2022 matrix of results_rating x behaviour_rating"
-    assert p.value == "predicate=Sangat Baik, results_rating=Sesuai ekspektasi, behaviour_rating=Sesuai ekspektasi"
+    assert (
+        p.rule == "predicate must follow the PermenPAN-RB 6/2022 matrix of results_rating x behaviour_rating"
+    )
+    assert (
+        p.value
+        == "predicate=Sangat Baik, results_rating=Sesuai ekspektasi, behaviour_rating=Sesuai ekspektasi"
+    )
 
 
 def test_training_end_before_start(tmp_path):
@@ -113,7 +183,17 @@ def test_hire_year_too_close_to_birth(tmp_path):
 
 def test_response_without_any_score(tmp_path):
     t = tiny_tables()
-    unsur = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "perilaku", "pengaduan", "sarana"]
+    unsur = [
+        "persyaratan",
+        "prosedur",
+        "waktu",
+        "biaya",
+        "produk",
+        "kompetensi",
+        "perilaku",
+        "pengaduan",
+        "sarana",
+    ]
     t["satisfaction_responses"] = t["satisfaction_responses"].astype(object)
     t["satisfaction_responses"].loc[0, unsur] = ""
     d = write_city(tmp_path / "c", t)
@@ -121,12 +201,15 @@ def test_response_without_any_score(tmp_path):
     assert p.rule == "a response must score at least one of the 9 unsur"
 
 
-@pytest.mark.parametrize(("nip", "row_value"), [
-    ("19800115200501100", "**************100"),   # 17 digits
-    ("198013152005011001", "***************001"),  # month 13 in the birth date
-    ("198001152005131001", "***************001"),  # appointment month 13 for a PNS
-    ("198001152005013001", "***************001"),  # sex digit 3
-])
+@pytest.mark.parametrize(
+    ("nip", "row_value"),
+    [
+        ("19800115200501100", "**************100"),  # 17 digits
+        ("198013152005011001", "***************001"),  # month 13 in the birth date
+        ("198001152005131001", "***************001"),  # appointment month 13 for a PNS
+        ("198001152005013001", "***************001"),  # sex digit 3
+    ],
+)
 def test_malformed_nip_is_reported_masked(tmp_path, nip, row_value):
     p = only([p for p in problems_for(tmp_path, "staff", "nip", nip) if p.file == "staff.csv"])
     assert p.rule.startswith("nip must be an 18-digit NIP")
@@ -147,8 +230,12 @@ def test_missing_column(tmp_path):
     t["units"] = t["units"].drop(columns="sector")
     d = write_city(tmp_path / "c", t)
     p = only([p for p in io.validate(d) if p.severity == "error"])
-    assert (p.file, p.column, p.rule, p.fix) == ("units.csv", "sector", "required column is missing",
-                                                 "Add a column named 'sector' (see: asn-kinerja template)")
+    assert (p.file, p.column, p.rule, p.fix) == (
+        "units.csv",
+        "sector",
+        "required column is missing",
+        "Add a column named 'sector' (see: asn-kinerja template)",
+    )
 
 
 def test_missing_required_table(tmp_path):
@@ -168,8 +255,10 @@ def test_empty_file(tmp_path):
 
 def test_wrong_encoding(tmp_path):
     d = write_city(tmp_path / "c", tiny_tables())
-    (d / "units.csv").write_bytes("unit_id,city,agency,unit_type,sector\nU1,kendari,Dinas Kesehatan,puskesmas,health\n"
-                                  "U2,kendari,Kecamatan Kambu\xe9,puskesmas,health\n".encode("latin-1"))
+    (d / "units.csv").write_bytes(
+        "unit_id,city,agency,unit_type,sector\nU1,kendari,Dinas Kesehatan,puskesmas,health\n"
+        "U2,kendari,Kecamatan Kambu\xe9,puskesmas,health\n".encode("latin-1")
+    )
     errors = [p for p in io.validate(d) if p.severity == "error"]
     assert errors[0].rule == "file is not UTF-8 text (byte 0xe9 on line 3)"
     assert errors[0].fix == "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice"
@@ -197,13 +286,16 @@ def test_table_given_twice(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ visit log (DuckDB)
-@pytest.mark.parametrize(("column", "value", "rule"), [
-    ("served_at", "2024-01-02 07:59:00", "served_at must not be before arrived_at"),
-    ("completed_at", "2024-01-02 08:10:00", "completed_at must not be before served_at"),
-    ("arrived_at", "kemarin", "must be a date and time written YYYY-MM-DD HH:MM:SS"),
-    ("unit_id", "U404", "unit_id must exist in units"),
-    ("service_type", "", "must not be empty"),
-])
+@pytest.mark.parametrize(
+    ("column", "value", "rule"),
+    [
+        ("served_at", "2024-01-02 07:59:00", "served_at must not be before arrived_at"),
+        ("completed_at", "2024-01-02 08:10:00", "completed_at must not be before served_at"),
+        ("arrived_at", "kemarin", "must be a date and time written YYYY-MM-DD HH:MM:SS"),
+        ("unit_id", "U404", "unit_id must exist in units"),
+        ("service_type", "", "must not be empty"),
+    ],
+)
 def test_visit_rules(tmp_path, column, value, rule):
     p = only(problems_for(tmp_path, "service_visits", column, value))
     assert (p.file, p.row, p.column, p.rule) == ("service_visits.csv", 2, column, rule)
@@ -213,7 +305,9 @@ def test_visit_log_as_parquet_is_checked_in_duckdb(tmp_path):
     t = tiny_tables()
     v = t.pop("service_visits")
     d = write_city(tmp_path / "c", t)
-    v = v.assign(**{c: pd.to_datetime(v[c].replace("", None)) for c in ("arrived_at", "served_at", "completed_at")})
+    v = v.assign(
+        **{c: pd.to_datetime(v[c].replace("", None)) for c in ("arrived_at", "served_at", "completed_at")}
+    )
     v.loc[1, "served_at"] = pd.Timestamp("2024-01-02 08:00:00")  # before arrival at 09:00
     v.to_parquet(d / "service_visits.parquet")
     p = only([p for p in io.validate(d) if p.severity == "error"])
@@ -261,7 +355,9 @@ def test_checked_city_is_reused_as_a_copy_and_rechecked_when_a_file_changes(tmp_
     io.load_city(d)
     assert len(reads) == 2
     other = io.load_city(d, key=b"another key")  # same files, another key: another pseudonymisation
-    assert len(reads) == 3 and set(other.tables["staff"]["staff_id"]).isdisjoint(first.tables["staff"]["staff_id"])
+    assert len(reads) == 3 and set(other.tables["staff"]["staff_id"]).isdisjoint(
+        first.tables["staff"]["staff_id"]
+    )
 
 
 @pytest.mark.parametrize("value", ["inf", "-inf", "1e400", "99999999999999999999"])

@@ -98,8 +98,12 @@ def test_placebo_adoption_dates_find_nothing():
 def test_percent_effect_of_a_proportional_change():
     rng = np.random.default_rng(1)
     p = panel(n_units=120, effect=0.0)
-    p["y"] = np.exp(np.log(30) + rng.normal(0, 0.05, len(p)) + 0.01 * p["period"]
-                    - 0.15 * (p["cohort"].notna() & (p["period"] >= p["cohort"])))
+    p["y"] = np.exp(
+        np.log(30)
+        + rng.normal(0, 0.05, len(p))
+        + 0.01 * p["period"]
+        - 0.15 * (p["cohort"].notna() & (p["period"] >= p["cohort"]))
+    )
     res = effects.percent_effect(p, "y")
     assert res["ci_low"] < 100 * (np.exp(-0.15) - 1) < res["ci_high"]
 
@@ -159,8 +163,15 @@ def test_without_covariates_the_fast_path_equals_csdid_doubly_robust(control):
     for df in (p, p.drop(index=p.sample(frac=0.05, random_state=2).index)):
         ours = effects.estimate_did(df, "y", control=control, n_boot=0).att_gt
         data = df.assign(id=pd.factorize(df["unit_id"])[0] + 1, g=df["cohort"].fillna(0))
-        dr = ATTgt(yname="y", tname="period", idname="id", gname="g", data=data,
-                   control_group=effects.CONTROLS[control], allow_unbalanced_panel=len(df) < len(p))
+        dr = ATTgt(
+            yname="y",
+            tname="period",
+            idname="id",
+            gname="g",
+            data=data,
+            control_group=effects.CONTROLS[control],
+            allow_unbalanced_panel=len(df) < len(p),
+        )
         dr.fit(est_method="dr", bstrap=False)
         assert np.allclose(ours["att"], dr.results["att"], atol=1e-10, equal_nan=True)
         assert np.allclose(ours["se"], dr.results["se"], rtol=1e-8, equal_nan=True)

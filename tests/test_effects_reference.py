@@ -31,8 +31,10 @@ def mpdta(request):
 
 @pytest.fixture(scope="module")
 def results(mpdta):
-    return {name: effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=99, **kw)
-            for name, kw in SCENARIOS.items()}
+    return {
+        name: effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=99, **kw)
+        for name, kw in SCENARIOS.items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +61,11 @@ def test_aggregations_equal_r(results, ref, scenario):
     simple = a[a["type"] == "simple"].iloc[0]
     assert res.overall["estimate"] == pytest.approx(simple["overall_att"], abs=1e-10)
     assert res.overall["se"] == pytest.approx(simple["overall_se"], abs=1e-6)
-    for kind, frame, col in (("group", res.by_cohort, "cohort"), ("dynamic", res.event_study, "event_time"),
-                             ("calendar", res.by_time, "time")):
+    for kind, frame, col in (
+        ("group", res.by_cohort, "cohort"),
+        ("dynamic", res.event_study, "event_time"),
+        ("calendar", res.by_time, "time"),
+    ):
         r = a[a["type"] == kind].sort_values("egt")
         ours = frame.sort_values(col)
         np.testing.assert_allclose(ours[col], r["egt"])
@@ -103,10 +108,17 @@ def test_simultaneous_band_is_wider_than_pointwise_and_seeded(mpdta):
 def test_second_implementation_agrees(mpdta):
     """diff-diff's Callaway-Sant'Anna gives the same overall ATT on mpdta as our csdid-based API."""
     dd = pytest.importorskip("diff_diff")
-    ours = effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=9)
+    ours = effects.estimate_did(
+        mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=9
+    )
     est = dd.CallawaySantAnna(control_group="never_treated", estimation_method="dr")
-    res = est.fit(mpdta.assign(ft=mpdta["first.treat"]), outcome="lemp", unit="countyreal", time="year",
-                  first_treat="ft")
+    res = est.fit(
+        mpdta.assign(ft=mpdta["first.treat"]),
+        outcome="lemp",
+        unit="countyreal",
+        time="year",
+        first_treat="ft",
+    )
     assert res.overall_att == pytest.approx(ours.overall["estimate"], abs=1e-8)
 
 
@@ -117,12 +129,16 @@ def test_band_critical_value_matches_csdids_own_bootstrap(mpdta):
 
     from csdid.att_gt import ATTgt
 
-    ours = effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", control="never_treated",
-                                n_boot=20000, seed=1)
+    ours = effects.estimate_did(
+        mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=20000, seed=1
+    )
     m = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=mpdta, biters=20000)
     with contextlib.redirect_stdout(io.StringIO()), effects._seeded(2):
         m.fit(bstrap=False)
         m.aggte(typec="dynamic", bstrap=True, biters=20000, cband=True)
     assert ours.event_study.attrs["critical_value"] == pytest.approx(float(m.atte["crit_val_egt"]), abs=0.05)
-    np.testing.assert_allclose(ours.event_study["band_high"] - ours.event_study["att"],
-                               ours.event_study.attrs["critical_value"] * np.ravel(m.atte["se_egt"]), rtol=0.08)
+    np.testing.assert_allclose(
+        ours.event_study["band_high"] - ours.event_study["att"],
+        ours.event_study.attrs["critical_value"] * np.ravel(m.atte["se_egt"]),
+        rtol=0.08,
+    )

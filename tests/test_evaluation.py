@@ -21,8 +21,9 @@ def draws(scenario: synth.Scenario, n: int, first_seed: int, **kw):
     with threadpool_limits(1):
         for seed in range(first_seed, first_seed + n):
             panel, truth = synth.monte_carlo_wait_panel("kendari", seed=seed, scenario=scenario)
-            ev = evaluation.evaluate_outcome(panel, OUTCOME, "month", n_boot=0, robustness=False,
-                                             anticipation=kw.get("anticipation", 0))
+            ev = evaluation.evaluate_outcome(
+                panel, OUTCOME, "month", n_boot=0, robustness=False, anticipation=kw.get("anticipation", 0)
+            )
             out.append((ev, panel.attrs["truth_identified"] if kw.get("identified") else truth))
     return out
 
@@ -64,11 +65,13 @@ def test_queue_logs_that_start_with_the_programme_do_not_bias_the_headline():
 def test_no_never_treated_units_is_not_too_little_data():
     """Every unit joins in some wave: not-yet-treated units are the comparison. The verdict follows the
     interval, and the months after the last wave's start (no comparison left) are named."""
-    (ev, truth), = draws(S(never_share=0.0), 1, first_seed=400, identified=True)
+    ((ev, truth),) = draws(S(never_share=0.0), 1, first_seed=400, identified=True)
     assert ev.verdict == "decrease", (ev.verdict, ev.reasons, ev.headline)
     assert ev.headline["ci_low"] <= truth <= ev.headline["ci_high"], (ev.headline, truth)
     assert ev.unidentified.get("periods"), ev.unidentified  # months from the last wave's start on
-    assert ev.unidentified.get("cohorts") == ["25"], ev.unidentified  # the last wave (period 25) has no comparison
+    assert ev.unidentified.get("cohorts") == ["25"], (
+        ev.unidentified
+    )  # the last wave (period 25) has no comparison
 
 
 @pytest.mark.slow
@@ -81,15 +84,18 @@ def test_small_city_is_too_little_data_or_honest():
         assert ev.verdict in evaluation.VERDICTS
 
 
-@pytest.mark.parametrize(("ci", "failed", "n_treated", "expected"), [
-    ((-5.0, -1.0), [], 50, ("decrease", [])),
-    ((1.0, 5.0), [], 50, ("increase", [])),
-    ((-5.0, -1.0), ["trend"], 50, ("fragile", ["trend"])),
-    ((-1.0, 1.0), [], 50, ("no_detectable_change", [])),
-    ((-1.0, 1.0), ["trend"], 50, ("no_detectable_change", [])),
-    ((-9.0, 9.0), [], 50, ("too_little_data", ["imprecise"])),
-    ((-5.0, -1.0), [], 6, ("too_little_data", ["few_treated"])),
-])
+@pytest.mark.parametrize(
+    ("ci", "failed", "n_treated", "expected"),
+    [
+        ((-5.0, -1.0), [], 50, ("decrease", [])),
+        ((1.0, 5.0), [], 50, ("increase", [])),
+        ((-5.0, -1.0), ["trend"], 50, ("fragile", ["trend"])),
+        ((-1.0, 1.0), [], 50, ("no_detectable_change", [])),
+        ((-1.0, 1.0), ["trend"], 50, ("no_detectable_change", [])),
+        ((-9.0, 9.0), [], 50, ("too_little_data", ["imprecise"])),
+        ((-5.0, -1.0), [], 6, ("too_little_data", ["few_treated"])),
+    ],
+)
 def test_verdict_rules(ci, failed, n_treated, expected):
     headline = {"estimate": sum(ci) / 2, "ci_low": ci[0], "ci_high": ci[1]}
     assert evaluation.verdict(headline, n_treated, failed, meaningful=3.5) == expected
@@ -99,12 +105,15 @@ def test_no_estimate_is_too_little_data():
     assert evaluation.verdict(None, 50, []) == ("too_little_data", ["no_estimate"])
 
 
-@pytest.mark.parametrize(("kw", "message"), [
-    ({"estimator": "cs"}, "estimator must be one of"),
-    ({"anticipation": -1}, "anticipation must be a whole number"),
-    ({"anticipation": 1.5}, "anticipation must be a whole number"),
-    ({"cluster": "kecamatan"}, "'kecamatan' is not a column"),
-])
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"estimator": "cs"}, "estimator must be one of"),
+        ({"anticipation": -1}, "anticipation must be a whole number"),
+        ({"anticipation": 1.5}, "anticipation must be a whole number"),
+        ({"cluster": "kecamatan"}, "'kecamatan' is not a column"),
+    ],
+)
 def test_bad_options_are_refused(kw, message):
     panel, _ = synth.monte_carlo_wait_panel("kendari", seed=1)
     with pytest.raises(ValueError, match=message):
@@ -115,7 +124,9 @@ def test_cluster_by_agency_widens_the_interval():
     """Clustering by agency (units share managers and budgets) is honoured by the headline estimate."""
     panel, _ = synth.monte_carlo_wait_panel("kendari", seed=1)
     by_unit = evaluation.evaluate_outcome(panel, OUTCOME, "month", n_boot=0, robustness=False)
-    by_agency = evaluation.evaluate_outcome(panel, OUTCOME, "month", n_boot=0, robustness=False, cluster="agency")
+    by_agency = evaluation.evaluate_outcome(
+        panel, OUTCOME, "month", n_boot=0, robustness=False, cluster="agency"
+    )
     assert by_agency.cluster == "agency"
     assert by_agency.headline["estimate"] == pytest.approx(by_unit.headline["estimate"])
     assert by_agency.headline["se"] != pytest.approx(by_unit.headline["se"])

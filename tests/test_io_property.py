@@ -15,9 +15,19 @@ from analysis.problems import Problem
 TABLES = list(tiny_tables())
 
 corruption = st.one_of(
-    st.tuples(st.just("cell"), st.sampled_from(TABLES), st.integers(0, 1), st.integers(0, 20),
-              st.one_of(st.text(max_size=30), st.integers(-10**12, 10**12).map(str), st.just(""),
-                        st.floats(allow_nan=True).map(str), st.sampled_from(["1e999", "NaT", "2024-13-45", "\x00"]))),
+    st.tuples(
+        st.just("cell"),
+        st.sampled_from(TABLES),
+        st.integers(0, 1),
+        st.integers(0, 20),
+        st.one_of(
+            st.text(max_size=30),
+            st.integers(-(10**12), 10**12).map(str),
+            st.just(""),
+            st.floats(allow_nan=True).map(str),
+            st.sampled_from(["1e999", "NaT", "2024-13-45", "\x00"]),
+        ),
+    ),
     st.tuples(st.just("bytes"), st.sampled_from(TABLES), st.binary(max_size=200)),
     st.tuples(st.just("truncate"), st.sampled_from(TABLES), st.integers(0, 400)),
     st.tuples(st.just("drop_column"), st.sampled_from(TABLES), st.integers(0, 20)),

@@ -19,8 +19,15 @@ def test_every_entry_has_both_languages_with_the_same_placeholders():
 
 
 def test_headers_and_coded_values_come_from_the_catalogue():
-    table = pd.DataFrame({"sector": ["health", "unknown_sector"], "band": ["stable", "not assessed"],
-                          "mode": ["classroom", "coaching"], "staff": [12, 30], "Dinas Kesehatan": [1, 2]})
+    table = pd.DataFrame(
+        {
+            "sector": ["health", "unknown_sector"],
+            "band": ["stable", "not assessed"],
+            "mode": ["classroom", "coaching"],
+            "staff": [12, 30],
+            "Dinas Kesehatan": [1, 2],
+        }
+    )
     id_ = localise(table, "id")
     assert list(id_.columns) == ["Sektor", "Stabilitas", "Bentuk", "Pegawai", "Dinas Kesehatan"]
     assert id_["Sektor"].tolist() == ["Kesehatan (Puskesmas)", "unknown_sector"]  # no entry: the code stays
@@ -32,11 +39,20 @@ def test_headers_and_coded_values_come_from_the_catalogue():
 
 
 def test_group_table_says_why_a_group_has_no_estimate():
-    by_sector = pd.DataFrame([
-        {"sector": "health", "estimate": -8.8, "se": 2.3, "ci_low": -13.39, "ci_high": -4.21, "n_units": 15},
-        {"sector": "licensing", "n_units": 2, "note": "fewer than 10 units: too thin"},
-        {"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's periods"},
-    ])
+    by_sector = pd.DataFrame(
+        [
+            {
+                "sector": "health",
+                "estimate": -8.8,
+                "se": 2.3,
+                "ci_low": -13.39,
+                "ci_high": -4.21,
+                "n_units": 15,
+            },
+            {"sector": "licensing", "n_units": 2, "note": "fewer than 10 units: too thin"},
+            {"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's periods"},
+        ]
+    )
     out = evaluation.group_table(by_sector, "sector", "en")
     assert list(out.columns) == ["sector", "Effect", "95% CI", "Units", "Note"]
     assert out.iloc[0].tolist() == ["health", -8.8, "-13.39 .. -4.21", 15, ""]
@@ -44,9 +60,21 @@ def test_group_table_says_why_a_group_has_no_estimate():
     assert out.iloc[2]["Note"] == "could not be estimated: no unit is treated within the panel's periods"
     id_ = localise(evaluation.group_table(by_sector, "sector", "id"), "id")
     assert id_.columns[0] == "Sektor" and id_.iloc[1]["Catatan"].startswith("kurang dari 10 unit")
-    dose = pd.DataFrame([{"dose_group": "Q1", "dose_min": 2.0, "dose_mean": 6.25, "dose_max": 9.0,
-                          "n_treated_units": 20, "estimate": -1.234, "ci_low": -2.0, "ci_high": -0.5,
-                          "n_units": 60}])
+    dose = pd.DataFrame(
+        [
+            {
+                "dose_group": "Q1",
+                "dose_min": 2.0,
+                "dose_mean": 6.25,
+                "dose_max": 9.0,
+                "n_treated_units": 20,
+                "estimate": -1.234,
+                "ci_low": -2.0,
+                "ci_high": -0.5,
+                "n_units": 60,
+            }
+        ]
+    )
     row = evaluation.group_table(dose, "dose_group", "en").iloc[0]
     assert row["JP per staff: min - max (mean)"] == "2.0 - 9.0 (6.2)" and row["Effect"] == -1.23
     assert evaluation.group_table(None, "sector").empty
@@ -54,12 +82,22 @@ def test_group_table_says_why_a_group_has_no_estimate():
 
 def test_why_a_group_has_no_estimate_is_said_in_the_report_language():
     """The reason comes from the DidInputError's code, not its English message."""
-    failed = pd.DataFrame([{"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's "
-                            "periods: there is no effect to estimate", "reason": "no_treated"}])
+    failed = pd.DataFrame(
+        [
+            {
+                "sector": "education",
+                "n_units": 12,
+                "note": "no unit is treated within the panel's periods: there is no effect to estimate",
+                "reason": "no_treated",
+            }
+        ]
+    )
     assert evaluation.group_table(failed, "sector", "id").iloc[0]["Catatan"] == (
-        "tidak dapat diestimasi: tidak ada unit yang ikut program dalam periode data")
+        "tidak dapat diestimasi: tidak ada unit yang ikut program dalam periode data"
+    )
     assert evaluation.group_table(failed, "sector", "en").iloc[0]["Note"] == (
-        "could not be estimated: no unit is treated within the panel's periods")
+        "could not be estimated: no unit is treated within the panel's periods"
+    )
 
 
 def test_large_numbers_are_grouped_and_small_ones_and_years_are_not():
@@ -90,8 +128,14 @@ def test_unknown_language_or_key_is_an_error_not_a_blank(lang):
 
 
 def test_words_align_left_and_numbers_right():
-    table = pd.DataFrame({"Nama": ["memenuhi standar", "kurang: Komunikasi"], "Pegawai": [9521, "<10"],
-                          "95% CI": ["-13.39 .. -4.21", ""], "Catatan": ["", "kurang dari 10 unit"],
-                          "JP": ["2.0 - 9.0 (6.2)", None]})
+    table = pd.DataFrame(
+        {
+            "Nama": ["memenuhi standar", "kurang: Komunikasi"],
+            "Pegawai": [9521, "<10"],
+            "95% CI": ["-13.39 .. -4.21", ""],
+            "Catatan": ["", "kurang dari 10 unit"],
+            "JP": ["2.0 - 9.0 (6.2)", None],
+        }
+    )
     assert messages.text_columns(table) == ["Nama", "Catatan"]  # blank notes do not count either way
     assert messages.text_columns(table.assign(Catatan=["", ""])) == ["Nama"]

@@ -22,8 +22,14 @@ def demo_dir(demo_city):
 
 def run(notebook: str, tmp_path: Path, **params) -> nbformat.NotebookNode:
     out = tmp_path / f"{notebook}.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / f"{notebook}.ipynb"), str(out), parameters=params,
-                        cwd=str(ROOT), progress_bar=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / f"{notebook}.ipynb"),
+        str(out),
+        parameters=params,
+        cwd=str(ROOT),
+        progress_bar=False,
+        kernel_name="python3",
+    )
     return nbformat.read(out, as_version=4)
 
 
@@ -39,8 +45,10 @@ def text_of(nb: nbformat.NotebookNode) -> str:
 def test_city_params_are_report_notebook_parameters():
     """Every name in a city's YAML is a parameter of a report notebook (the runner passes each notebook its own);
     the names every notebook shares are in every city's YAML."""
-    names = [set(pm.inspect_notebook(str(ROOT / "notebooks" / f"{nb}.ipynb")))
-             for nb in ("programme_effects", "competency_clusters")]
+    names = [
+        set(pm.inspect_notebook(str(ROOT / "notebooks" / f"{nb}.ipynb")))
+        for nb in ("programme_effects", "competency_clusters")
+    ]
     for f in (ROOT / "notebooks" / "params").glob("*.yaml"):
         given = set(yaml.safe_load(f.read_text()))
         assert given <= names[0] | names[1], f.name
@@ -52,8 +60,12 @@ def test_city_params_are_report_notebook_parameters():
 def test_effects_notebook_runs_and_reports_the_estimate(tmp_path, demo_dir, lang):
     nb = run("programme_effects", tmp_path, city="banda-aceh", data_dir=str(demo_dir), n_boot=50, lang=lang)
     text = text_of(nb)
-    figures = [o["data"]["image/svg+xml"] for c in nb.cells for o in c.get("outputs", [])
-               if "image/svg+xml" in o.get("data", {})]
+    figures = [
+        o["data"]["image/svg+xml"]
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "image/svg+xml" in o.get("data", {})
+    ]
     assert len(figures) >= 7
     # text stays text in the SVG (sharp on a phone, in the report language): the axis label is readable
     label = {"id": "Bulan", "en": "Month"}[lang]
@@ -87,7 +99,24 @@ def test_plain_papermill_command_line_with_the_city_parameter_file(tmp_path, dem
 
     out = tmp_path / "out.ipynb"
     papermill = Path(sys.executable).parent / "papermill"
-    subprocess.run([str(papermill), "notebooks/competency_clusters.ipynb", str(out), "-f",
-                    "notebooks/params/kendari.yaml", "-p", "data_dir", str(demo_city("kendari")), "-p", "n_boot", "5",
-                    "--no-progress-bar"], cwd=ROOT, check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            str(papermill),
+            "notebooks/competency_clusters.ipynb",
+            str(out),
+            "-f",
+            "notebooks/params/kendari.yaml",
+            "-p",
+            "data_dir",
+            str(demo_city("kendari")),
+            "-p",
+            "n_boot",
+            "5",
+            "--no-progress-bar",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     assert "Rencana pelatihan" in text_of(nbformat.read(out, as_version=4))

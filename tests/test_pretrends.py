@@ -67,7 +67,9 @@ def test_no_never_treated_uses_the_last_wave_as_reference():
     panel, _ = synth.monte_carlo_wait_panel("kendari", seed=1, scenario=S(never_share=0.0))
     t = pretrends.drift_test(panel, "median_wait_minutes")
     assert t["status"] == "ok" and t["df1"] == 2, t  # 3 waves, the last is the reference
-    assert max(abs(v) for v in t["drifts"].values()) < 0.5, t  # not the collinear -2.5 of a rank-deficient fit
+    assert max(abs(v) for v in t["drifts"].values()) < 0.5, (
+        t
+    )  # not the collinear -2.5 of a rank-deficient fit
 
 
 def test_singular_and_too_few_clusters_are_statuses_not_numbers():
@@ -90,8 +92,9 @@ def test_demeaning_equals_a_dummy_regression():
     x = rng.normal(size=(len(u), 2))
     dummies = np.column_stack([np.eye(15)[u], np.eye(10)[t][:, 1:]])
     resid = x - dummies @ np.linalg.lstsq(dummies, x, rcond=None)[0]
-    np.testing.assert_allclose(pretrends.demean_two_way(x, pd.factorize(u)[0], pd.factorize(t)[0]), resid,
-                               atol=1e-8)
+    np.testing.assert_allclose(
+        pretrends.demean_two_way(x, pd.factorize(u)[0], pd.factorize(t)[0]), resid, atol=1e-8
+    )
 
 
 def test_jackknife_equals_explicit_leave_one_out():
@@ -116,5 +119,7 @@ def test_wild_bootstrap_p_is_uniform_under_the_null():
         y = rng.normal(size=120) + np.repeat(rng.normal(size=10), 12)
         beta, v = pretrends._jackknife_ols(y, x, g, 10)
         wald = float(beta @ np.linalg.solve(v, beta))
-        hits.append(pretrends.wild_cluster_p(y, x, g, 10, wald, n_boot=199, seed=int(rng.integers(1e9))) < 0.05)
+        hits.append(
+            pretrends.wild_cluster_p(y, x, g, 10, wald, n_boot=199, seed=int(rng.integers(1e9))) < 0.05
+        )
     assert 0.01 <= np.mean(hits) <= 0.10, np.mean(hits)

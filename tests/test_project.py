@@ -20,8 +20,12 @@ def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = set(project["dependencies"]) | set(project["optional-dependencies"]["dev"])
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = [p for p in next(d["pip"] for d in env["dependencies"] if isinstance(d, dict)) if not p.startswith("-")]
-    conda = {d for d in env["dependencies"] if isinstance(d, str) and d.split("=")[0] not in ("python", "pip")}
+    pip = [
+        p for p in next(d["pip"] for d in env["dependencies"] if isinstance(d, dict)) if not p.startswith("-")
+    ]
+    conda = {
+        d for d in env["dependencies"] if isinstance(d, str) and d.split("=")[0] not in ("python", "pip")
+    }
     listed = set(pip) | {d.replace("=", "==", 1) if "==" not in d else d for d in conda}
     assert {_name(r): r for r in listed} == {_name(r): r for r in wanted}
 

@@ -56,8 +56,15 @@ def test_mask_keeps_only_three_digits():
     assert NIP_LIKE.search(pseudonymise.mask_nip(NIP_A)) is None
 
 
-_nip_parts = st.tuples(st.integers(1600, 2300), st.integers(0, 13), st.integers(0, 32), st.integers(1850, 2150),
-                       st.integers(0, 13), st.integers(0, 3), st.integers(0, 999))
+_nip_parts = st.tuples(
+    st.integers(1600, 2300),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.integers(1850, 2150),
+    st.integers(0, 13),
+    st.integers(0, 3),
+    st.integers(0, 999),
+)
 _nip_like = st.one_of(
     _nip_parts.map(lambda p: f"{p[0]:04d}{p[1]:02d}{p[2]:02d}{p[3]:04d}{p[4]:02d}{p[5]}{p[6]:03d}"),
     st.text(alphabet="0123456789٣x ", max_size=20),
@@ -75,11 +82,29 @@ def test_vector_nip_check_equals_the_scalar_rule(rows):
 
 
 def test_vector_nip_check_names_each_broken_part():
-    nips = pd.Series([NIP_A, "12345", "198013450200501001", "198001012200121001", "198001012005131001",
-                      "198001012005013001", None], dtype="string")
+    nips = pd.Series(
+        [
+            NIP_A,
+            "12345",
+            "198013450200501001",
+            "198001012200121001",
+            "198001012005131001",
+            "198001012005013001",
+            None,
+        ],
+        dtype="string",
+    )
     asn = pd.Series(["PNS", "PNS", "PNS", "PNS", "PNS", "PNS", "PNS"], dtype="string")
     assert pseudonymise.nip_problems_many(nips, asn).tolist() == [
-        None, "not_18_digits", "bad_birth_date", "bad_appointment", "bad_appointment", "bad_sex_digit",
-        "not_18_digits"]
+        None,
+        "not_18_digits",
+        "bad_birth_date",
+        "bad_appointment",
+        "bad_appointment",
+        "bad_sex_digit",
+        "not_18_digits",
+    ]
     # PPPK numbers carry a code where a PNS NIP has the appointment month
-    assert pseudonymise.nip_problems_many(nips.iloc[[4]], pd.Series(["PPPK"], dtype="string")).tolist() == [None]
+    assert pseudonymise.nip_problems_many(nips.iloc[[4]], pd.Series(["PPPK"], dtype="string")).tolist() == [
+        None
+    ]

@@ -28,7 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_toc_links_every_section():
     page = "<main><h1>T</h1><h2 id='x'>One</h2><p/><h2>Two<a class='anchor-link'>¶</a></h2></main>"
     out = reporting.add_toc(page)
-    assert '<nav class="asn-toc"><ol><li><a href="#s1">One</a></li><li><a href="#s2">Two</a></li></ol></nav>' in out
+    assert (
+        '<nav class="asn-toc"><ol><li><a href="#s1">One</a></li><li><a href="#s2">Two</a></li></ol></nav>'
+        in out
+    )
     assert '<h2 id="s1"' in out and '<h2 id="s2"' in out
 
 
@@ -47,12 +50,18 @@ def probe_notebooks(tmp_path, monkeypatch):
     nbdir = tmp_path / "notebooks"
     (nbdir / "params").mkdir(parents=True)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nlang = "id"\nseed = 0\nresults_path = ""',
-                                          metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell('if city == "bengkulu":\n    raise ValueError("boom for " + city)\n'
-                                          'from analysis import reporting\n'
-                                          'reporting.write_results(results_path, {"city": city})'),
-                nbformat.v4.new_markdown_cell("## Done")]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'city = ""\ndata_dir = ""\nlang = "id"\nseed = 0\nresults_path = ""',
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell(
+            'if city == "bengkulu":\n    raise ValueError("boom for " + city)\n'
+            "from analysis import reporting\n"
+            'reporting.write_results(results_path, {"city": city})'
+        ),
+        nbformat.v4.new_markdown_cell("## Done"),
+    ]
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
     nbformat.write(nb, nbdir / "probe.ipynb")
     shutil.copy(ROOT / "notebooks" / "cross_city.ipynb", nbdir / "cross_city.ipynb")
@@ -64,7 +73,9 @@ def probe_notebooks(tmp_path, monkeypatch):
 
 def test_one_failing_city_leaves_the_others_complete_and_exits_1(probe_notebooks, capsys):
     out = probe_notebooks / "reports"
-    code = cli.main(["report", "--city", "kendari", "--city", "bengkulu", "--notebook", "probe", "--out", str(out)])
+    code = cli.main(
+        ["report", "--city", "kendari", "--city", "bengkulu", "--notebook", "probe", "--out", str(out)]
+    )
     assert code == 1
     printed = capsys.readouterr().out
     assert re.search(r"kendari\s+probe\s+ok", printed) and re.search(r"bengkulu\s+probe\s+failed", printed)
@@ -86,38 +97,58 @@ def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
 
 def write_probe(name: str, code: str) -> None:
     """A notebook with the city parameters and one code cell, in the probe notebooks dir."""
-    params = nbformat.v4.new_code_cell('city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]})
+    params = nbformat.v4.new_code_cell(
+        'city = ""\ndata_dir = ""\nresults_path = ""', metadata={"tags": ["parameters"]}
+    )
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
     nbformat.write(nb, reporting.NOTEBOOKS_DIR / f"{name}.ipynb")
 
 
 def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kernel(probe_notebooks):
-    write_probe("first", 'import os\nfrom analysis import reporting\nleaked = city\n'
-                         'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
-                         'reporting.write_results(results_path, {"pid": os.getpid()})')
-    write_probe("second", 'import os\nfrom analysis import reporting\n'
-                          'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})')
+    write_probe(
+        "first",
+        "import os\nfrom analysis import reporting\nleaked = city\n"
+        'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
+        'reporting.write_results(results_path, {"pid": os.getpid()})',
+    )
+    write_probe(
+        "second",
+        "import os\nfrom analysis import reporting\n"
+        'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})',
+    )
     out = probe_notebooks / "reports"
     runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=1)
     status = {(r.city, r.notebook): r.status for r in runs}
-    assert status == {("kendari", "first"): "ok", ("kendari", "second"): "ok", ("bengkulu", "first"): "failed",
-                      ("bengkulu", "second"): "ok", ("all", "cross_city"): "ok"}
-    got = {(c, nb): json.loads((out / c / f"{nb}.results.json").read_text())
-           for c, nb in (("kendari", "first"), ("kendari", "second"), ("bengkulu", "second"))}
+    assert status == {
+        ("kendari", "first"): "ok",
+        ("kendari", "second"): "ok",
+        ("bengkulu", "first"): "failed",
+        ("bengkulu", "second"): "ok",
+        ("all", "cross_city"): "ok",
+    }
+    got = {
+        (c, nb): json.loads((out / c / f"{nb}.results.json").read_text())
+        for c, nb in (("kendari", "first"), ("kendari", "second"), ("bengkulu", "second"))
+    }
     assert got["kendari", "second"]["pid"] == got["kendari", "first"]["pid"]  # one kernel for the lane
     assert got["kendari", "second"]["leaked"] is False and got["bengkulu", "second"]["leaked"] is False
-    assert got["bengkulu", "second"]["pid"] != got["kendari", "first"]["pid"]  # fresh kernel after the failure
+    assert (
+        got["bengkulu", "second"]["pid"] != got["kendari", "first"]["pid"]
+    )  # fresh kernel after the failure
 
 
 def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(probe_notebooks):
     starts = probe_notebooks / "starts.txt"
-    write_probe("sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)")
+    write_probe(
+        "sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)"
+    )
     write_probe("crash", "import os\nos.kill(os.getpid(), 9)")  # the kernel dies mid-notebook
     write_probe("after", "from analysis import reporting\nreporting.write_results(results_path, {})")
     out = probe_notebooks / "reports"
-    runs = reporting.build(["kendari"], ("sleepy", "crash", "after"), out_root=out, workers=1, timeout=3,
-                           cross_city=False)
+    runs = reporting.build(
+        ["kendari"], ("sleepy", "crash", "after"), out_root=out, workers=1, timeout=3, cross_city=False
+    )
     by_nb = {r.notebook: r for r in runs}
     assert by_nb["sleepy"].status == "failed" and "timed out" in by_nb["sleepy"].error.lower()
     assert by_nb["sleepy"].seconds < 30
@@ -125,7 +156,9 @@ def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(pro
     assert by_nb["after"].status == "ok" and (out / "kendari" / "after.results.json").exists()
     alone = reporting.run_one("kendari", "sleepy", {}, out, timeout=3)  # its own kernel, as plain papermill
     assert alone.status == "failed" and alone.error.startswith("CellTimeoutError: A cell timed out")
-    assert starts.read_text() == "xx"  # once per run: a timeout is not retried like a kernel that failed to start
+    assert (
+        starts.read_text() == "xx"
+    )  # once per run: a timeout is not retried like a kernel that failed to start
 
 
 def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_problems(tmp_path):
@@ -134,11 +167,17 @@ def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_prob
     t = tiny_tables()
     t["units"].loc[0, "sector"] = "space"
     bad = write_city(tmp_path / "bad", t)
-    runs = reporting.build(["kendari"], ("programme_effects",), out_root=tmp_path / "out", cross_city=False,
-                           overrides={"data_dir": str(bad)})
+    runs = reporting.build(
+        ["kendari"],
+        ("programme_effects",),
+        out_root=tmp_path / "out",
+        cross_city=False,
+        overrides={"data_dir": str(bad)},
+    )
     assert [r.status for r in runs] == ["failed"]
-    assert runs[0].error == (f"DataValidationError: 1 data problem(s) in {bad}; "
-                             f"run `asn-kinerja validate {bad}` to see them all")
+    assert runs[0].error == (
+        f"DataValidationError: 1 data problem(s) in {bad}; run `asn-kinerja validate {bad}` to see them all"
+    )
 
 
 # ------------------------------------------------------------------------------------------ a real build
@@ -150,12 +189,18 @@ def built(tmp_path_factory, demo_city):
     runs = reporting.build([city], out_root=out, overrides={"data_dir": str(raw)})
     assert all(r.status == "ok" for r in runs), reporting.summary(runs)
     en = tmp_path_factory.mktemp("reports_en")
-    run = reporting.run_one(city, "programme_effects", {**reporting.city_params(city), "data_dir": str(raw),
-                                                        "lang": "en", "n_boot": 100}, en, 900)
+    run = reporting.run_one(
+        city,
+        "programme_effects",
+        {**reporting.city_params(city), "data_dir": str(raw), "lang": "en", "n_boot": 100},
+        en,
+        900,
+    )
     assert run.status == "ok", run.error
     fresh = tmp_path_factory.mktemp("reports_fresh")  # its own kernel, as plain papermill runs it
-    run = reporting.run_one(city, "competency_clusters", {**reporting.city_params(city), "data_dir": str(raw)},
-                            fresh, 900)
+    run = reporting.run_one(
+        city, "competency_clusters", {**reporting.city_params(city), "data_dir": str(raw)}, fresh, 900
+    )
     assert run.status == "ok", run.error
     return {"out": out, "city": city, "raw": raw, "en": en, "fresh": fresh}
 
@@ -176,7 +221,9 @@ def test_html_has_no_code_no_scripts_no_identifiers(built):
     for name, page in pages(built).items():
         assert "<script" not in page, name
         assert not re.search(r'class="[^"]*jp-InputArea-editor', page), name  # no code cell inputs
-        assert "evaluate_city(" not in page and "analyse_city(" not in page and "import time" not in page, name
+        assert "evaluate_city(" not in page and "analyse_city(" not in page and "import time" not in page, (
+            name
+        )
         assert not re.search(r"(?<!\d)\d{18}(?!\d)", page), name
         assert not staff_ids & set(re.findall(r"[0-9a-f]{20}", page)), name
         assert not any(n in page for n in staff["nama"].unique()), name
@@ -210,8 +257,10 @@ class _Tables(HTMLParser):
 
 
 #: Published headers (Bahasa Indonesia, from the catalogue) of columns that count staff, and of label columns.
-COUNT_COLUMNS = {msg(f"col.{c}", "id") for c in ("total", "people", "staff", "participants", "enrolments",
-                                                   "recognition", "coaching")}
+COUNT_COLUMNS = {
+    msg(f"col.{c}", "id")
+    for c in ("total", "people", "staff", "participants", "enrolments", "recognition", "coaching")
+}
 LABEL_COLUMNS = {msg(f"col.{c}", "id") for c in ("agency", "group_name", "name", "share")}
 
 
@@ -268,8 +317,11 @@ def test_both_languages_render(built):
 def test_every_table_header_is_in_the_report_language(built):
     """No published table shows a code-side column name (``cost_idr``, ``n_units``...): headers come from the
     message catalogue, in Bahasa Indonesia or English."""
-    raw_names = {key.split(".", 1)[1] for key, texts in MESSAGES.items()
-                 if key.startswith("col.") and key.split(".", 1)[1] not in texts.values()}  # not 'df', 'p', 'jp'...
+    raw_names = {
+        key.split(".", 1)[1]
+        for key, texts in MESSAGES.items()
+        if key.startswith("col.") and key.split(".", 1)[1] not in texts.values()
+    }  # not 'df', 'p', 'jp'...
     headers = {}
     for name, page in pages(built).items():
         parser = _Tables()
@@ -279,7 +331,9 @@ def test_every_table_header_is_in_the_report_language(built):
         assert not leaked, (name, leaked)
     en, id_ = headers["en/programme_effects.html"], headers[f"{built['city']}/programme_effects.html"]
     assert {"Sector", "Effect", "Note", "Kind"} <= en and {"Sektor", "Dampak", "Catatan", "Jenis"} <= id_
-    assert {"Perangkat daerah", "Biaya (Rp)", "Porsi >= 20 JP"} <= headers[f"{built['city']}/competency_clusters.html"]
+    assert {"Perangkat daerah", "Biaya (Rp)", "Porsi >= 20 JP"} <= headers[
+        f"{built['city']}/competency_clusters.html"
+    ]
 
 
 @pytest.mark.slow
@@ -295,15 +349,25 @@ def test_competency_report_says_when_recorded_required_levels_differ_and_can_use
     ca.loc[own, "level_required"] = "3"
     ca.to_csv(raw / "competency_assessments.csv", index=False)
     params = {**reporting.city_params(built["city"]), "data_dir": str(raw)}
-    runs = {src: reporting.run_one(built["city"], "competency_clusters", {**params, "required_source": src},
-                                   tmp_path / src, 900) for src in ("reference", "recorded")}
+    runs = {
+        src: reporting.run_one(
+            built["city"], "competency_clusters", {**params, "required_source": src}, tmp_path / src, 900
+        )
+        for src in ("reference", "recorded")
+    }
     assert all(r.status == "ok" for r in runs.values()), [r.error for r in runs.values()]
     page = Path(runs["reference"].path).read_text()
-    res = {src: json.loads((tmp_path / src / built["city"] / "competency_clusters.results.json").read_text())
-           for src in runs}
+    res = {
+        src: json.loads((tmp_path / src / built["city"] / "competency_clusters.results.json").read_text())
+        for src in runs
+    }
     n = int(own.sum())
     assert n >= 10
-    assert res["reference"]["required_levels"] == {"source": "reference", "differing_standards": 1, "records": n}
+    assert res["reference"]["required_levels"] == {
+        "source": "reference",
+        "differing_standards": 1,
+        "records": n,
+    }
     assert res["recorded"]["required_levels"]["source"] == "recorded"
     assert f"pada {n} catatan asesmen" in page and "Level standar" in page and "Level yang dicatat" in page
     # the recorded standard is higher, so more staff fall short when it is used
@@ -320,8 +384,17 @@ def test_provenance_lists_data_hashes(built):
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 @pytest.mark.slow
@@ -331,13 +404,22 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
     url = (built["out"] / page).as_uri()
     profile = ["--user-data-dir=" + str(tmp_path / "profile")]
     shot = tmp_path / "shot.png"
-    subprocess.run([CHROMIUM, *FLAGS, *profile, "--window-size=1000,1400", f"--screenshot={shot}", url],
-                   check=True, timeout=120, capture_output=True)
+    subprocess.run(
+        [CHROMIUM, *FLAGS, *profile, "--window-size=1000,1400", f"--screenshot={shot}", url],
+        check=True,
+        timeout=120,
+        capture_output=True,
+    )
     img = Image.open(shot).convert("L")
     assert img.size == (1000, 1400)
     assert len(set(img.resize((100, 140)).tobytes())) > 20  # not a blank page: many grey levels
-    dom = subprocess.run([CHROMIUM, *FLAGS, *profile, "--dump-dom", url], check=True, timeout=120,
-                         capture_output=True, text=True).stdout
+    dom = subprocess.run(
+        [CHROMIUM, *FLAGS, *profile, "--dump-dom", url],
+        check=True,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    ).stdout
     assert "</html>" in dom
     sources = re.findall(r'<img[^>]+src="([^"]+)"', dom)
     if page.endswith("programme_effects.html"):
@@ -352,7 +434,9 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
             ns = "{http://www.w3.org/2000/svg}"
             assert svg.get("viewBox") and next(svg.iter(f"{ns}path"), None) is not None
             assert any((t.text or "").strip() for t in svg.iter(f"{ns}text"))
-    assert not re.search(r'<(?:img|script|link)[^>]+(?:src|href)="https?:', dom)  # nothing fetched from outside
+    assert not re.search(
+        r'<(?:img|script|link)[^>]+(?:src|href)="https?:', dom
+    )  # nothing fetched from outside
 
 
 @pytest.mark.slow

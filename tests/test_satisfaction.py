@@ -15,8 +15,19 @@ def responses(rows):
     return pd.DataFrame(rows, columns=UNSUR)
 
 
-@pytest.mark.parametrize(("value", "letter"), [(64.99, "D"), (65.00, "C"), (76.60, "C"), (76.61, "B"),
-                                               (88.30, "B"), (88.31, "A"), (25.0, "D"), (100.0, "A")])
+@pytest.mark.parametrize(
+    ("value", "letter"),
+    [
+        (64.99, "D"),
+        (65.00, "C"),
+        (76.60, "C"),
+        (76.61, "B"),
+        (88.30, "B"),
+        (88.31, "A"),
+        (25.0, "D"),
+        (100.0, "A"),
+    ],
+)
 def test_band_edges(value, letter):
     assert satisfaction.mutu(value) == letter
 
@@ -68,8 +79,25 @@ def test_weights_must_sum_to_one():
         satisfaction.ikm(responses([[4] * 9]), weights={u: 0.1 for u in UNSUR})
 
 
-@pytest.mark.parametrize(("n", "s"), [(10, 10), (20, 19), (50, 44), (100, 80), (150, 108), (200, 132), (300, 169),
-                                      (500, 217), (1000, 278), (2000, 322), (5000, 357), (10000, 370),
-                                      (20000, 377), (50000, 381), (1_000_000, 384)])
+@pytest.mark.parametrize(
+    ("n", "s"),
+    [
+        (10, 10),
+        (20, 19),
+        (50, 44),
+        (100, 80),
+        (150, 108),
+        (200, 132),
+        (300, 169),
+        (500, 217),
+        (1000, 278),
+        (2000, 322),
+        (5000, 357),
+        (10000, 370),
+        (20000, 377),
+        (50000, 381),
+        (1_000_000, 384),
+    ],
+)
 def test_krejcie_morgan_table(n, s):
     assert satisfaction.krejcie_morgan(n) == s

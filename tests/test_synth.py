@@ -16,7 +16,9 @@ def test_same_seed_gives_byte_identical_files(demo_kendari, tmp_path):
     again = tmp_path / "kendari"
     synth.write_city("kendari", again)
     for f in sorted(demo_kendari.iterdir()):
-        assert hashlib.sha256(f.read_bytes()).digest() == hashlib.sha256((again / f.name).read_bytes()).digest(), f.name
+        assert (
+            hashlib.sha256(f.read_bytes()).digest() == hashlib.sha256((again / f.name).read_bytes()).digest()
+        ), f.name
 
 
 def test_other_seed_differs(tmp_path):
@@ -81,7 +83,10 @@ def test_missing_months_and_survey_nonresponse_exist(demo_kendari):
     assert len(cells) < n_units * 36
     survey = pd.read_csv(demo_kendari / "satisfaction_responses.csv")
     assert survey["pengaduan"].isna().mean() > 0.1
-    assert survey.groupby("unit_id")["surveyed_on"].apply(lambda s: pd.PeriodIndex(s, freq="Q").nunique()).min() < 12
+    assert (
+        survey.groupby("unit_id")["surveyed_on"].apply(lambda s: pd.PeriodIndex(s, freq="Q").nunique()).min()
+        < 12
+    )
 
 
 def test_profile_membership_matches_assessed_shortfalls(demo_kendari, truth):
@@ -106,7 +111,9 @@ def test_profile_membership_matches_assessed_shortfalls(demo_kendari, truth):
 def test_skp_predicates_follow_matrix_and_org_rules(demo_kendari, truth):
     perf = pd.read_csv(demo_kendari / "performance.csv", dtype={"nip": str})
     lookup = reference.skp_predicate_lookup()
-    assert (perf.apply(lambda r: lookup[(r.results_rating, r.behaviour_rating)], axis=1) == perf["predicate"]).all()
+    assert (
+        perf.apply(lambda r: lookup[(r.results_rating, r.behaviour_rating)], axis=1) == perf["predicate"]
+    ).all()
     staff = pd.read_csv(demo_kendari / "staff.csv", dtype={"nip": str})
     units = pd.read_csv(demo_kendari / "units.csv")
     agency = staff.set_index("nip")["unit_id"].map(units.set_index("unit_id")["agency"])

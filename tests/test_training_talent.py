@@ -12,11 +12,20 @@ ATAS, SESUAI, BAWAH = "Di atas ekspektasi", "Sesuai ekspektasi", "Di bawah ekspe
 
 
 # domain.md section 2.2, written out independently of data/reference/skp_matrix.csv
-@pytest.mark.parametrize(("hasil", "perilaku", "predicate"), [
-    (ATAS, BAWAH, "Kurang/Misconduct"), (ATAS, SESUAI, "Baik"), (ATAS, ATAS, "Sangat Baik"),
-    (SESUAI, BAWAH, "Kurang/Misconduct"), (SESUAI, SESUAI, "Baik"), (SESUAI, ATAS, "Baik"),
-    (BAWAH, BAWAH, "Sangat Kurang"), (BAWAH, SESUAI, "Butuh Perbaikan"), (BAWAH, ATAS, "Butuh Perbaikan"),
-])
+@pytest.mark.parametrize(
+    ("hasil", "perilaku", "predicate"),
+    [
+        (ATAS, BAWAH, "Kurang/Misconduct"),
+        (ATAS, SESUAI, "Baik"),
+        (ATAS, ATAS, "Sangat Baik"),
+        (SESUAI, BAWAH, "Kurang/Misconduct"),
+        (SESUAI, SESUAI, "Baik"),
+        (SESUAI, ATAS, "Baik"),
+        (BAWAH, BAWAH, "Sangat Kurang"),
+        (BAWAH, SESUAI, "Butuh Perbaikan"),
+        (BAWAH, ATAS, "Butuh Perbaikan"),
+    ],
+)
 def test_skp_matrix_cell_by_cell(hasil, perilaku, predicate):
     assert talent.skp_predicate(pd.Series([hasil]), pd.Series([perilaku])).iloc[0] == predicate
 
@@ -46,25 +55,37 @@ def test_actions_by_agency_counts_recognition_and_coaching():
 
 
 def gaps_example():
-    return pd.DataFrame({"M.03": [-1, -2, 0, -1], "M.07": [0, -1, 1, -3]}, index=["a", "b", "c", "d"], dtype=float)
+    return pd.DataFrame(
+        {"M.03": [-1, -2, 0, -1], "M.07": [0, -1, 1, -3]}, index=["a", "b", "c", "d"], dtype=float
+    )
 
 
 def test_eligibility_is_individual_and_follows_the_programme_rule():
     e = training.enrolments(gaps_example())
     assert sorted(zip(e["staff_id"], e["competency"], strict=True)) == [
-        ("a", "M.03"), ("b", "M.03"), ("b", "M.07"), ("d", "M.03"), ("d", "M.07")]
+        ("a", "M.03"),
+        ("b", "M.03"),
+        ("b", "M.07"),
+        ("d", "M.03"),
+        ("d", "M.07"),
+    ]
     cat = reference.table("training_catalogue").set_index("training_code")
     one_level = e[(e["staff_id"] == "a")].iloc[0]
     assert one_level["mode"] != "classroom"
-    assert one_level["cost_idr"] == cat[(cat["competency"] == "M.03") & (cat["mode"] != "classroom")][
-        "unit_cost_idr"].min()
+    assert (
+        one_level["cost_idr"]
+        == cat[(cat["competency"] == "M.03") & (cat["mode"] != "classroom")]["unit_cost_idr"].min()
+    )
     assert e[(e["staff_id"] == "b") & (e["competency"] == "M.03")]["mode"].iloc[0] == "classroom"
 
 
 def test_plan_totals_equal_the_sum_of_eligible_individuals():
     rng = np.random.default_rng(0)
-    gaps = pd.DataFrame(-rng.integers(0, 3, size=(300, 9)).astype(float), columns=reference.competencies(),
-                        index=[f"s{i}" for i in range(300)])
+    gaps = pd.DataFrame(
+        -rng.integers(0, 3, size=(300, 9)).astype(float),
+        columns=reference.competencies(),
+        index=[f"s{i}" for i in range(300)],
+    )
     e = training.enrolments(gaps)
     groups = pd.Series(rng.integers(0, 3, 300), index=gaps.index)
     agency = pd.Series(rng.choice(["A", "B", "C"], 300), index=gaps.index)
@@ -80,8 +101,13 @@ def test_plan_totals_equal_the_sum_of_eligible_individuals():
 
 def test_twenty_jp_right():
     staff = pd.DataFrame({"staff_id": ["a", "b", "c"], "unit_id": ["U"] * 3})
-    tr = pd.DataFrame({"staff_id": ["a", "a", "b", "c"], "hours_jp": [12.0, 8.0, 19.5, 40.0],
-                       "start": pd.to_datetime(["2024-02-01", "2024-09-01", "2024-03-01", "2023-05-01"])})
+    tr = pd.DataFrame(
+        {
+            "staff_id": ["a", "a", "b", "c"],
+            "hours_jp": [12.0, 8.0, 19.5, 40.0],
+            "start": pd.to_datetime(["2024-02-01", "2024-09-01", "2024-03-01", "2023-05-01"]),
+        }
+    )
     out = training.jp_in_year(tr, staff, 2024).set_index("staff_id")
     assert out["jp"].tolist() == [20.0, 19.5, 0.0]
     assert out["meets_20_jp"].tolist() == [True, False, False]
@@ -97,5 +123,7 @@ def test_small_cells_are_suppressed_with_their_derived_figures():
 def test_crosstab_complementary_suppression():
     t = pd.DataFrame({"a": [30, 12], "b": [3, 40], "c": [15, 0]}, index=["X", "Y"])
     out, n = privacy.suppress_crosstab(t)
-    assert out.loc["X", "b"] == "<10" and out.loc["X", "c"] == "<10"  # c is the next smallest: b can't be recovered
+    assert (
+        out.loc["X", "b"] == "<10" and out.loc["X", "c"] == "<10"
+    )  # c is the next smallest: b can't be recovered
     assert out.loc["X", "a"] == 30 and out.loc["X", "total"] == 48 and out.loc["Y", "a"] == 12 and n == 2

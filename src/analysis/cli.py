@@ -63,13 +63,22 @@ def _report(args: argparse.Namespace) -> int:
     notebooks = tuple(args.notebook) if args.notebook else reporting.CITY_NOTEBOOKS
     overrides = {"lang": args.lang} if args.lang else {}
     t0 = time.perf_counter()
-    runs = reporting.build(cities, notebooks, out_root=Path(args.out), workers=args.workers, timeout=args.timeout,
-                           cross_city=args.all or len(cities) > 1, overrides=overrides)
+    runs = reporting.build(
+        cities,
+        notebooks,
+        out_root=Path(args.out),
+        workers=args.workers,
+        timeout=args.timeout,
+        cross_city=args.all or len(cities) > 1,
+        overrides=overrides,
+    )
     print()
     print(reporting.summary(runs))
     failed = [r for r in runs if r.status != "ok"]
-    print(f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {time.perf_counter() - t0:.1f} s; "
-          f"index: {Path(args.out) / 'index.html'}")
+    print(
+        f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {time.perf_counter() - t0:.1f} s; "
+        f"index: {Path(args.out) / 'index.html'}"
+    )
     return 1 if failed else 0
 
 
@@ -81,8 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--city", action="append", choices=CITIES, help="one city (repeatable); default: all four")
     p.add_argument("--out", default=str(RAW_DIR), help="parent folder (default: data/raw)")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--volume-scale", type=float, default=None,
-                   help="share of real visit volume to simulate (default 0.1; 1.0 = full scale)")
+    p.add_argument(
+        "--volume-scale",
+        type=float,
+        default=None,
+        help="share of real visit volume to simulate (default 0.1; 1.0 = full scale)",
+    )
     p.add_argument("--if-missing", action="store_true", help="skip cities whose demo data exist")
     p.set_defaults(func=_demo_data)
 
@@ -99,10 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
     p.add_argument("--city", action="append", help="city slug or name, e.g. Medan (repeatable)")
     p.add_argument("--all", action="store_true", help="every city, plus the cross-city report and the index")
-    p.add_argument("--notebook", action="append", help="only this notebook (repeatable), e.g. programme_effects")
-    p.add_argument("--lang", choices=("id", "en"), help="report language (default: the city's parameters, id)")
+    p.add_argument(
+        "--notebook", action="append", help="only this notebook (repeatable), e.g. programme_effects"
+    )
+    p.add_argument(
+        "--lang", choices=("id", "en"), help="report language (default: the city's parameters, id)"
+    )
     p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: reports)")
-    p.add_argument("--workers", type=int, default=2, help="notebooks run in parallel (default 2, one per core)")
+    p.add_argument(
+        "--workers", type=int, default=2, help="notebooks run in parallel (default 2, one per core)"
+    )
     p.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run (default 900)")
     p.set_defaults(func=_report)
 

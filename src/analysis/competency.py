@@ -41,8 +41,12 @@ def required_levels(table: pd.DataFrame | None = None) -> pd.DataFrame:
     return t.pivot(index="position_class", columns="competency", values="level_required")
 
 
-def gap_matrix(assessments: pd.DataFrame, staff: pd.DataFrame | None = None, required: pd.DataFrame | None = None,
-               use_recorded: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def gap_matrix(
+    assessments: pd.DataFrame,
+    staff: pd.DataFrame | None = None,
+    required: pd.DataFrame | None = None,
+    use_recorded: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Per staff (rows) and competency (columns): (gap, assessed, required), from each staff's latest assessment.
 
     Required levels come from the reference table by the staff's position class; ``use_recorded=True`` uses
@@ -64,8 +68,9 @@ def gap_matrix(assessments: pd.DataFrame, staff: pd.DataFrame | None = None, req
 REQUIRED_SOURCES = ("reference", "recorded")
 
 
-def required_level_differences(assessments: pd.DataFrame, staff: pd.DataFrame,
-                               required: pd.DataFrame | None = None) -> pd.DataFrame:
+def required_level_differences(
+    assessments: pd.DataFrame, staff: pd.DataFrame, required: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Where the ``level_required`` recorded with an assessment differs from the standard level for the staff's
     position class (data/reference/required_levels.csv, PermenPAN-RB 38/2017 practice).
 
@@ -77,18 +82,27 @@ def required_level_differences(assessments: pd.DataFrame, staff: pd.DataFrame,
     cols = ["position_class", "competency", "standard", "recorded", "staff", "first_row"]
     a = assessments.dropna(subset=["staff_id", "competency", "level_required"])
     a = a.sort_values("assessed_on", kind="stable").drop_duplicates(["staff_id", "competency"], keep="last")
-    pos = staff.dropna(subset=["staff_id"]).drop_duplicates("staff_id").set_index("staff_id")["position_class"]
-    standard = (reference.table("required_levels") if required is None else required)
+    pos = (
+        staff.dropna(subset=["staff_id"]).drop_duplicates("staff_id").set_index("staff_id")["position_class"]
+    )
+    standard = reference.table("required_levels") if required is None else required
     standard = standard.set_index(["position_class", "competency"])["level_required"]
-    frame = pd.DataFrame({"position_class": a["staff_id"].map(pos).to_numpy(), "competency": a["competency"].to_numpy(),
-                          "recorded": a["level_required"].to_numpy(dtype=float), "row": a.index.to_numpy() + 2})
+    frame = pd.DataFrame(
+        {
+            "position_class": a["staff_id"].map(pos).to_numpy(),
+            "competency": a["competency"].to_numpy(),
+            "recorded": a["level_required"].to_numpy(dtype=float),
+            "row": a.index.to_numpy() + 2,
+        }
+    )
     keys = pd.MultiIndex.from_arrays([frame["position_class"], frame["competency"]])
     frame["standard"] = standard.reindex(keys).to_numpy(dtype=float)
     differ = frame[frame["standard"].notna() & (frame["standard"] != frame["recorded"])]
     if differ.empty:
         return pd.DataFrame(columns=cols)
     out = differ.groupby(["position_class", "competency", "standard", "recorded"], as_index=False).agg(
-        staff=("row", "size"), first_row=("row", "min"))
+        staff=("row", "size"), first_row=("row", "min")
+    )
     out[["standard", "recorded"]] = out[["standard", "recorded"]].astype(int)
     return out.sort_values(["position_class", "competency", "recorded"], ignore_index=True)[cols]
 
@@ -139,7 +153,9 @@ def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if x.shape[1] * np.log2(max(base, 2)) < 62:
             weights = base ** np.arange(x.shape[1] - 1, -1, -1, dtype=np.int64)
             keys = x.astype(np.int64) @ weights
-            _, first, inverse, counts = np.unique(keys, return_index=True, return_inverse=True, return_counts=True)
+            _, first, inverse, counts = np.unique(
+                keys, return_index=True, return_inverse=True, return_counts=True
+            )
             return x[first], counts.astype(float), inverse.ravel()
     uniq, inverse, counts = np.unique(x, axis=0, return_inverse=True, return_counts=True)
     return uniq, counts.astype(float), inverse.ravel()
@@ -174,7 +190,9 @@ def gap_statistic(x: np.ndarray, ks: list[int], seed: int = 0, n_ref: int = N_RE
     for k in ks:
         lw = _log_w(uniq, w, min(k, len(uniq)), seed)
         ref = np.array([_log_w(u, rw, min(k, len(u)), seed) for u, rw in refs])
-        rows.append({"k": k, "log_w": lw, "gap": ref.mean() - lw, "gap_se": ref.std() * np.sqrt(1 + 1 / n_ref)})
+        rows.append(
+            {"k": k, "log_w": lw, "gap": ref.mean() - lw, "gap_se": ref.std() * np.sqrt(1 + 1 / n_ref)}
+        )
     return pd.DataFrame(rows)
 
 
@@ -256,9 +274,13 @@ def bootstrap_stability(uniq: np.ndarray, w: np.ndarray, k: int, seed: int, n_bo
                     best = max(best, inter / union if union else 0.0)
                 jac[b, c] = best
     mean_j = jac.mean(axis=0)
-    return {"mean_ari": float(np.mean(aris)), "jaccard": mean_j,
-            "band": [next(label for lo, label in JACCARD_BANDS if j >= lo) for j in mean_j],
-            "labels": ref_labels, "centers": base.cluster_centers_}
+    return {
+        "mean_ari": float(np.mean(aris)),
+        "jaccard": mean_j,
+        "band": [next(label for lo, label in JACCARD_BANDS if j >= lo) for j in mean_j],
+        "labels": ref_labels,
+        "centers": base.cluster_centers_,
+    }
 
 
 def _weighted_ari(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
@@ -289,8 +311,14 @@ def name_profiles(profiles: pd.DataFrame) -> dict[int, str]:
     return names
 
 
-def cluster_gaps(gaps: pd.DataFrame, k: int | None = None, k_range: range = range(2, 11), seed: int = 0,
-                 n_boot: int = 50, feature: str = "shortfall") -> GapClusters:
+def cluster_gaps(
+    gaps: pd.DataFrame,
+    k: int | None = None,
+    k_range: range = range(2, 11),
+    seed: int = 0,
+    n_boot: int = 50,
+    feature: str = "shortfall",
+) -> GapClusters:
     """Cluster staff by competency shortfall; see the module docstring for how k is chosen and judged.
 
     ``gaps`` has one row per staff and one column per competency (assessed - required, as from
@@ -313,32 +341,51 @@ def cluster_gaps(gaps: pd.DataFrame, k: int | None = None, k_range: range = rang
     chosen = min(chosen, len(uniq))
     message = ""
     if chosen == 1:
-        message = ("no cluster structure: the gap statistic prefers a single group, so no staff groups are "
-                   "reported (plan training per competency instead)")
+        message = (
+            "no cluster structure: the gap statistic prefers a single group, so no staff groups are "
+            "reported (plan training per competency instead)"
+        )
     if chosen > 1 and n_boot > 0:
         stab = bootstrap_stability(uniq, w, chosen, seed, n_boot)
         stable = stab["mean_ari"] >= ARI_GATE and bool(np.all(stab["jaccard"] >= JACCARD_GATE))
     else:
         base = _kmeans(uniq, w, chosen, seed) if chosen > 1 else None
-        stab = {"mean_ari": np.nan, "jaccard": np.full(chosen, np.nan), "band": ["not assessed"] * chosen,
-                "labels": base.labels_ if base is not None else np.zeros(len(uniq), dtype=int),
-                "centers": base.cluster_centers_ if base is not None else uniq.mean(axis=0, keepdims=True)}
+        stab = {
+            "mean_ari": np.nan,
+            "jaccard": np.full(chosen, np.nan),
+            "band": ["not assessed"] * chosen,
+            "labels": base.labels_ if base is not None else np.zeros(len(uniq), dtype=int),
+            "centers": base.cluster_centers_ if base is not None else uniq.mean(axis=0, keepdims=True),
+        }
         stable = False
     if chosen > 1 and not stable and n_boot > 0:
-        message = (f"the {chosen} groups are not stable under resampling (mean ARI {stab['mean_ari']:.2f}, "
-                   f"lowest Jaccard {np.min(stab['jaccard']):.2f}): treat them as descriptive only")
+        message = (
+            f"the {chosen} groups are not stable under resampling (mean ARI {stab['mean_ari']:.2f}, "
+            f"lowest Jaccard {np.min(stab['jaccard']):.2f}): treat them as descriptive only"
+        )
     labels = _order_labels(stab["labels"][inverse], x)
     label_series = pd.Series(labels, index=feats.index, name="group")
     profiles = feats.groupby(label_series).mean()
     profiles["size"] = label_series.value_counts().sort_index()
     order_map = _order_map(stab["labels"][inverse], labels)
-    stability = {"mean_ari": stab["mean_ari"],
-                 "jaccard": pd.Series(np.asarray(stab["jaccard"])[order_map], name="jaccard") if chosen > 1
-                 else pd.Series(dtype=float),
-                 "band": pd.Series(np.asarray(stab["band"])[order_map]) if chosen > 1 else pd.Series(dtype=str)}
-    return GapClusters(k=int(chosen), labels=label_series, profiles=profiles, names=name_profiles(profiles),
-                       selection=selection, stability=stability, stable=bool(stable and chosen > 1),
-                       centers=stab["centers"], message=message)
+    stability = {
+        "mean_ari": stab["mean_ari"],
+        "jaccard": pd.Series(np.asarray(stab["jaccard"])[order_map], name="jaccard")
+        if chosen > 1
+        else pd.Series(dtype=float),
+        "band": pd.Series(np.asarray(stab["band"])[order_map]) if chosen > 1 else pd.Series(dtype=str),
+    }
+    return GapClusters(
+        k=int(chosen),
+        labels=label_series,
+        profiles=profiles,
+        names=name_profiles(profiles),
+        selection=selection,
+        stability=stability,
+        stable=bool(stable and chosen > 1),
+        centers=stab["centers"],
+        message=message,
+    )
 
 
 def _order_labels(raw: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -90,8 +90,12 @@ def in_range(lo: float, hi: float, what: str, source: str = "") -> Rule:
 
 
 def at_least(lo: float, what: str) -> Rule:
-    return Rule(id=f"min_{lo:g}", text=f"{what} must be at least {lo:g}", fix=f"Use a value of {lo:g} or more",
-                fn=lambda s: s >= lo)
+    return Rule(
+        id=f"min_{lo:g}",
+        text=f"{what} must be at least {lo:g}",
+        fix=f"Use a value of {lo:g} or more",
+        fn=lambda s: s >= lo,
+    )
 
 
 def one_of(kind: str, values: list[str] | None = None) -> Rule:
@@ -107,8 +111,12 @@ def one_of(kind: str, values: list[str] | None = None) -> Rule:
 
 def matches(pattern: str, kind: str, example: str) -> Rule:
     rx = re.compile(pattern)
-    return Rule(id=f"pattern_{kind}", text=f"must be a valid {kind}", fix=f"Write it like '{example}'",
-                fn=lambda s: s.map(lambda v: bool(rx.match(str(v)))).astype(bool))
+    return Rule(
+        id=f"pattern_{kind}",
+        text=f"must be a valid {kind}",
+        fix=f"Write it like '{example}'",
+        fn=lambda s: s.map(lambda v: bool(rx.match(str(v)))).astype(bool),
+    )
 
 
 def _not_blank(s: pd.Series) -> pd.Series:
@@ -136,7 +144,9 @@ def _predicate_follows_matrix() -> Rule:
     lookup = reference.skp_predicate_lookup()
 
     def fn(df: pd.DataFrame) -> pd.Series:
-        expected = [lookup.get((r, b)) for r, b in zip(df["results_rating"], df["behaviour_rating"], strict=True)]
+        expected = [
+            lookup.get((r, b)) for r, b in zip(df["results_rating"], df["behaviour_rating"], strict=True)
+        ]
         exp = pd.Series(expected, index=df.index, dtype="object")
         return (exp.isna() | df["predicate"].isna() | (df["predicate"].astype(object) == exp)).astype(bool)
 
@@ -154,9 +164,13 @@ def _hire_after_birth() -> Rule:
         b, h = df["birth_year"], df["hire_year"]
         return (b.isna() | h.isna() | (h - b >= 17)).fillna(True).astype(bool)
 
-    return Rule(id="hire_age", text="hire_year must be at least 17 years after birth_year",
-                fix="Check birth_year and hire_year (ASN are appointed from age 18)", fn=fn,
-                columns=("hire_year", "birth_year"))
+    return Rule(
+        id="hire_age",
+        text="hire_year must be at least 17 years after birth_year",
+        fix="Check birth_year and hire_year (ASN are appointed from age 18)",
+        fn=fn,
+        columns=("hire_year", "birth_year"),
+    )
 
 
 def _some_unsur_answered() -> Rule:
@@ -166,8 +180,13 @@ def _some_unsur_answered() -> Rule:
         present = [c for c in cols if c in df]
         return df[present].notna().any(axis=1) if present else pd.Series(True, index=df.index)
 
-    return Rule(id="unsur_answered", text="a response must score at least one of the 9 unsur",
-                fix="Remove the empty response or fill in its scores (1-4)", fn=fn, columns=(cols[0],))
+    return Rule(
+        id="unsur_answered",
+        text="a response must score at least one of the 9 unsur",
+        fix="Remove the empty response or fill in its scores (1-4)",
+        fn=fn,
+        columns=(cols[0],),
+    )
 
 
 NIP_RULE = Rule(
@@ -207,7 +226,12 @@ def _specs() -> dict[str, TableSpec]:
             "rollout",
             (
                 Col("unit_id", "str", unique=True),
-                Col("programme_start", "month", nullable=True, description="first month in the programme; empty = never"),
+                Col(
+                    "programme_start",
+                    "month",
+                    nullable=True,
+                    description="first month in the programme; empty = never",
+                ),
                 Col("cost_idr", "float", required=False, nullable=True, rules=(at_least(0, "cost_idr"),)),
             ),
             key=("unit_id",),
@@ -331,8 +355,9 @@ class CompiledSchema:
     rules: dict[str, Rule] = field(default_factory=dict)
 
 
-def pandera_schema(table: str, parent_keys: dict[str, pd.Index] | None = None,
-                   present: list[str] | None = None) -> CompiledSchema:
+def pandera_schema(
+    table: str, parent_keys: dict[str, pd.Index] | None = None, present: list[str] | None = None
+) -> CompiledSchema:
     """Compile a table's contract into a pandera schema over already-typed columns.
 
     ``parent_keys`` maps parent table name to its key values, to check foreign keys; ``present`` limits the
@@ -353,8 +378,9 @@ def pandera_schema(table: str, parent_keys: dict[str, pd.Index] | None = None,
             name = f"{col.name}:{r.id}"
             rules[name] = r
             checks.append(pa.Check(r.fn, name=name))
-        columns[col.name] = pa.Column(None, checks=checks, nullable=col.nullable, unique=col.unique,
-                                      required=False)
+        columns[col.name] = pa.Column(
+            None, checks=checks, nullable=col.nullable, unique=col.unique, required=False
+        )
     frame_checks = []
     for r in ts.row_rules:
         if present is not None and not all(c in present for c in r.columns):

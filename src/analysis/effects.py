@@ -84,28 +84,35 @@ class DidResult:
         return self.summary()
 
 
-def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str
-                ) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
+def check_panel(
+    panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str
+) -> tuple[pd.DataFrame, list[tuple[str, dict]]]:
     """Prepare the panel for estimation; raise DidInputError when nothing can be identified, and note what was
     done otherwise (as :attr:`DidResult.notes`)."""
     missing = [c for c in (outcome, unit, time, cohort) if c not in panel.columns]
     if missing:
-        raise DidInputError(f"panel lacks column(s) {missing}; expected unit={unit!r}, time={time!r}, "
-                            f"cohort={cohort!r}, outcome={outcome!r}")
+        raise DidInputError(
+            f"panel lacks column(s) {missing}; expected unit={unit!r}, time={time!r}, "
+            f"cohort={cohort!r}, outcome={outcome!r}"
+        )
     notes: list[tuple[str, dict]] = []
     df = panel.copy()
     t = pd.to_numeric(df[time], errors="coerce")
     if t.isna().any() or (t != np.round(t)).any():
-        raise DidInputError(f"'{time}' must hold integer periods (1, 2, ...); found e.g. "
-                            f"{df.loc[t.isna() | (t != np.round(t)), time].iloc[0]!r}. Use panels.add_timing().")
+        raise DidInputError(
+            f"'{time}' must hold integer periods (1, 2, ...); found e.g. "
+            f"{df.loc[t.isna() | (t != np.round(t)), time].iloc[0]!r}. Use panels.add_timing()."
+        )
     g = pd.to_numeric(df[cohort], errors="coerce")
     if ((g.notna()) & (g != np.round(g))).any():
         raise DidInputError(f"'{cohort}' must be an integer period or missing (never treated)")
     dup = df.duplicated([unit, time], keep=False)
     if dup.any():
         first = df.loc[dup, [unit, time]].iloc[0].tolist()
-        raise DidInputError(f"{int(dup.sum())} rows share a ({unit}, {time}) pair, e.g. {first}; "
-                            "aggregate to one row per unit and period first")
+        raise DidInputError(
+            f"{int(dup.sum())} rows share a ({unit}, {time}) pair, e.g. {first}; "
+            "aggregate to one row per unit and period first"
+        )
     if df.groupby(unit)[cohort].nunique(dropna=False).gt(1).any():
         raise DidInputError(f"'{cohort}' must be constant within each unit")
     df[time] = t.astype(int)
@@ -126,11 +133,15 @@ def check_panel(panel: pd.DataFrame, outcome: str, unit: str, time: str, cohort:
     sizes = df.groupby(cohort)[unit].nunique()
     treated = sizes.drop(0, errors="ignore")
     if treated.empty:
-        raise DidInputError("no unit is treated within the panel's periods: there is no effect to estimate",
-                            "no_treated")
+        raise DidInputError(
+            "no unit is treated within the panel's periods: there is no effect to estimate", "no_treated"
+        )
     if 0 not in sizes.index and treated.size < 2:
-        raise DidInputError("all units are treated at the same time and none is never treated: there is no "
-                            "comparison group (add never-treated units or units treated later)", "no_comparison")
+        raise DidInputError(
+            "all units are treated at the same time and none is never treated: there is no "
+            "comparison group (add never-treated units or units treated later)",
+            "no_comparison",
+        )
     small = treated[treated < 2]
     if len(small):
         notes.append(("single_unit", {"cohorts": ", ".join(str(int(c)) for c in small.index)}))
@@ -155,10 +166,22 @@ def _quiet():
     return contextlib.redirect_stdout(_io.StringIO())
 
 
-def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                 cohort: str = "cohort", control: str = "not_yet_treated", covariates: list[str] | None = None,
-                 method: str = "dr", alpha: float = 0.05, n_boot: int = 1000, seed: int = 0,
-                 cluster: str | None = None, pretrend_window: int = 6, anticipation: int = 0) -> DidResult:
+def estimate_did(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    control: str = "not_yet_treated",
+    covariates: list[str] | None = None,
+    method: str = "dr",
+    alpha: float = 0.05,
+    n_boot: int = 1000,
+    seed: int = 0,
+    cluster: str | None = None,
+    pretrend_window: int = 6,
+    anticipation: int = 0,
+) -> DidResult:
     """Group-time ATTs and their aggregations; never-treated units have a missing ``cohort``.
 
     ``anticipation`` (periods): the effect may start that many periods before the recorded start (staff
@@ -183,11 +206,19 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
         raise DidInputError(f"method must be one of {list(METHODS)}, not {method!r}")
     df, notes = check_panel(panel, outcome, unit, time, cohort)
     if control == "never_treated" and not (df[cohort] == 0).any():
-        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'",
-                            "no_never_treated")
+        raise DidInputError(
+            "control='never_treated' but no unit is never treated; use control='not_yet_treated'",
+            "no_never_treated",
+        )
     unit_codes = pd.factorize(df[unit])[0] + 1
-    data = pd.DataFrame({"y": df[outcome].astype(float).to_numpy(), "t": df[time].to_numpy(),
-                         "id": unit_codes, "g": df[cohort].to_numpy()})
+    data = pd.DataFrame(
+        {
+            "y": df[outcome].astype(float).to_numpy(),
+            "t": df[time].to_numpy(),
+            "id": unit_codes,
+            "g": df[cohort].to_numpy(),
+        }
+    )
     for c in covariates or []:
         data[c] = df[c].to_numpy()
     if cluster and cluster != unit:
@@ -201,15 +232,29 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     with warnings.catch_warnings(record=True) as caught, _quiet():
         warnings.simplefilter("always")
         try:
-            model = ATTgt(yname="y", tname="t", idname="id", gname="g", data=data, control_group=CONTROLS[control],
-                          xformla=xformla, allow_unbalanced_panel=not balanced, alp=alpha,
-                          clustervar="cl" if "cl" in data else None, biters=max(int(n_boot), 1),
-                          anticipation=int(anticipation))
+            model = ATTgt(
+                yname="y",
+                tname="t",
+                idname="id",
+                gname="g",
+                data=data,
+                control_group=CONTROLS[control],
+                xformla=xformla,
+                allow_unbalanced_panel=not balanced,
+                alp=alpha,
+                clustervar="cl" if "cl" in data else None,
+                biters=max(int(n_boot), 1),
+                anticipation=int(anticipation),
+            )
             model.fit(est_method=engine_method, bstrap=False)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
-    notes += [("library", {"text": t})
-              for t in sorted({str(w.message).splitlines()[0] for w in caught if "ignored" not in str(w.message)})]
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
+    notes += [
+        ("library", {"text": t})
+        for t in sorted({str(w.message).splitlines()[0] for w in caught if "ignored" not in str(w.message)})
+    ]
     z = stats.norm.ppf(1 - alpha / 2)
     r = model.results
     att_gt = pd.DataFrame({"cohort": r["group"], "time": r["year"], "att": r["att"], "se": r["se"]})
@@ -229,7 +274,9 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
 
     simple = agg("simple", bstrap=False)
     overall = {"estimate": float(simple["overall_att"]), "se": float(simple["overall_se"])}
-    overall.update(ci_low=overall["estimate"] - z * overall["se"], ci_high=overall["estimate"] + z * overall["se"])
+    overall.update(
+        ci_low=overall["estimate"] - z * overall["se"], ci_high=overall["estimate"] + z * overall["se"]
+    )
     by_cohort = _tidy(agg("group", bstrap=False), "cohort", z)
     by_time = _tidy(agg("calendar", bstrap=False), "time", z)
     dyn = agg("dynamic", bstrap=False)
@@ -252,13 +299,28 @@ def estimate_did(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time:
     event["band_high"] = event["att"] + crit * boot_se
     event.attrs["critical_value"] = crit
     pre_cells = att_gt[~att_gt["post"] & att_gt["se"].notna()]
-    pretrend = {"statistic": float(model.MP["W"]) if model.MP["W"] is not None else float("nan"),
-                "df": int(len(pre_cells)),
-                "p_value": float(model.MP["Wpval"]) if model.MP["Wpval"] is not None else float("nan")}
+    pretrend = {
+        "statistic": float(model.MP["W"]) if model.MP["W"] is not None else float("nan"),
+        "df": int(len(pre_cells)),
+        "p_value": float(model.MP["Wpval"]) if model.MP["Wpval"] is not None else float("nan"),
+    }
     pretrend.update(_window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window))
-    return DidResult(outcome=outcome, att_gt=att_gt, event_study=event, by_cohort=by_cohort, by_time=by_time,
-                     overall=overall, pretrend=pretrend, n_units=int(df[unit].nunique()), n_obs=len(df),
-                     control=control, method=method, alpha=alpha, n_boot=int(n_boot), notes=notes)
+    return DidResult(
+        outcome=outcome,
+        att_gt=att_gt,
+        event_study=event,
+        by_cohort=by_cohort,
+        by_time=by_time,
+        overall=overall,
+        pretrend=pretrend,
+        n_units=int(df[unit].nunique()),
+        n_obs=len(df),
+        control=control,
+        method=method,
+        alpha=alpha,
+        n_boot=int(n_boot),
+        notes=notes,
+    )
 
 
 def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int) -> dict:
@@ -268,8 +330,12 @@ def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int) -> d
     standard errors (so clustering and unbalanced-panel corrections carry over).
     """
     pre = (event["event_time"] < 0) & (event["event_time"] >= -window) & event["se"].notna()
-    out = {"window": int(window), "window_statistic": float("nan"), "window_df": int(pre.sum()),
-           "window_p_value": float("nan")}
+    out = {
+        "window": int(window),
+        "window_statistic": float("nan"),
+        "window_df": int(pre.sum()),
+        "window_p_value": float("nan"),
+    }
     if not pre.any():
         return out
     psi = np.asarray(inf_func, dtype=float)[:, pre.to_numpy()]
@@ -291,17 +357,32 @@ def _add_ci(frame: pd.DataFrame, z: float) -> None:
 
 
 def _tidy(atte: dict, name: str, z: float) -> pd.DataFrame:
-    out = pd.DataFrame({name: np.asarray(atte["egt"]).astype(int), "att": np.asarray(atte["att_egt"], dtype=float),
-                        "se": np.asarray(atte["se_egt"], dtype=float).ravel()})
+    out = pd.DataFrame(
+        {
+            name: np.asarray(atte["egt"]).astype(int),
+            "att": np.asarray(atte["att_egt"], dtype=float),
+            "se": np.asarray(atte["se_egt"], dtype=float).ravel(),
+        }
+    )
     _add_ci(out, z)
     return out
 
 
 # ---------------------------------------------------------------------------------------------- robustness
-def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                   cohort: str = "cohort", control: str = "not_yet_treated", method: str = "dr",
-                   covariates: list[str] | None = None, alpha: float = 0.05, anticipation: int = 0,
-                   cluster: str | None = None, **_: object) -> dict:
+def overall_effect(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    control: str = "not_yet_treated",
+    method: str = "dr",
+    covariates: list[str] | None = None,
+    alpha: float = 0.05,
+    anticipation: int = 0,
+    cluster: str | None = None,
+    **_: object,
+) -> dict:
     """The overall ('simple') ATT only, for the many re-fits of robustness and heterogeneity checks.
 
     Engine: diff-diff's Callaway-Sant'Anna, ~17x faster than csdid here and the same estimator: identical
@@ -315,18 +396,26 @@ def overall_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", tim
         raise DidInputError(f"control must be one of {list(CONTROLS)}, not {control!r}")
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     if control == "never_treated" and not (df[cohort] == 0).any():
-        raise DidInputError("control='never_treated' but no unit is never treated; use control='not_yet_treated'",
-                            "no_never_treated")
+        raise DidInputError(
+            "control='never_treated' but no unit is never treated; use control='not_yet_treated'",
+            "no_never_treated",
+        )
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = dd.CallawaySantAnna(control_group=control, estimation_method=method, alpha=alpha,
-                                      anticipation=int(anticipation), cluster=cluster_column(cluster, unit),
-                                      allow_unbalanced_panel=not balanced).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
+            res = dd.CallawaySantAnna(
+                control_group=control,
+                estimation_method=method,
+                alpha=alpha,
+                anticipation=int(anticipation),
+                cluster=cluster_column(cluster, unit),
+                allow_unbalanced_panel=not balanced,
+            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
     return _summary(float(res.overall_att), float(res.overall_se), alpha, n_units=int(df[unit].nunique()))
 
 
@@ -341,9 +430,17 @@ def cluster_column(cluster: str | None, unit: str) -> str | None:
     return None if cluster in (None, "", unit) else cluster
 
 
-def imputation_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                      cohort: str = "cohort", alpha: float = 0.05, anticipation: int = 0,
-                      cluster: str | None = None, **_: object) -> dict:
+def imputation_effect(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    alpha: float = 0.05,
+    anticipation: int = 0,
+    cluster: str | None = None,
+    **_: object,
+) -> dict:
     """The imputation estimator (Borusyak, Jaravel & Spiess 2024) via diff-diff: unit and period effects are
     fitted on untreated unit-periods only, each treated unit-period's untreated outcome is imputed from them,
     and the overall effect is the mean over treated unit-periods.
@@ -368,19 +465,31 @@ def imputation_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", 
         warnings.simplefilter("ignore")
         try:
             res = dd.ImputationDiD(alpha=alpha, cluster=cluster_column(cluster, unit)).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
+                df, outcome=outcome, unit=unit, time=time, first_treat=cohort
+            )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
     est, se = float(res.overall_att), float(res.overall_se)
     if not (np.isfinite(est) and np.isfinite(se)):
-        raise DidInputError("the imputation estimator found no treated unit-period it can impute",
-                            "estimator_failed")
+        raise DidInputError(
+            "the imputation estimator found no treated unit-period it can impute", "estimator_failed"
+        )
     return _summary(est, se, alpha, n_units=int(df[unit].nunique()), n_treated_obs=int(res.n_treated_obs))
 
 
-def sun_abraham_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                       cohort: str = "cohort", alpha: float = 0.05, anticipation: int = 0,
-                       cluster: str | None = None, **_: object) -> dict:
+def sun_abraham_effect(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    alpha: float = 0.05,
+    anticipation: int = 0,
+    cluster: str | None = None,
+    **_: object,
+) -> dict:
     """Sun & Abraham (2021) interaction-weighted event study via diff-diff, overall effect: a regression
     estimator that avoids TWFE's forbidden comparisons, as a second check on the headline."""
     import diff_diff as dd
@@ -389,15 +498,25 @@ def sun_abraham_effect(panel: pd.DataFrame, outcome: str, unit: str = "unit_id",
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = dd.SunAbraham(alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
+            res = dd.SunAbraham(
+                alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)
+            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, KeyError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
     return _summary(float(res.overall_att), float(res.overall_se), alpha, n_units=int(df[unit].nunique()))
 
 
-def twfe_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                     cohort: str = "cohort", window: tuple[int, int] = (-6, 12), alpha: float = 0.05) -> pd.DataFrame:
+def twfe_event_study(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    window: tuple[int, int] = (-6, 12),
+    alpha: float = 0.05,
+) -> pd.DataFrame:
     """The conventional two-way fixed-effects event study, for contrast only.
 
     With staggered adoption and effects that grow over time, TWFE compares late adopters with early adopters
@@ -420,14 +539,25 @@ def twfe_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", t
     formula = f"Q('{outcome}') ~ " + " + ".join(c for _, c in names) + f" + C(_unit) + C({time})"
     fit = smf.ols(formula, data=df).fit(cov_type="cluster", cov_kwds={"groups": df["_unit"]})
     z = stats.norm.ppf(1 - alpha / 2)
-    out = pd.DataFrame({"event_time": [k for k, _ in names], "att": [fit.params[c] for _, c in names],
-                        "se": [fit.bse[c] for _, c in names]})
+    out = pd.DataFrame(
+        {
+            "event_time": [k for k, _ in names],
+            "att": [fit.params[c] for _, c in names],
+            "se": [fit.bse[c] for _, c in names],
+        }
+    )
     _add_ci(out, z)
     return out
 
 
-def twfe_static(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                cohort: str = "cohort", alpha: float = 0.05) -> dict:
+def twfe_static(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    alpha: float = 0.05,
+) -> dict:
     """The single TWFE 'treated' coefficient (unit and period fixed effects, clustered by unit), for contrast:
     biased under staggered adoption with dynamic effects, which is why it is not the headline."""
     import statsmodels.formula.api as smf
@@ -436,7 +566,8 @@ def twfe_static(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: 
     df["_d"] = ((df[cohort] > 0) & (df[time] >= df[cohort])).astype(float)
     df["_unit"] = pd.factorize(df[unit])[0]
     fit = smf.ols(f"Q('{outcome}') ~ _d + C(_unit) + C({time})", data=df).fit(
-        cov_type="cluster", cov_kwds={"groups": df["_unit"]})
+        cov_type="cluster", cov_kwds={"groups": df["_unit"]}
+    )
     return _summary(float(fit.params["_d"]), float(fit.bse["_d"]), alpha, n_units=int(df[unit].nunique()))
 
 
@@ -446,7 +577,9 @@ def leave_one_cohort_out(panel: pd.DataFrame, outcome: str, **kw) -> pd.DataFram
     rows = []
     for g in sorted(panel[cohort].dropna().unique()):
         try:
-            rows.append({"dropped_cohort": int(g), **overall_effect(panel[panel[cohort] != g], outcome, **kw)})
+            rows.append(
+                {"dropped_cohort": int(g), **overall_effect(panel[panel[cohort] != g], outcome, **kw)}
+            )
         except DidInputError as exc:
             rows.append({"dropped_cohort": int(g), "note": str(exc), "reason": exc.reason})
     return pd.DataFrame(rows)
@@ -468,8 +601,15 @@ def by_group(panel: pd.DataFrame, outcome: str, group: str, min_units: int = 10,
     return pd.DataFrame(rows)
 
 
-def placebo(panel: pd.DataFrame, outcome: str, shift: int = 6, cohort: str = "cohort", time: str = "period",
-            anticipation: int = 0, **kw) -> dict:
+def placebo(
+    panel: pd.DataFrame,
+    outcome: str,
+    shift: int = 6,
+    cohort: str = "cohort",
+    time: str = "period",
+    anticipation: int = 0,
+    **kw,
+) -> dict:
     """Pretend each cohort started ``shift`` periods earlier and keep only its pre-programme periods (before
     any anticipation): a real programme effect cannot appear there, so the placebo ATT should be near zero."""
     df = panel[panel[cohort].isna() | (panel[time] < panel[cohort] - int(anticipation))].copy()
@@ -484,27 +624,50 @@ def percent_effect(panel: pd.DataFrame, outcome: str, **kw) -> dict:
     df = panel[panel[outcome] > 0].assign(_log=lambda d: np.log(d[outcome]))
     o = overall_effect(df, "_log", **kw)
     pct = {k: 100 * (np.exp(o[k]) - 1) for k in ("estimate", "ci_low", "ci_high")}
-    return {**pct, "log_estimate": o["estimate"], "log_se": o["se"], "n_units": o["n_units"],
-            "dropped_non_positive": int((panel[outcome] <= 0).sum())}
+    return {
+        **pct,
+        "log_estimate": o["estimate"],
+        "log_se": o["se"],
+        "n_units": o["n_units"],
+        "dropped_non_positive": int((panel[outcome] <= 0).sum()),
+    }
 
 
-def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, unit: str = "unit_id",
-            cohort: str = "cohort", **kw) -> pd.DataFrame:
+def by_dose(
+    panel: pd.DataFrame,
+    outcome: str,
+    dose: pd.Series,
+    bins: int = 3,
+    unit: str = "unit_id",
+    cohort: str = "cohort",
+    **kw,
+) -> pd.DataFrame:
     """Overall ATT for treated units grouped by dose (e.g. training JP per staff), each against the same
     comparison units (the untreated). Dose is chosen, not assigned: read the gradient as descriptive."""
     units = panel[[unit, cohort]].drop_duplicates(unit).set_index(unit)
     treated = units[units[cohort].notna()].index
     d = dose.reindex(treated)
     if d.notna().sum() < bins * 2:
-        return pd.DataFrame([{"note": f"dose known for {int(d.notna().sum())} treated units: too few for {bins} bins",
-                              "reason": "few_doses"}])
+        return pd.DataFrame(
+            [
+                {
+                    "note": f"dose known for {int(d.notna().sum())} treated units: too few for {bins} bins",
+                    "reason": "few_doses",
+                }
+            ]
+        )
     labels = pd.qcut(d.rank(method="first"), bins, labels=[f"Q{i + 1}" for i in range(bins)])
     rows = []
     for level in labels.cat.categories:
         keep = labels.index[labels == level]
         sub = panel[panel[cohort].isna() | panel[unit].isin(keep)]
-        row = {"dose_group": level, "dose_min": float(d[keep].min()), "dose_mean": float(d[keep].mean()),
-               "dose_max": float(d[keep].max()), "n_treated_units": len(keep)}
+        row = {
+            "dose_group": level,
+            "dose_min": float(d[keep].min()),
+            "dose_mean": float(d[keep].mean()),
+            "dose_max": float(d[keep].max()),
+            "n_treated_units": len(keep),
+        }
         try:
             row.update(overall_effect(sub, outcome, unit=unit, cohort=cohort, **kw))
         except DidInputError as exc:
@@ -516,8 +679,12 @@ def by_dose(panel: pd.DataFrame, outcome: str, dose: pd.Series, bins: int = 3, u
 def _noise(panel: pd.DataFrame, outcome: str, unit: str, time: str) -> tuple[float, float]:
     """Residual variance after unit and period means, and its mean within-unit lag-1 autocorrelation."""
     df = panel[[unit, time, outcome]].dropna()
-    resid = (df[outcome] - df.groupby(unit)[outcome].transform("mean") - df.groupby(time)[outcome].transform("mean")
-             + df[outcome].mean())
+    resid = (
+        df[outcome]
+        - df.groupby(unit)[outcome].transform("mean")
+        - df.groupby(time)[outcome].transform("mean")
+        + df[outcome].mean()
+    )
     df = df.assign(r=resid).sort_values([unit, time])
     rho = df.groupby(unit)["r"].apply(lambda s: s.autocorr()).dropna().clip(-0.99, 0.99).mean()
     return float(resid.var()), float(0.0 if np.isnan(rho) else rho)
@@ -525,17 +692,27 @@ def _noise(panel: pd.DataFrame, outcome: str, unit: str, time: str) -> tuple[flo
 
 def _unit_variance(sigma2: float, rho: float, pre: int, post: int) -> float:
     """Variance of one unit's (mean post - mean pre) under AR(1) errors with correlation rho."""
+
     def var_mean(m: int) -> float:
         lags = np.arange(1, m)
-        return sigma2 / m * (1 + 2 * np.sum((1 - lags / m) * rho ** lags))
+        return sigma2 / m * (1 + 2 * np.sum((1 - lags / m) * rho**lags))
 
     cross = sigma2 * np.sum(rho ** (np.arange(post)[:, None] + np.arange(1, pre + 1)[None, :])) / (pre * post)
     return max(var_mean(pre) + var_mean(post) - 2 * cross, 1e-12)
 
 
-def minimum_detectable_effect(panel: pd.DataFrame, outcome: str, n_treated: int, n_control: int,
-                              pre: int = 6, post: int = 6, alpha: float = 0.05, power: float = 0.8,
-                              unit: str = "unit_id", time: str = "period") -> dict:
+def minimum_detectable_effect(
+    panel: pd.DataFrame,
+    outcome: str,
+    n_treated: int,
+    n_control: int,
+    pre: int = 6,
+    post: int = 6,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    unit: str = "unit_id",
+    time: str = "period",
+) -> dict:
     """MDE of a planned two-group roll-out (Burlig, Preonas & Woerman 2020 style, with serial correlation).
 
     Uses the outcome's residual variance (after unit and period means) and its within-unit autocorrelation
@@ -544,13 +721,30 @@ def minimum_detectable_effect(panel: pd.DataFrame, outcome: str, n_treated: int,
     sigma2, rho = _noise(panel, outcome, unit, time)
     se = np.sqrt(_unit_variance(sigma2, rho, pre, post) * (1 / n_treated + 1 / n_control))
     mde = (stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se
-    return {"mde": float(mde), "se": float(se), "sigma": float(np.sqrt(sigma2)), "rho": rho,
-            "n_treated": n_treated, "n_control": n_control, "pre": pre, "post": post}
+    return {
+        "mde": float(mde),
+        "se": float(se),
+        "sigma": float(np.sqrt(sigma2)),
+        "rho": rho,
+        "n_treated": n_treated,
+        "n_control": n_control,
+        "pre": pre,
+        "post": post,
+    }
 
 
-def units_needed(panel: pd.DataFrame, outcome: str, effect: float, share_treated: float = 0.5, pre: int = 6,
-                 post: int = 6, alpha: float = 0.05, power: float = 0.8, unit: str = "unit_id",
-                 time: str = "period") -> int:
+def units_needed(
+    panel: pd.DataFrame,
+    outcome: str,
+    effect: float,
+    share_treated: float = 0.5,
+    pre: int = 6,
+    post: int = 6,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    unit: str = "unit_id",
+    time: str = "period",
+) -> int:
     """Smallest total number of units whose MDE is at most ``effect`` (absolute, in outcome units).
 
     Solves MDE = (z_a + z_b) sqrt(v / (n s (1 - s))) for n, with v the per-unit variance and s the treated share.
@@ -558,7 +752,7 @@ def units_needed(panel: pd.DataFrame, outcome: str, effect: float, share_treated
     sigma2, rho = _noise(panel, outcome, unit, time)
     v = _unit_variance(sigma2, rho, pre, post)
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    n = max(2, int(np.floor(v * z ** 2 / (effect ** 2 * share_treated * (1 - share_treated)))))
+    n = max(2, int(np.floor(v * z**2 / (effect**2 * share_treated * (1 - share_treated)))))
     while True:  # the closed form assumes a fractional split; step to the first whole-unit split that works
         nt = min(max(1, int(round(n * share_treated))), n - 1)
         if z * np.sqrt(v * (1 / nt + 1 / (n - nt))) <= abs(effect):

@@ -44,7 +44,9 @@ class OutcomeEvaluation:
     pretests: pretrends.PretrendTests | None = None
     #: why the verdict is fragile (failed checks) or too_little_data (no_estimate | few_treated | imprecise)
     reasons: list[str] = field(default_factory=list)
-    meaningful: float | None = None  # the smallest effect worth knowing (data/reference/meaningful_effects.csv)
+    meaningful: float | None = (
+        None  # the smallest effect worth knowing (data/reference/meaningful_effects.csv)
+    )
     unidentified: dict = field(default_factory=dict)  # cohorts / periods without a comparison
     anticipation: int = 0
     cluster: str = "unit_id"
@@ -60,8 +62,13 @@ class CityEvaluation:
     alpha: float = 0.05
 
 
-def verdict(headline: dict | None, n_treated: int, failed: list[str], meaningful: float | None = None,
-            min_treated: int = MIN_TREATED_UNITS) -> tuple[str, list[str]]:
+def verdict(
+    headline: dict | None,
+    n_treated: int,
+    failed: list[str],
+    meaningful: float | None = None,
+    min_treated: int = MIN_TREATED_UNITS,
+) -> tuple[str, list[str]]:
     """The verdict and its reasons, from the estimate the report rests on.
 
     - ``too_little_data``: no estimate (no comparison exists), fewer than ``min_treated`` treated units, or an
@@ -133,7 +140,11 @@ def _checks_failed(ev: OutcomeEvaluation, alpha: float) -> list[str]:
     failed = ev.pretests.failed(alpha) if ev.pretests is not None else []
     if ev.robustness is not None:
         pl = ev.robustness[ev.robustness["check"] == "placebo"]
-        if len(pl) and pd.notna(pl["ci_low"].iloc[0]) and (pl["ci_low"].iloc[0] > 0 or pl["ci_high"].iloc[0] < 0):
+        if (
+            len(pl)
+            and pd.notna(pl["ci_low"].iloc[0])
+            and (pl["ci_low"].iloc[0] > 0 or pl["ci_high"].iloc[0] < 0)
+        ):
             failed.append("placebo")
     return failed
 
@@ -143,20 +154,35 @@ def check_options(panel: pd.DataFrame, anticipation: int, cluster: str | None, e
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {list(ESTIMATORS)}, not {estimator!r}")
     if not isinstance(anticipation, (int, np.integer)) or isinstance(anticipation, bool) or anticipation < 0:
-        raise ValueError(f"anticipation must be a whole number of periods (0, 1, 2 ...), not {anticipation!r}")
+        raise ValueError(
+            f"anticipation must be a whole number of periods (0, 1, 2 ...), not {anticipation!r}"
+        )
     if cluster in (None, "", "unit_id"):
         return
     if cluster not in panel.columns:
-        raise ValueError(f"cluster must be 'unit_id' or a unit attribute of the panel (agency, unit_type, sector); "
-                         f"{cluster!r} is not a column")
+        raise ValueError(
+            f"cluster must be 'unit_id' or a unit attribute of the panel (agency, unit_type, sector); "
+            f"{cluster!r} is not a column"
+        )
     if panel.groupby("unit_id")[cluster].nunique(dropna=False).gt(1).any():
         raise ValueError(f"cluster column {cluster!r} must be constant within each unit")
 
 
-def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control: str = "not_yet_treated",
-                     alpha: float = 0.05, n_boot: int = 1000, seed: int = 0, dose: pd.Series | None = None,
-                     robustness: bool = True, anticipation: int = 0, cluster: str | None = None,
-                     estimator: str = "auto", pretrend_window: int = 6) -> OutcomeEvaluation:
+def evaluate_outcome(
+    panel: pd.DataFrame,
+    outcome: str,
+    frequency: str,
+    control: str = "not_yet_treated",
+    alpha: float = 0.05,
+    n_boot: int = 1000,
+    seed: int = 0,
+    dose: pd.Series | None = None,
+    robustness: bool = True,
+    anticipation: int = 0,
+    cluster: str | None = None,
+    estimator: str = "auto",
+    pretrend_window: int = 6,
+) -> OutcomeEvaluation:
     """One outcome: Callaway-Sant'Anna (with event-study bands), the imputation estimate, the pre-trend checks,
     the verdict, and unless ``robustness=False`` the percent effect, TWFE contrast, other control group,
     Sun-Abraham, placebo, leave-one-wave-out, by sector and by training dose.
@@ -172,12 +198,21 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     n_treated = int(units["cohort"].notna().sum())
     n_comparison = int(units["cohort"].isna().sum())
     kw = {"control": control, "alpha": alpha, "anticipation": anticipation, "cluster": cluster}
-    ev = OutcomeEvaluation(outcome, frequency, None, "too_little_data", n_treated, n_comparison,
-                           anticipation=anticipation, cluster=cluster or "unit_id",
-                           meaningful=meaningful_effect(panel, outcome))
+    ev = OutcomeEvaluation(
+        outcome,
+        frequency,
+        None,
+        "too_little_data",
+        n_treated,
+        n_comparison,
+        anticipation=anticipation,
+        cluster=cluster or "unit_id",
+        meaningful=meaningful_effect(panel, outcome),
+    )
     try:
-        ev.result = effects.estimate_did(panel, outcome, n_boot=n_boot, seed=seed, pretrend_window=pretrend_window,
-                                         **kw)
+        ev.result = effects.estimate_did(
+            panel, outcome, n_boot=n_boot, seed=seed, pretrend_window=pretrend_window, **kw
+        )
     except effects.DidInputError as exc:
         ev.note, ev.reasons = str(exc), ["no_estimate"]
         return ev
@@ -186,8 +221,15 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     except effects.DidInputError:
         ev.imputation = None
     try:
-        ev.pretests = pretrends.pretrend_tests(panel, outcome, control=control, anticipation=anticipation,
-                                               cluster=cluster, window=pretrend_window, alpha=alpha)
+        ev.pretests = pretrends.pretrend_tests(
+            panel,
+            outcome,
+            control=control,
+            anticipation=anticipation,
+            cluster=cluster,
+            window=pretrend_window,
+            alpha=alpha,
+        )
     except effects.DidInputError:
         ev.pretests = None
     unbalanced = any(code == "unbalanced" for code, _ in ev.result.notes)
@@ -205,36 +247,71 @@ def evaluate_outcome(panel: pd.DataFrame, outcome: str, frequency: str, control:
     return ev
 
 
-def _robustness(ev: OutcomeEvaluation, panel: pd.DataFrame, outcome: str, frequency: str, kw: dict,
-                dose: pd.Series | None, cs: dict) -> None:
+def _robustness(
+    ev: OutcomeEvaluation,
+    panel: pd.DataFrame,
+    outcome: str,
+    frequency: str,
+    kw: dict,
+    dose: pd.Series | None,
+    cs: dict,
+) -> None:
     alpha = kw["alpha"]
     if outcome != "ikm" and (panel[outcome].dropna() > 0).all():
         ev.percent = effects.percent_effect(panel, outcome, **kw)
-    ev.twfe_event = effects.twfe_event_study(panel, outcome, alpha=alpha,
-                                             window=(-6, 12) if frequency == "month" else (-3, 6))
+    ev.twfe_event = effects.twfe_event_study(
+        panel, outcome, alpha=alpha, window=(-6, 12) if frequency == "month" else (-3, 6)
+    )
     control = kw["control"]
     rows = [{"check": "main", "estimator": ev.estimator, "control": control, **ev.headline}]
-    other_estimator = ("callaway_santanna", cs) if ev.estimator == "imputation" else ("imputation", ev.imputation)
+    other_estimator = (
+        ("callaway_santanna", cs) if ev.estimator == "imputation" else ("imputation", ev.imputation)
+    )
     if other_estimator[1] is not None:
         rows.append({"check": other_estimator[0], "control": control, **other_estimator[1]})
     other = "never_treated" if control == "not_yet_treated" else "not_yet_treated"
-    for check, fn, extra in (("other_control", effects.overall_effect, {"control": other}),
-                             ("sun_abraham", effects.sun_abraham_effect, {})):
+    for check, fn, extra in (
+        ("other_control", effects.overall_effect, {"control": other}),
+        ("sun_abraham", effects.sun_abraham_effect, {}),
+    ):
         try:
-            rows.append({"check": check, "control": extra.get("control", control),
-                         **fn(panel, outcome, **{**kw, **extra})})
+            rows.append(
+                {
+                    "check": check,
+                    "control": extra.get("control", control),
+                    **fn(panel, outcome, **{**kw, **extra}),
+                }
+            )
         except effects.DidInputError as exc:
-            rows.append({"check": check, "control": extra.get("control", control), "note": str(exc),
-                         "reason": exc.reason})
+            rows.append(
+                {
+                    "check": check,
+                    "control": extra.get("control", control),
+                    "note": str(exc),
+                    "reason": exc.reason,
+                }
+            )
     rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
     try:
-        rows.append({"check": "placebo", **effects.placebo(panel, outcome, shift=PLACEBO_SHIFT[frequency], **kw)})
+        rows.append(
+            {"check": "placebo", **effects.placebo(panel, outcome, shift=PLACEBO_SHIFT[frequency], **kw)}
+        )
     except effects.DidInputError as exc:
-        rows.append({"check": "placebo", "shift": PLACEBO_SHIFT[frequency], "note": str(exc),
-                     "reason": exc.reason})
+        rows.append(
+            {"check": "placebo", "shift": PLACEBO_SHIFT[frequency], "note": str(exc), "reason": exc.reason}
+        )
     loo = effects.leave_one_cohort_out(panel, outcome, **kw)
-    rows += [{"check": "loo", "cohort": wave_label(panel, r.dropped_cohort), **{k: getattr(r, k, np.nan) for k in
-              ("estimate", "se", "ci_low", "ci_high", "n_units", "note", "reason")}} for r in loo.itertuples()]
+    rows += [
+        {
+            "check": "loo",
+            "cohort": wave_label(panel, r.dropped_cohort),
+            **{
+                k: getattr(r, k, np.nan)
+                for k in ("estimate", "se", "ci_low", "ci_high", "n_units", "note", "reason")
+            },
+        }
+        for r in loo.itertuples()
+    ]
     ev.robustness = pd.DataFrame(rows)
     ev.by_sector = effects.by_group(panel, outcome, "sector", min_units=MIN_TREATED_UNITS, **kw)
     if dose is not None:
@@ -251,10 +328,19 @@ def wave_label(panel: pd.DataFrame, cohort: float) -> str:
     return pd.Timestamp(starts.iloc[0]).strftime("%Y-%m")
 
 
-def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minutes", "ikm"),
-                  control: str = "not_yet_treated", alpha: float = 0.05, n_boot: int = 1000, seed: int = 0,
-                  robustness: bool = True, anticipation: int = 0, cluster: str = "unit_id",
-                  estimator: str = "auto", pretrend_window: int = 6) -> CityEvaluation:
+def evaluate_city(
+    data: CityData,
+    outcomes: tuple[str, ...] = ("median_wait_minutes", "ikm"),
+    control: str = "not_yet_treated",
+    alpha: float = 0.05,
+    n_boot: int = 1000,
+    seed: int = 0,
+    robustness: bool = True,
+    anticipation: int = 0,
+    cluster: str = "unit_id",
+    estimator: str = "auto",
+    pretrend_window: int = 6,
+) -> CityEvaluation:
     """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one.
     ``anticipation`` is in months for the visit outcomes and converted to whole quarters (rounded up) for
     IKM; ``cluster`` is unit_id or a unit attribute (agency, unit_type, sector)."""
@@ -267,13 +353,28 @@ def evaluate_city(data: CityData, outcomes: tuple[str, ...] = ("median_wait_minu
         if panel is None or outcome not in panel:
             continue
         lead = anticipation if freq == "month" else -(-int(anticipation) // 3)
-        ev.outcomes[outcome] = evaluate_outcome(panel, outcome, freq, control, alpha, n_boot, seed, dose, robustness,
-                                                anticipation=lead, cluster=cluster, estimator=estimator,
-                                                pretrend_window=pretrend_window)
+        ev.outcomes[outcome] = evaluate_outcome(
+            panel,
+            outcome,
+            freq,
+            control,
+            alpha,
+            n_boot,
+            seed,
+            dose,
+            robustness,
+            anticipation=lead,
+            cluster=cluster,
+            estimator=estimator,
+            pretrend_window=pretrend_window,
+        )
     if vp is not None and "median_wait_minutes" in vp:
         pre = pre_programme_mean(vp, "median_wait_minutes")
-        ev.planning = {"baseline_minutes": pre, "target_pct": 10.0,
-                       "units_needed": effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre)}
+        ev.planning = {
+            "baseline_minutes": pre,
+            "target_pct": 10.0,
+            "units_needed": effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre),
+        }
     return ev
 
 
@@ -285,17 +386,20 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
     for name, oe in ev.outcomes.items():
         o = oe.headline or {}
         pct = oe.percent
-        rows.append({
-            msg("col.outcome", lang): msg(f"outcome.{name}", lang),
-            msg("col.estimate", lang): round(o.get("estimate", np.nan), 2),
-            msg("col.ci", lang, level=level): f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" if o else "",
-            msg("col.percent", lang): f"{pct['estimate']:.1f} ({pct['ci_low']:.1f} .. {pct['ci_high']:.1f})"
-            if pct else "",
-            msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if o else "",
-            msg("col.pretrend_p", lang): _p(oe.pretests.trend) if oe.pretests is not None else "",
-            msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
-            msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
-        })
+        rows.append(
+            {
+                msg("col.outcome", lang): msg(f"outcome.{name}", lang),
+                msg("col.estimate", lang): round(o.get("estimate", np.nan), 2),
+                msg("col.ci", lang, level=level): f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" if o else "",
+                msg(
+                    "col.percent", lang
+                ): f"{pct['estimate']:.1f} ({pct['ci_low']:.1f} .. {pct['ci_high']:.1f})" if pct else "",
+                msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if o else "",
+                msg("col.pretrend_p", lang): _p(oe.pretests.trend) if oe.pretests is not None else "",
+                msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
+                msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -310,25 +414,52 @@ def verdict_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
     for name, oe in ev.outcomes.items():
         label = msg(f"outcome.{name}", lang)
         o = oe.headline or {}
-        fields = {"outcome": label, "estimate": o.get("estimate", np.nan), "low": o.get("ci_low", np.nan),
-                  "high": o.get("ci_high", np.nan), "unit": msg(f"unit.{name}", lang),
-                  "level": int(round(100 * (1 - ev.alpha)))}
+        fields = {
+            "outcome": label,
+            "estimate": o.get("estimate", np.nan),
+            "low": o.get("ci_low", np.nan),
+            "high": o.get("ci_high", np.nan),
+            "unit": msg(f"unit.{name}", lang),
+            "level": int(round(100 * (1 - ev.alpha))),
+        }
         if oe.verdict == "too_little_data":
-            reasons = "; ".join(msg(f"reason.{r}", lang, treated=oe.n_treated, min_treated=MIN_TREATED_UNITS,
-                                    meaningful=oe.meaningful or np.nan, unit=fields["unit"]) for r in oe.reasons)
+            reasons = "; ".join(
+                msg(
+                    f"reason.{r}",
+                    lang,
+                    treated=oe.n_treated,
+                    min_treated=MIN_TREATED_UNITS,
+                    meaningful=oe.meaningful or np.nan,
+                    unit=fields["unit"],
+                )
+                for r in oe.reasons
+            )
             out.append(msg("sentence.too_little_data", lang, reasons=reasons, **fields))
         elif oe.verdict == "fragile":
             checks = ", ".join(msg(f"check_failed.{r}", lang) for r in oe.reasons)
             out.append(msg("sentence.fragile", lang, checks=checks, **fields))
         elif oe.verdict == "no_detectable_change":
-            out.append(msg("sentence.no_detectable_change", lang, down=max(-fields["low"], 0),
-                           up=max(fields["high"], 0), **fields))
+            out.append(
+                msg(
+                    "sentence.no_detectable_change",
+                    lang,
+                    down=max(-fields["low"], 0),
+                    up=max(fields["high"], 0),
+                    **fields,
+                )
+            )
         else:
             out.append(msg(f"sentence.{oe.verdict}", lang, size=abs(fields["estimate"]), **fields))
         if oe.unidentified.get("cohorts") or oe.unidentified.get("periods"):
-            out.append(msg("sentence.unidentified", lang, outcome=label,
-                           cohorts=", ".join(oe.unidentified.get("cohorts", [])) or "-",
-                           periods=len(oe.unidentified.get("periods", []))))
+            out.append(
+                msg(
+                    "sentence.unidentified",
+                    lang,
+                    outcome=label,
+                    cohorts=", ".join(oe.unidentified.get("cohorts", [])) or "-",
+                    periods=len(oe.unidentified.get("periods", [])),
+                )
+            )
     return out
 
 
@@ -342,13 +473,23 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
         control = r.get("control") if isinstance(r.get("control"), str) else "not_yet_treated"
         estimator = r.get("estimator") if isinstance(r.get("estimator"), str) else "callaway_santanna"
         key = "main_imputation" if r["check"] == "main" and estimator == "imputation" else r["check"]
-        label = msg(f"check.{key}", lang, control=msg(f"control.{control}", lang),
-                    estimator=msg(f"estimator.{estimator}", lang),
-                    shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "", cohort=r.get("cohort", ""))
+        label = msg(
+            f"check.{key}",
+            lang,
+            control=msg(f"control.{control}", lang),
+            estimator=msg(f"estimator.{estimator}", lang),
+            shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "",
+            cohort=r.get("cohort", ""),
+        )
         est, ci = _estimate_and_ci(r)
-        out.append({msg("col.check", lang): label, msg("col.estimate", lang): est,
-                    msg("col.ci", lang, level=level): ci or _failure(r, lang),
-                    msg("col.units", lang): r.get("n_units", "")})
+        out.append(
+            {
+                msg("col.check", lang): label,
+                msg("col.estimate", lang): est,
+                msg("col.ci", lang, level=level): ci or _failure(r, lang),
+                msg("col.units", lang): r.get("n_units", ""),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -367,8 +508,13 @@ def _failure(r: dict, lang: str) -> str:
     return msg("note.failed", lang, reason=text) if text else ""
 
 
-def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: float = 0.05,
-                min_units: int = MIN_TREATED_UNITS) -> pd.DataFrame:
+def group_table(
+    table: pd.DataFrame | None,
+    key: str,
+    lang: str = "id",
+    alpha: float = 0.05,
+    min_units: int = MIN_TREATED_UNITS,
+) -> pd.DataFrame:
     """By-sector (``key="sector"``) or by-dose (``key="dose_group"``) effects as the report shows them, like
     :func:`robustness_table`: effect, CI, units, and a note in ``lang`` where a group is too thin or could
     not be estimated. Sector codes are translated when the table is shown (:func:`messages.localise`)."""
@@ -380,15 +526,22 @@ def group_table(table: pd.DataFrame | None, key: str, lang: str = "id", alpha: f
         est, ci = _estimate_and_ci(r)
         row = {key: r.get(key, "")} if key in r else {}
         if "dose_mean" in r:
-            row[msg("col.dose_range", lang)] = f"{r['dose_min']:.1f} - {r['dose_max']:.1f} ({r['dose_mean']:.1f})"
+            row[msg("col.dose_range", lang)] = (
+                f"{r['dose_min']:.1f} - {r['dose_max']:.1f} ({r['dose_mean']:.1f})"
+            )
         note = ""
         if est == "":
             n = r.get("n_units", np.nan)
             thin = pd.notna(n) and n < min_units
             note = msg("note.thin", lang, min_units=min_units) if thin else _failure(r, lang)
-        row.update({msg("col.estimate", lang): est, msg("col.ci", lang, level=level): ci,
-                    msg("col.units", lang): int(r["n_units"]) if pd.notna(r.get("n_units", np.nan)) else "",
-                    msg("col.note", lang): note})
+        row.update(
+            {
+                msg("col.estimate", lang): est,
+                msg("col.ci", lang, level=level): ci,
+                msg("col.units", lang): int(r["n_units"]) if pd.notna(r.get("n_units", np.nan)) else "",
+                msg("col.note", lang): note,
+            }
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -397,10 +550,16 @@ def describe(ev: CityEvaluation) -> dict:
     """Counts for the data-and-roll-out paragraph."""
     vp = ev.visit_panel
     units = vp.drop_duplicates("unit_id")
-    return {"n_units": len(units), "n_months": vp["month"].nunique(), "first": vp["month"].min().strftime("%Y-%m"),
-            "last": vp["month"].max().strftime("%Y-%m"), "n_visits": int(vp["visits"].sum()),
-            "n_treated": int(units["cohort"].notna().sum()), "n_cohorts": int(units["cohort"].nunique()),
-            "n_never": int(units["cohort"].isna().sum())}
+    return {
+        "n_units": len(units),
+        "n_months": vp["month"].nunique(),
+        "first": vp["month"].min().strftime("%Y-%m"),
+        "last": vp["month"].max().strftime("%Y-%m"),
+        "n_visits": int(vp["visits"].sum()),
+        "n_treated": int(units["cohort"].notna().sum()),
+        "n_cohorts": int(units["cohort"].nunique()),
+        "n_never": int(units["cohort"].isna().sum()),
+    }
 
 
 def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
@@ -415,15 +574,30 @@ def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
         unit = msg(f"unit.{name}", lang)
         for key, t in (("trend", pt.trend), ("window", pt.joint)):
             ok = t.get("status") == "ok"
-            detect = (msg("pretest.detectable", lang, drift=t["detectable"], unit=unit,
-                          per=msg(f"per.{oe.frequency}", lang)) if key == "trend" and ok else "")
+            detect = (
+                msg(
+                    "pretest.detectable",
+                    lang,
+                    drift=t["detectable"],
+                    unit=unit,
+                    per=msg(f"per.{oe.frequency}", lang),
+                )
+                if key == "trend" and ok
+                else ""
+            )
             if key == "trend" and t.get("pooled"):
-                detect = (detect + " " + msg("pretest.pooled", lang, min_units=pretrends.MIN_WAVE_UNITS)).strip()
-            rows.append({msg("col.test", lang): msg(f"test.{key}", lang, outcome=label, window=pt.window),
-                         msg("col.statistic", lang): round(t["statistic"], 2) if ok else "",
-                         msg("col.df", lang): f"{t['df1']}, {t['df2']}" if ok else "",
-                         msg("col.p", lang): round(t["p_value"], 3) if ok else msg(f"pretest.{t['status']}", lang),
-                         msg("col.detectable", lang): detect})
+                detect = (
+                    detect + " " + msg("pretest.pooled", lang, min_units=pretrends.MIN_WAVE_UNITS)
+                ).strip()
+            rows.append(
+                {
+                    msg("col.test", lang): msg(f"test.{key}", lang, outcome=label, window=pt.window),
+                    msg("col.statistic", lang): round(t["statistic"], 2) if ok else "",
+                    msg("col.df", lang): f"{t['df1']}, {t['df2']}" if ok else "",
+                    msg("col.p", lang): round(t["p_value"], 3) if ok else msg(f"pretest.{t['status']}", lang),
+                    msg("col.detectable", lang): detect,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -433,13 +607,26 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
     for name, oe in ev.outcomes.items():
         label = msg(f"outcome.{name}", lang)
         if oe.result is not None:
-            out.append(msg(f"caveat.estimator.{oe.estimator_reason or 'balanced'}", lang, outcome=label,
-                           estimator=msg(f"estimator.{oe.estimator}", lang)))
+            out.append(
+                msg(
+                    f"caveat.estimator.{oe.estimator_reason or 'balanced'}",
+                    lang,
+                    outcome=label,
+                    estimator=msg(f"estimator.{oe.estimator}", lang),
+                )
+            )
         if oe.pretests is not None and oe.verdict != "fragile" and oe.pretests.failed(ev.alpha):
             out.append(msg("caveat.pretrend", lang, outcome=label))
         if oe.anticipation:
-            out.append(msg("caveat.anticipation", lang, outcome=label, n=oe.anticipation,
-                           per=msg(f"per.{oe.frequency}", lang)))
+            out.append(
+                msg(
+                    "caveat.anticipation",
+                    lang,
+                    outcome=label,
+                    n=oe.anticipation,
+                    per=msg(f"per.{oe.frequency}", lang),
+                )
+            )
         if oe.result is not None:
             out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in oe.result.note_texts(lang)]
     vp = ev.visit_panel
@@ -467,7 +654,13 @@ def ikm_now(ev: CityEvaluation) -> dict | None:
     unit_means = ip[ip["quarter"].dt.year == year].groupby("unit_id")["ikm"].mean()
     value = float(unit_means.mean())
     letter = mutu(value)
-    return {"year": year, "ikm": value, "mutu": letter, "kinerja": kinerja(letter), "n_units": int(len(unit_means))}
+    return {
+        "year": year,
+        "ikm": value,
+        "mutu": letter,
+        "kinerja": kinerja(letter),
+        "n_units": int(len(unit_means)),
+    }
 
 
 def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
@@ -478,31 +671,60 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
         o = oe.headline or {}
         pt = oe.pretests
         entry = {
-            "estimate": o.get("estimate"), "se": o.get("se"), "ci_low": o.get("ci_low"), "ci_high": o.get("ci_high"),
-            "level": level, "verdict": oe.verdict, "reasons": oe.reasons, "estimator": oe.estimator if o else None,
-            "estimator_reason": oe.estimator_reason, "n_treated": oe.n_treated, "n_never": oe.n_comparison,
-            "anticipation": oe.anticipation, "cluster": oe.cluster, "meaningful_effect": oe.meaningful,
-            "percent": oe.percent, "unidentified": oe.unidentified,
-            "callaway_santanna": ({k: oe.result.overall[k] for k in ("estimate", "se", "ci_low", "ci_high")}
-                                  if oe.result is not None else None),
-            "imputation": ({k: oe.imputation[k] for k in ("estimate", "se", "ci_low", "ci_high")}
-                           if oe.imputation else None),
-            "pretests": ({"trend": {k: pt.trend.get(k) for k in ("status", "statistic", "df1", "df2", "p_value",
-                                                                 "detectable", "pooled")},
-                          "joint": {k: pt.joint.get(k) for k in ("status", "statistic", "df1", "df2", "p_value")},
-                          "window": pt.window} if pt is not None else None),
+            "estimate": o.get("estimate"),
+            "se": o.get("se"),
+            "ci_low": o.get("ci_low"),
+            "ci_high": o.get("ci_high"),
+            "level": level,
+            "verdict": oe.verdict,
+            "reasons": oe.reasons,
+            "estimator": oe.estimator if o else None,
+            "estimator_reason": oe.estimator_reason,
+            "n_treated": oe.n_treated,
+            "n_never": oe.n_comparison,
+            "anticipation": oe.anticipation,
+            "cluster": oe.cluster,
+            "meaningful_effect": oe.meaningful,
+            "percent": oe.percent,
+            "unidentified": oe.unidentified,
+            "callaway_santanna": (
+                {k: oe.result.overall[k] for k in ("estimate", "se", "ci_low", "ci_high")}
+                if oe.result is not None
+                else None
+            ),
+            "imputation": (
+                {k: oe.imputation[k] for k in ("estimate", "se", "ci_low", "ci_high")}
+                if oe.imputation
+                else None
+            ),
+            "pretests": (
+                {
+                    "trend": {
+                        k: pt.trend.get(k)
+                        for k in ("status", "statistic", "df1", "df2", "p_value", "detectable", "pooled")
+                    },
+                    "joint": {k: pt.joint.get(k) for k in ("status", "statistic", "df1", "df2", "p_value")},
+                    "window": pt.window,
+                }
+                if pt is not None
+                else None
+            ),
         }
         if oe.verdict == "no_detectable_change":
-            entry["ruled_out"] = {"decrease_larger_than": max(-o["ci_low"], 0.0),
-                                  "increase_larger_than": max(o["ci_high"], 0.0)}
+            entry["ruled_out"] = {
+                "decrease_larger_than": max(-o["ci_low"], 0.0),
+                "increase_larger_than": max(o["ci_high"], 0.0),
+            }
         out["outcomes"][name] = entry
     now = ikm_now(ev)
     if now:
         out["ikm_now"] = now
     if ev.ikm_panel is not None:
         trend = ev.ikm_panel.groupby("quarter").agg(ikm=("ikm", "mean"), n_units=("unit_id", "nunique"))
-        out["ikm_trend"] = [{"quarter": q.strftime("%Y-%m"), "ikm": float(r.ikm), "n_units": int(r.n_units)}
-                            for q, r in trend.iterrows()]
+        out["ikm_trend"] = [
+            {"quarter": q.strftime("%Y-%m"), "ikm": float(r.ikm), "n_units": int(r.n_units)}
+            for q, r in trend.iterrows()
+        ]
     if ev.planning:
         out["planning"] = ev.planning
     return out

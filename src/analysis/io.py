@@ -40,7 +40,9 @@ class DataValidationError(Exception):
     def __init__(self, problems: list[Problem], directory: str | Path = "<dir>"):
         self.problems = problems
         n = sum(p.severity == "error" for p in problems)
-        super().__init__(f"{n} data problem(s) in {directory}; run `asn-kinerja validate {directory}` to see them all")
+        super().__init__(
+            f"{n} data problem(s) in {directory}; run `asn-kinerja validate {directory}` to see them all"
+        )
 
 
 @dataclass
@@ -77,8 +79,10 @@ class CityData:
 
     def table(self, name: str) -> pd.DataFrame:
         if name not in self.tables:
-            raise KeyError(f"{self.directory} has no '{name}' table; the analysis needing it cannot run. "
-                           f"Add {name}.csv (see: asn-kinerja template).")
+            raise KeyError(
+                f"{self.directory} has no '{name}' table; the analysis needing it cannot run. "
+                f"Add {name}.csv (see: asn-kinerja template)."
+            )
         return self.tables[name]
 
 
@@ -89,16 +93,26 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
     problems: list[Problem] = []
     found: dict[str, Source] = {}
     if not directory.is_dir():
-        return {}, [Problem(file=str(directory), rule="folder does not exist",
-                            fix="Give the folder that holds the city's files, e.g. data/raw/kendari")]
+        return {}, [
+            Problem(
+                file=str(directory),
+                rule="folder does not exist",
+                fix="Give the folder that holds the city's files, e.g. data/raw/kendari",
+            )
+        ]
 
     def add(src: Source) -> None:
         if src.table in found:
             other = found[src.table]
             where = f"{other.label}" + (f" sheet '{other.sheet}'" if other.sheet else "")
-            problems.append(Problem(file=src.label, sheet=src.sheet,
-                                    rule=f"table '{src.table}' is given twice (also in {where})",
-                                    fix="Keep one copy of each table: remove or rename the other"))
+            problems.append(
+                Problem(
+                    file=src.label,
+                    sheet=src.sheet,
+                    rule=f"table '{src.table}' is given twice (also in {where})",
+                    fix="Keep one copy of each table: remove or rename the other",
+                )
+            )
         else:
             found[src.table] = src
 
@@ -116,15 +130,27 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
         elif suffix in SUFFIXES and stem in contracts.TABLES:
             add(Source(stem, path))
         elif suffix in SUFFIXES or suffix in (".xls", ".tsv", ".txt"):
-            problems.append(Problem(
-                file=path.name, severity="warning" if suffix in SUFFIXES else "error",
-                rule="file name is not a table name" if suffix in SUFFIXES else f"'{suffix}' files are not read",
-                fix=("Name the file after its table: " + ", ".join(contracts.TABLES)) if suffix in SUFFIXES
-                else "Save it as .csv (UTF-8), .parquet or .xlsx"))
+            problems.append(
+                Problem(
+                    file=path.name,
+                    severity="warning" if suffix in SUFFIXES else "error",
+                    rule="file name is not a table name"
+                    if suffix in SUFFIXES
+                    else f"'{suffix}' files are not read",
+                    fix=("Name the file after its table: " + ", ".join(contracts.TABLES))
+                    if suffix in SUFFIXES
+                    else "Save it as .csv (UTF-8), .parquet or .xlsx",
+                )
+            )
     for table in contracts.REQUIRED_TABLES:
         if table not in found:
-            problems.append(Problem(file=f"{table}.csv", rule=f"required table '{table}' is missing",
-                                    fix=f"Add {table}.csv or a '{table}' sheet (see: asn-kinerja template)"))
+            problems.append(
+                Problem(
+                    file=f"{table}.csv",
+                    rule=f"required table '{table}' is missing",
+                    fix=f"Add {table}.csv or a '{table}' sheet (see: asn-kinerja template)",
+                )
+            )
     return found, problems
 
 
@@ -138,16 +164,27 @@ def _workbook_sources(path: Path) -> list[Source | Problem]:
         sheets = list(wb.sheetnames)
         wb.close()
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook is one plain problem
-        return [Problem(file=path.name, rule=f"file cannot be opened as an Excel workbook ({type(exc).__name__})",
-                        fix="Open it in Excel or LibreOffice and save it again as .xlsx")]
+        return [
+            Problem(
+                file=path.name,
+                rule=f"file cannot be opened as an Excel workbook ({type(exc).__name__})",
+                fix="Open it in Excel or LibreOffice and save it again as .xlsx",
+            )
+        ]
     out: list[Source | Problem] = []
     for sheet in sheets:
         name = sheet.strip().lower().replace(" ", "_")
         if name in contracts.TABLES:
             out.append(Source(name, path, sheet))
         elif name not in IGNORED_SHEETS:
-            out.append(Problem(file=path.name, sheet=sheet, rule="sheet name is not a table name",
-                               fix="Rename the sheet to one of: " + ", ".join(contracts.TABLES)))
+            out.append(
+                Problem(
+                    file=path.name,
+                    sheet=sheet,
+                    rule="sheet name is not a table name",
+                    fix="Rename the sheet to one of: " + ", ".join(contracts.TABLES),
+                )
+            )
     return out
 
 
@@ -184,8 +221,10 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
         try:
             df = _as_strings(pd.read_parquet(src.path))
         except Exception as exc:  # noqa: BLE001
-            return fail(f"file cannot be read as Parquet ({type(exc).__name__})",
-                        "Export the table again as Parquet, or as UTF-8 CSV")
+            return fail(
+                f"file cannot be read as Parquet ({type(exc).__name__})",
+                "Export the table again as Parquet, or as UTF-8 CSV",
+            )
     else:
         raw = src.path.read_bytes()
         if not raw.strip():
@@ -194,22 +233,31 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            return fail(f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})",
-                        "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice", row=line)
+            return fail(
+                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})",
+                "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice",
+                row=line,
+            )
         first = text.split("\n", 1)[0]
         sep = ";" if first.count(";") > first.count(",") else ","
         try:
-            df = pd.read_csv(_io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=True)
+            df = pd.read_csv(
+                _io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=True
+            )
         except pd.errors.EmptyDataError:
             return fail("file is empty", "Export the table again with its header row and data")
         except pd.errors.ParserError as exc:
             m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
             if m:
-                return fail(f"row has {m.group(3)} fields but the header has {m.group(1)}",
-                            "Quote values that contain the separator, or remove the extra separator",
-                            row=int(m.group(2)))
-            return fail(f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
-                        "Export the table again as UTF-8 CSV with one header row")
+                return fail(
+                    f"row has {m.group(3)} fields but the header has {m.group(1)}",
+                    "Quote values that contain the separator, or remove the extra separator",
+                    row=int(m.group(2)),
+                )
+            return fail(
+                f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
+                "Export the table again as UTF-8 CSV with one header row",
+            )
     df = _normalise_header(df)
     df.index = pd.RangeIndex(2, len(df) + 2)
     dup = [c for c in df.columns[df.columns.duplicated()]]
@@ -225,8 +273,11 @@ _MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 def _numbers(s: pd.Series) -> pd.Series:
     """Text to float, NaN where not a finite number ('inf', '1e400' are not measurements); through a plain
     object array, twice as fast as from pandas' string dtype."""
-    num = pd.Series(pd.to_numeric(s.to_numpy(dtype=object, na_value=np.nan), errors="coerce"), index=s.index,
-                    dtype="float64")
+    num = pd.Series(
+        pd.to_numeric(s.to_numpy(dtype=object, na_value=np.nan), errors="coerce"),
+        index=s.index,
+        dtype="float64",
+    )
     return num.where(np.isfinite(num))
 
 
@@ -274,9 +325,17 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
         why = pd.Series(pseudonymise.nip_problems_many(clean, asn).to_numpy()[codes], index=df.index)
         for row, nip in nips[why.notna()].items():
             bad_rows.add(row)
-            problems.append(Problem(file=src.label, sheet=src.sheet, row=int(row), column="nip",
-                                    value=pseudonymise.mask_nip(nip), rule=contracts.NIP_RULE.text,
-                                    fix=contracts.NIP_RULE.fix))
+            problems.append(
+                Problem(
+                    file=src.label,
+                    sheet=src.sheet,
+                    row=int(row),
+                    column="nip",
+                    value=pseudonymise.mask_nip(nip),
+                    rule=contracts.NIP_RULE.text,
+                    fix=contracts.NIP_RULE.fix,
+                )
+            )
         good = nips.where(~nips.index.isin(list(bad_rows)))
         if src.table == "staff":
             derived = pseudonymise.derive_from_nip(good)
@@ -286,7 +345,10 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
                 else:
                     blank = df[c].astype("string").str.strip().fillna("") == ""
                     df.loc[blank, c] = derived.loc[blank, c].astype("string").fillna("")
-        if "staff_id" not in df.columns or (df["staff_id"].astype("string").str.strip().fillna("") == "").all():
+        if (
+            "staff_id" not in df.columns
+            or (df["staff_id"].astype("string").str.strip().fillna("") == "").all()
+        ):
             # malformed NIPs are hashed too, so that the rows of other tables still link to this person
             ids = pseudonymise.hash_nips(clean.where(clean.fillna("") != ""), key).fillna("").to_numpy()
             df["staff_id"] = ids[codes]
@@ -294,8 +356,9 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
     return df, problems, bad_rows
 
 
-def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Index],
-                key: bytes | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+def check_table(
+    df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Index], key: bytes | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Type and check one table against its contract; returns the typed, NIP-free table and its problems."""
     spec = contracts.spec(src.table)
     problems: list[Problem] = []
@@ -310,18 +373,38 @@ def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Ind
     present = [c for c in spec.column_names if c in df_raw.columns]
     for col in spec.columns:
         if col.required and col.name not in df_raw.columns:
-            problems.append(Problem(file=src.label, sheet=src.sheet, column=col.name,
-                                    rule="required column is missing",
-                                    fix=f"Add a column named '{col.name}' (see: asn-kinerja template)"))
+            problems.append(
+                Problem(
+                    file=src.label,
+                    sheet=src.sheet,
+                    column=col.name,
+                    rule="required column is missing",
+                    fix=f"Add a column named '{col.name}' (see: asn-kinerja template)",
+                )
+            )
     extra = [c for c in df_raw.columns if c not in spec.column_names and not c.startswith("unnamed")]
     for c in extra:
-        problems.append(Problem(file=src.label, sheet=src.sheet, column=c, severity="warning",
-                                rule="column is not in the contract and is ignored",
-                                fix="Remove it, or check its spelling against the template"))
+        problems.append(
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                column=c,
+                severity="warning",
+                rule="column is not in the contract and is ignored",
+                fix="Remove it, or check its spelling against the template",
+            )
+        )
     if df_raw.empty:
         severity = "error" if src.table in contracts.REQUIRED_TABLES else "warning"
-        problems.append(Problem(file=src.label, sheet=src.sheet, rule="table has no rows", severity=severity,
-                                fix="Add the records, or remove the empty table"))
+        problems.append(
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                rule="table has no rows",
+                severity=severity,
+                fix="Add the records, or remove the empty table",
+            )
+        )
 
     typed = pd.DataFrame(index=df_raw.index)
     for name in present:
@@ -329,9 +412,17 @@ def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Ind
         typed[name], bad = parse_column(df_raw[name], kind)
         for row in bad[bad].index:
             skip.add((row, name))
-            problems.append(Problem(file=src.label, sheet=src.sheet, row=int(row), column=name,
-                                    value=show_value(df_raw.at[row, name]), rule=PARSE_TEXT[kind],
-                                    fix=PARSE_FIX[kind]))
+            problems.append(
+                Problem(
+                    file=src.label,
+                    sheet=src.sheet,
+                    row=int(row),
+                    column=name,
+                    value=show_value(df_raw.at[row, name]),
+                    rule=PARSE_TEXT[kind],
+                    fix=PARSE_FIX[kind],
+                )
+            )
 
     compiled = contracts.pandera_schema(src.table, parent_keys, present)
     try:
@@ -343,8 +434,14 @@ def check_table(df_raw: pd.DataFrame, src: Source, parent_keys: dict[str, pd.Ind
     return typed.reset_index(drop=True), problems
 
 
-def _failures_to_problems(fc: pd.DataFrame, compiled: contracts.CompiledSchema, typed: pd.DataFrame,
-                          raw: pd.DataFrame, src: Source, skip: set) -> list[Problem]:
+def _failures_to_problems(
+    fc: pd.DataFrame,
+    compiled: contracts.CompiledSchema,
+    typed: pd.DataFrame,
+    raw: pd.DataFrame,
+    src: Source,
+    skip: set,
+) -> list[Problem]:
     out: list[Problem] = []
     seen: set[tuple] = set()
     fc = fc[fc["index"].notna()]
@@ -363,7 +460,10 @@ def _failures_to_problems(fc: pd.DataFrame, compiled: contracts.CompiledSchema, 
             value, text, fix = "(empty)", "must not be empty", "Fill in a value"
         elif check == "field_uniqueness":
             value = show_value(raw.at[row, column])
-            text, fix = f"{column} must be unique: the value appears more than once", "Remove or merge the duplicate rows"
+            text, fix = (
+                f"{column} must be unique: the value appears more than once",
+                "Remove or merge the duplicate rows",
+            )
         elif check == "multiple_fields_uniqueness":
             key = contracts.spec(src.table).key
             column = key[0]
@@ -376,14 +476,22 @@ def _failures_to_problems(fc: pd.DataFrame, compiled: contracts.CompiledSchema, 
         if k in seen or (row, column) in skip:
             continue
         seen.add(k)
-        out.append(Problem(file=src.label, sheet=src.sheet, row=row, column=column, value=value, rule=text,
-                           fix=fix))
+        out.append(
+            Problem(file=src.label, sheet=src.sheet, row=row, column=column, value=value, rule=text, fix=fix)
+        )
     return sorted(out, key=lambda p: (p.column, p.rule, p.row or 0))
 
 
 # ---------------------------------------------------------------------------------------------- the city
-ORDER = ("units", "rollout", "staff", "competency_assessments", "trainings", "performance",
-         "satisfaction_responses")
+ORDER = (
+    "units",
+    "rollout",
+    "staff",
+    "competency_assessments",
+    "trainings",
+    "performance",
+    "satisfaction_responses",
+)
 
 
 def sha256(path: Path) -> str:
@@ -394,7 +502,9 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_city(directory: str | Path, key: bytes | None = None, hashes: dict[str, str] | None = None) -> CityData:
+def read_city(
+    directory: str | Path, key: bytes | None = None, hashes: dict[str, str] | None = None
+) -> CityData:
     """Read and check every table of a city; never raises for data problems (see ``.problems``).
 
     ``hashes``: file name -> SHA-256 already computed by the caller (:func:`load_city`), not read again.
@@ -436,16 +546,26 @@ def read_city(directory: str | Path, key: bytes | None = None, hashes: dict[str,
             data.visits = log
     for table in contracts.TABLES:
         if table not in sources and table not in contracts.REQUIRED_TABLES:
-            problems.append(Problem(file=f"{table}.*", severity="warning", rule=f"table '{table}' is not provided",
-                                    fix="Analyses that need it are skipped; add it to include them"))
+            problems.append(
+                Problem(
+                    file=f"{table}.*",
+                    severity="warning",
+                    rule=f"table '{table}' is not provided",
+                    fix="Analyses that need it are skipped; add it to include them",
+                )
+            )
     data.problems = problems
     return data
 
 
-REQUIRED_LEVEL_RULE = ("level_required differs from the standard level for the staff's position class "
-                       "(data/reference/required_levels.csv); reports use the standard unless told otherwise")
-REQUIRED_LEVEL_FIX = ("Correct the value, or keep your instansi's own levels and set required_source: recorded "
-                      "in notebooks/params/<city>.yaml")
+REQUIRED_LEVEL_RULE = (
+    "level_required differs from the standard level for the staff's position class "
+    "(data/reference/required_levels.csv); reports use the standard unless told otherwise"
+)
+REQUIRED_LEVEL_FIX = (
+    "Correct the value, or keep your instansi's own levels and set required_source: recorded "
+    "in notebooks/params/<city>.yaml"
+)
 
 
 def _required_level_warnings(tables: dict[str, pd.DataFrame], src: Source | None) -> list[Problem]:
@@ -454,15 +574,26 @@ def _required_level_warnings(tables: dict[str, pd.DataFrame], src: Source | None
     if src is None or not {"staff", "competency_assessments"} <= set(tables):
         return []
     a, staff = tables["competency_assessments"], tables["staff"]
-    if not {"staff_id", "competency", "level_required", "assessed_on"} <= set(a) or \
-            not {"staff_id", "position_class"} <= set(staff):
+    if not {"staff_id", "competency", "level_required", "assessed_on"} <= set(a) or not {
+        "staff_id",
+        "position_class",
+    } <= set(staff):
         return []
     diff = required_level_differences(a, staff)
-    return [Problem(file=src.label, sheet=src.sheet, row=int(r.first_row), column="level_required",
-                    value=f"{r.position_class} {r.competency}: recorded {r.recorded}, standard {r.standard} "
-                          f"({r.staff} staff)",
-                    rule=REQUIRED_LEVEL_RULE, fix=REQUIRED_LEVEL_FIX, severity="warning")
-            for r in diff.itertuples()]
+    return [
+        Problem(
+            file=src.label,
+            sheet=src.sheet,
+            row=int(r.first_row),
+            column="level_required",
+            value=f"{r.position_class} {r.competency}: recorded {r.recorded}, standard {r.standard} "
+            f"({r.staff} staff)",
+            rule=REQUIRED_LEVEL_RULE,
+            fix=REQUIRED_LEVEL_FIX,
+            severity="warning",
+        )
+        for r in diff.itertuples()
+    ]
 
 
 #: Checked cities kept in this process, most recent last (see :func:`load_city`).
@@ -499,15 +630,23 @@ def _fingerprint(directory: Path, key: bytes) -> tuple | None:
     """What a checked city depends on; None when the folder cannot be listed (read_city reports why)."""
     try:
         files = sorted(p for p in directory.resolve().iterdir() if p.is_file())
-        return (str(directory.resolve()), hashlib.sha256(key).hexdigest(),
-                tuple((p.name, sha256(p)) for p in files))
+        return (
+            str(directory.resolve()),
+            hashlib.sha256(key).hexdigest(),
+            tuple((p.name, sha256(p)) for p in files),
+        )
     except OSError:
         return None
 
 
 def _copy(data: CityData) -> CityData:
-    return CityData(directory=data.directory, tables={name: df.copy() for name, df in data.tables.items()},
-                    visits=data.visits, problems=list(data.problems), files=dict(data.files))
+    return CityData(
+        directory=data.directory,
+        tables={name: df.copy() for name, df in data.tables.items()},
+        visits=data.visits,
+        problems=list(data.problems),
+        files=dict(data.files),
+    )
 
 
 def validate(directory: str | Path) -> list[Problem]:

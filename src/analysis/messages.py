@@ -18,262 +18,352 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "effects.question": {
         "id": "**Pertanyaan.** Apakah program memperpendek waktu tunggu layanan dan menaikkan Indeks Kepuasan "
-              "Masyarakat (IKM)? Berapa besar dampaknya, seberapa pasti, di sektor mana, dan apakah bertahan?",
+        "Masyarakat (IKM)? Berapa besar dampaknya, seberapa pasti, di sektor mana, dan apakah bertahan?",
         "en": "**Question.** Did the programme shorten waiting times and raise citizen satisfaction (IKM)? By how "
-              "much, with what certainty, in which sectors, and does it last?",
+        "much, with what certainty, in which sectors, and does it last?",
     },
     "effects.demo_banner": {
         "id": "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang diketahui; "
-              "bukan data nyata {city}.",
+        "bukan data nyata {city}.",
         "en": "> **Synthetic demo data.** The figures in this report come from made-up data with a known effect; "
-              "they are not real data for {city}.",
+        "they are not real data for {city}.",
     },
     "effects.data": {
         "id": "## Data dan peluncuran program\n{n_units} unit layanan, {n_months} bulan ({first} s.d. {last}), "
-              "{n_visits:,} kunjungan tercatat; {n_treated} unit masuk program dalam {n_cohorts} gelombang, "
-              "{n_never} unit belum pernah ikut (pembanding).",
+        "{n_visits:,} kunjungan tercatat; {n_treated} unit masuk program dalam {n_cohorts} gelombang, "
+        "{n_never} unit belum pernah ikut (pembanding).",
         "en": "## Data and roll-out\n{n_units} service units, {n_months} months ({first} to {last}), {n_visits:,} "
-              "recorded visits; {n_treated} units joined the programme in {n_cohorts} waves, {n_never} never did "
-              "(comparison units).",
+        "recorded visits; {n_treated} units joined the programme in {n_cohorts} waves, {n_never} never did "
+        "(comparison units).",
     },
     "effects.method": {
         "id": "## Metode\nUnit masuk program pada bulan yang berbeda dan unit yang lebih dulu ikut sudah lebih baik "
-              "sejak awal, sehingga perbandingan sebelum-sesudah atau regresi dua arah (TWFE) bias. Kami memakai "
-              "estimator *difference-in-differences* bertahap Callaway & Sant'Anna (2021): setiap gelombang "
-              "dibandingkan dengan unit yang belum ikut pada bulan yang sama. Asumsi utama: tanpa program, "
-              "kedua kelompok akan bergerak sejajar (*parallel trends*); uji pra-tren di bawah memeriksanya. Bila "
-              "sebagian unit tidak punya data pada sebagian bulan, kesimpulan bertumpu pada estimator imputasi "
-              "Borusyak, Jaravel & Spiess (2024), yang membandingkan setiap unit dengan bulan-bulannya sendiri.",
+        "sejak awal, sehingga perbandingan sebelum-sesudah atau regresi dua arah (TWFE) bias. Kami memakai "
+        "estimator *difference-in-differences* bertahap Callaway & Sant'Anna (2021): setiap gelombang "
+        "dibandingkan dengan unit yang belum ikut pada bulan yang sama. Asumsi utama: tanpa program, "
+        "kedua kelompok akan bergerak sejajar (*parallel trends*); uji pra-tren di bawah memeriksanya. Bila "
+        "sebagian unit tidak punya data pada sebagian bulan, kesimpulan bertumpu pada estimator imputasi "
+        "Borusyak, Jaravel & Spiess (2024), yang membandingkan setiap unit dengan bulan-bulannya sendiri.",
         "en": "## Method\nUnits joined in different months and early joiners were better to begin with, so a "
-              "before/after comparison or a two-way fixed-effects regression (TWFE) is biased. We use the "
-              "staggered difference-in-differences estimator of Callaway & Sant'Anna (2021): each wave is "
-              "compared with units not yet in the programme in the same month. Key assumption: without the "
-              "programme both groups would have moved in parallel (parallel trends); the pre-trend tests below "
-              "check it. When some units miss some months, the verdict rests on the imputation estimator of "
-              "Borusyak, Jaravel & Spiess (2024), which compares each unit with its own months.",
+        "before/after comparison or a two-way fixed-effects regression (TWFE) is biased. We use the "
+        "staggered difference-in-differences estimator of Callaway & Sant'Anna (2021): each wave is "
+        "compared with units not yet in the programme in the same month. Key assumption: without the "
+        "programme both groups would have moved in parallel (parallel trends); the pre-trend tests below "
+        "check it. When some units miss some months, the verdict rests on the imputation estimator of "
+        "Borusyak, Jaravel & Spiess (2024), which compares each unit with its own months.",
     },
     "effects.trends": {"id": "## Tren mentah per gelombang", "en": "## Raw trends by wave"},
-    "effects.ikm_levels": {"id": "## Tingkat IKM per unit (tahun terakhir)", "en": "## IKM per unit (latest year)"},
-    "effects.event": {"id": "## Dampak menurut bulan sejak program dimulai",
-                      "en": "## Effect by months since the programme started"},
+    "effects.ikm_levels": {
+        "id": "## Tingkat IKM per unit (tahun terakhir)",
+        "en": "## IKM per unit (latest year)",
+    },
+    "effects.event": {
+        "id": "## Dampak menurut bulan sejak program dimulai",
+        "en": "## Effect by months since the programme started",
+    },
     "effects.event_note": {
         "id": "Titik = dampak rata-rata; garis tipis = selang kepercayaan {level}% per titik; pita = selang "
-              "simultan {level}% (bootstrap pengali, {n_boot} ulangan). Titik sebelum 0 seharusnya di sekitar nol.",
+        "simultan {level}% (bootstrap pengali, {n_boot} ulangan). Titik sebelum 0 seharusnya di sekitar nol.",
         "en": "Points = average effect; thin lines = pointwise {level}% confidence intervals; band = simultaneous "
-              "{level}% band (multiplier bootstrap, {n_boot} draws). Points before 0 should sit around zero.",
+        "{level}% band (multiplier bootstrap, {n_boot} draws). Points before 0 should sit around zero.",
     },
     "effects.headline": {"id": "## Temuan utama", "en": "## Headline effects"},
     "effects.decision": {"id": "## Kesimpulan", "en": "## Conclusion"},
     "effects.pretrend": {"id": "## Uji pra-tren", "en": "## Pre-trend test"},
     "effects.robustness": {"id": "## Uji ketahanan", "en": "## Robustness"},
     "effects.by_sector": {"id": "## Menurut sektor", "en": "## By sector"},
-    "effects.dose": {"id": "## Menurut jam pelatihan (JP per pegawai)", "en": "## By training hours (JP per staff)"},
+    "effects.dose": {
+        "id": "## Menurut jam pelatihan (JP per pegawai)",
+        "en": "## By training hours (JP per staff)",
+    },
     "effects.planning": {"id": "## Perencanaan gelombang berikutnya", "en": "## Planning the next roll-out"},
     "effects.planning_text": {
         "id": "Perkiraan awal dengan rumus tertutup: untuk mendeteksi penurunan {pct:.0f}% waktu tunggu "
-              "({minutes:.1f} menit) dengan kuasa 80% dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan "
-              "sebelum dan 6 bulan sesudah). Rumus ini mengandaikan dua kelompok, bukan jadwal peluncuran "
-              "bertahap dan estimator yang sebenarnya, sehingga cenderung terlalu kecil: anggap sebagai batas bawah.",
+        "({minutes:.1f} menit) dengan kuasa 80% dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan "
+        "sebelum dan 6 bulan sesudah). Rumus ini mengandaikan dua kelompok, bukan jadwal peluncuran "
+        "bertahap dan estimator yang sebenarnya, sehingga cenderung terlalu kecil: anggap sebagai batas bawah.",
         "en": "First guess from a closed-form formula: to detect a {pct:.0f}% reduction in waiting time "
-              "({minutes:.1f} minutes) with 80% power, about **{n} units** are needed (half in the programme, 6 "
-              "months before and 6 after). The formula assumes two groups, not the staggered roll-out and the "
-              "estimator actually used, so it tends to be too small: read it as a lower bound.",
+        "({minutes:.1f} minutes) with 80% power, about **{n} units** are needed (half in the programme, 6 "
+        "months before and 6 after). The formula assumes two groups, not the staggered roll-out and the "
+        "estimator actually used, so it tends to be too small: read it as a lower bound.",
     },
-    "effects.caveats": {"id": "## Arti bagi perencana dan keterbatasan", "en": "## What it means, and caveats"},
+    "effects.caveats": {
+        "id": "## Arti bagi perencana dan keterbatasan",
+        "en": "## What it means, and caveats",
+    },
     "effects.pretrend_text": {
         "id": "Sebelum program, gelombang dan pembanding seharusnya bergerak sejajar. Dua uji memeriksanya. "
-              "(1) **Pergeseran per gelombang**: pada bulan-bulan sebelum setiap unit ikut, apakah gelombang itu "
-              "sudah membaik atau memburuk secara bertahap dibanding unit lain? Uji ini dirancang untuk tren yang "
-              "berbeda (misalnya unit yang lebih dulu ikut sudah membaik); kolom terakhir menyebut pergeseran "
-              "terkecil yang tertangkap 80% kali. (2) **Uji gabungan** atas {window} periode sebelum periode acuan, "
-              "untuk lonjakan tepat sebelum program. Kedua uji memakai koreksi sampel kecil (F), jadi tidak terlalu "
-              "sering menolak bila unit sedikit. Bila salah satu menolak, kesimpulan menjadi *rapuh*.",
+        "(1) **Pergeseran per gelombang**: pada bulan-bulan sebelum setiap unit ikut, apakah gelombang itu "
+        "sudah membaik atau memburuk secara bertahap dibanding unit lain? Uji ini dirancang untuk tren yang "
+        "berbeda (misalnya unit yang lebih dulu ikut sudah membaik); kolom terakhir menyebut pergeseran "
+        "terkecil yang tertangkap 80% kali. (2) **Uji gabungan** atas {window} periode sebelum periode acuan, "
+        "untuk lonjakan tepat sebelum program. Kedua uji memakai koreksi sampel kecil (F), jadi tidak terlalu "
+        "sering menolak bila unit sedikit. Bila salah satu menolak, kesimpulan menjadi *rapuh*.",
         "en": "Before the programme, waves and comparison units should move in parallel. Two tests check it. "
-              "(1) **Drift per wave**: in the months before each unit joined, was its wave already improving or "
-              "worsening step by step compared with the other units? This test is built for diverging trends "
-              "(e.g. early joiners already improving); the last column gives the smallest drift it catches 80% "
-              "of the time. (2) **Joint test** over the {window} periods before the reference period, for jumps "
-              "just before the programme. Both use a small-sample (F) correction, so they do not reject too often "
-              "when there are few units. If either rejects, the verdict becomes *fragile*.",
+        "(1) **Drift per wave**: in the months before each unit joined, was its wave already improving or "
+        "worsening step by step compared with the other units? This test is built for diverging trends "
+        "(e.g. early joiners already improving); the last column gives the smallest drift it catches 80% "
+        "of the time. (2) **Joint test** over the {window} periods before the reference period, for jumps "
+        "just before the programme. Both use a small-sample (F) correction, so they do not reject too often "
+        "when there are few units. If either rejects, the verdict becomes *fragile*.",
     },
-    "caveat.pretrend": {"id": "**{outcome}**: uji pra-tren menolak; perkiraan bisa tercampur tren yang sudah berbeda "
-                             "sebelum program.",
-                        "en": "**{outcome}**: a pre-trend check rejects; the estimate may mix in trends that "
-                              "differed before the programme."},
+    "caveat.pretrend": {
+        "id": "**{outcome}**: uji pra-tren menolak; perkiraan bisa tercampur tren yang sudah berbeda "
+        "sebelum program.",
+        "en": "**{outcome}**: a pre-trend check rejects; the estimate may mix in trends that "
+        "differed before the programme.",
+    },
     "caveat.estimator.unbalanced": {
         "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, karena sebagian unit tidak punya data pada "
-              "sebagian bulan. Estimator ini membandingkan setiap unit dengan bulan-bulannya sendiri sebelum "
-              "program, sehingga bulan yang hilang tidak mengubah kelompok pembanding; Callaway-Sant'Anna "
-              "ditampilkan di uji ketahanan.",
+        "sebagian bulan. Estimator ini membandingkan setiap unit dengan bulan-bulannya sendiri sebelum "
+        "program, sehingga bulan yang hilang tidak mengubah kelompok pembanding; Callaway-Sant'Anna "
+        "ditampilkan di uji ketahanan.",
         "en": "{outcome}: the verdict rests on the {estimator} estimator because some units miss some months. It "
-              "compares each unit with its own months before the programme, so missing months do not change the "
-              "comparison group; Callaway-Sant'Anna is shown among the robustness checks."},
+        "compares each unit with its own months before the programme, so missing months do not change the "
+        "comparison group; Callaway-Sant'Anna is shown among the robustness checks.",
+    },
     "caveat.estimator.balanced": {
         "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator} (panel lengkap).",
-        "en": "{outcome}: the verdict rests on the {estimator} estimator (complete panel)."},
+        "en": "{outcome}: the verdict rests on the {estimator} estimator (complete panel).",
+    },
     "caveat.estimator.chosen": {
         "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, sesuai parameter `estimator`.",
-        "en": "{outcome}: the verdict rests on the {estimator} estimator, as set by the `estimator` parameter."},
+        "en": "{outcome}: the verdict rests on the {estimator} estimator, as set by the `estimator` parameter.",
+    },
     "caveat.anticipation": {
         "id": "{outcome}: dampak dianggap dapat mulai {n} periode ({per}) sebelum tanggal mulai resmi "
-              "(parameter `anticipation`); periode itu tidak dipakai sebagai pembanding.",
+        "(parameter `anticipation`); periode itu tidak dipakai sebagai pembanding.",
         "en": "{outcome}: the effect is allowed to start {n} period(s) ({per}) before the official start "
-              "(parameter `anticipation`); those periods are not used as comparison."},
-    "caveat.selection": {"id": "Unit yang lebih dulu ikut sudah lebih baik sebelum program (waktu tunggu awal "
-                               "{early:.1f} vs {never:.1f} menit). Metode ini membandingkan perubahan, bukan "
-                               "tingkat, sehingga selisih awal itu tidak dihitung sebagai dampak.",
-                         "en": "Early joiners were better before the programme (initial waiting time {early:.1f} "
-                               "vs {never:.1f} minutes). The method compares changes, not levels, so that gap is "
-                               "not counted as an effect."},
+        "(parameter `anticipation`); those periods are not used as comparison.",
+    },
+    "caveat.selection": {
+        "id": "Unit yang lebih dulu ikut sudah lebih baik sebelum program (waktu tunggu awal "
+        "{early:.1f} vs {never:.1f} menit). Metode ini membandingkan perubahan, bukan "
+        "tingkat, sehingga selisih awal itu tidak dihitung sebagai dampak.",
+        "en": "Early joiners were better before the programme (initial waiting time {early:.1f} "
+        "vs {never:.1f} minutes). The method compares changes, not levels, so that gap is "
+        "not counted as an effect.",
+    },
     "caveat.unbalanced": {"id": "{outcome}: {text}", "en": "{outcome}: {text}"},
     # What the DiD estimator did to a panel (effects.DidResult.notes) and why it could not run (DidInputError)
-    "did.missing_dropped": {"id": "{n} unit-periode tanpa nilai tidak diikutkan",
-                            "en": "{n} unit-periods without a value were dropped"},
-    "did.always_treated": {"id": "{n} unit sudah ikut program sejak periode pertama, jadi tidak punya periode "
-                                 "sebelum program, dan tidak diikutkan",
-                           "en": "{n} unit(s) treated from the first period have no pre-period and were dropped"},
-    "did.late": {"id": "{n} unit baru mulai setelah periode terakhir dan dihitung sebagai belum ikut",
-                 "en": "{n} unit(s) start after the last period and count as not yet treated"},
-    "did.single_unit": {"id": "gelombang {cohorts} hanya berisi satu unit: ATT(g,t)-nya bertumpu pada satu unit "
-                              "dan galat bakunya tidak dapat diandalkan",
-                        "en": "cohort(s) {cohorts} have a single unit: their ATT(g,t) rest on one unit and their "
-                              "standard errors are unreliable"},
-    "did.unbalanced": {"id": "panel tidak seimbang ({n} unit tidak punya data pada sebagian periode): diestimasi "
-                             "dengan estimator untuk panel tidak seimbang, galat baku diklaster per unit",
-                       "en": "unbalanced panel ({n} units miss some periods): estimated with the unbalanced-panel "
-                             "estimator, standard errors clustered by unit"},
-    "did.na_cells": {"id": "{n} sel ATT(g,t) tidak punya unit pembanding dan tidak diikutkan dalam agregasi",
-                     "en": "{n} ATT(g,t) cell(s) have no comparison units and are left out of the aggregations"},
+    "did.missing_dropped": {
+        "id": "{n} unit-periode tanpa nilai tidak diikutkan",
+        "en": "{n} unit-periods without a value were dropped",
+    },
+    "did.always_treated": {
+        "id": "{n} unit sudah ikut program sejak periode pertama, jadi tidak punya periode "
+        "sebelum program, dan tidak diikutkan",
+        "en": "{n} unit(s) treated from the first period have no pre-period and were dropped",
+    },
+    "did.late": {
+        "id": "{n} unit baru mulai setelah periode terakhir dan dihitung sebagai belum ikut",
+        "en": "{n} unit(s) start after the last period and count as not yet treated",
+    },
+    "did.single_unit": {
+        "id": "gelombang {cohorts} hanya berisi satu unit: ATT(g,t)-nya bertumpu pada satu unit "
+        "dan galat bakunya tidak dapat diandalkan",
+        "en": "cohort(s) {cohorts} have a single unit: their ATT(g,t) rest on one unit and their "
+        "standard errors are unreliable",
+    },
+    "did.unbalanced": {
+        "id": "panel tidak seimbang ({n} unit tidak punya data pada sebagian periode): diestimasi "
+        "dengan estimator untuk panel tidak seimbang, galat baku diklaster per unit",
+        "en": "unbalanced panel ({n} units miss some periods): estimated with the unbalanced-panel "
+        "estimator, standard errors clustered by unit",
+    },
+    "did.na_cells": {
+        "id": "{n} sel ATT(g,t) tidak punya unit pembanding dan tidak diikutkan dalam agregasi",
+        "en": "{n} ATT(g,t) cell(s) have no comparison units and are left out of the aggregations",
+    },
     "did.library": {"id": "catatan dari estimator: {text}", "en": "note from the estimator: {text}"},
-    "did.no_treated": {"id": "tidak ada unit yang ikut program dalam periode data",
-                       "en": "no unit is treated within the panel's periods"},
-    "did.no_comparison": {"id": "semua unit ikut program pada waktu yang sama dan tidak ada yang belum pernah ikut: "
-                                "tidak ada kelompok pembanding",
-                          "en": "all units are treated at the same time and none is never treated: there is no "
-                                "comparison group"},
-    "did.no_never_treated": {"id": "tidak ada unit yang belum pernah ikut program",
-                             "en": "no unit is never treated"},
-    "did.few_doses": {"id": "jam pelatihan diketahui untuk terlalu sedikit unit untuk dibagi menjadi kelompok",
-                      "en": "training hours are known for too few treated units to form groups"},
-    "did.estimator_failed": {"id": "estimator tidak dapat berjalan pada data ini",
-                             "en": "the estimator could not run on these data"},
-    "caveat.dose": {"id": "Perbandingan menurut jam pelatihan bersifat deskriptif: unit memilih berapa banyak "
-                          "pelatihan, jadi perbedaan antarkelompok belum tentu akibat pelatihan.",
-                    "en": "The comparison by training hours is descriptive: units chose how much training to "
-                          "take, so differences between groups are not necessarily caused by the training."},
-    "caveat.sector": {"id": "Sektor dengan kurang dari {min_units} unit tidak diestimasi.",
-                      "en": "Sectors with fewer than {min_units} units are not estimated."},
+    "did.no_treated": {
+        "id": "tidak ada unit yang ikut program dalam periode data",
+        "en": "no unit is treated within the panel's periods",
+    },
+    "did.no_comparison": {
+        "id": "semua unit ikut program pada waktu yang sama dan tidak ada yang belum pernah ikut: "
+        "tidak ada kelompok pembanding",
+        "en": "all units are treated at the same time and none is never treated: there is no "
+        "comparison group",
+    },
+    "did.no_never_treated": {
+        "id": "tidak ada unit yang belum pernah ikut program",
+        "en": "no unit is never treated",
+    },
+    "did.few_doses": {
+        "id": "jam pelatihan diketahui untuk terlalu sedikit unit untuk dibagi menjadi kelompok",
+        "en": "training hours are known for too few treated units to form groups",
+    },
+    "did.estimator_failed": {
+        "id": "estimator tidak dapat berjalan pada data ini",
+        "en": "the estimator could not run on these data",
+    },
+    "caveat.dose": {
+        "id": "Perbandingan menurut jam pelatihan bersifat deskriptif: unit memilih berapa banyak "
+        "pelatihan, jadi perbedaan antarkelompok belum tentu akibat pelatihan.",
+        "en": "The comparison by training hours is descriptive: units chose how much training to "
+        "take, so differences between groups are not necessarily caused by the training.",
+    },
+    "caveat.sector": {
+        "id": "Sektor dengan kurang dari {min_units} unit tidak diestimasi.",
+        "en": "Sectors with fewer than {min_units} units are not estimated.",
+    },
     "col.test": {"id": "Uji", "en": "Test"},
     "col.statistic": {"id": "Statistik F", "en": "F statistic"},
     "col.df": {"id": "df", "en": "df"},
     "col.p": {"id": "p", "en": "p"},
-    "test.trend": {"id": "{outcome}: pergeseran per gelombang sebelum program",
-                   "en": "{outcome}: drift per wave before the programme"},
-    "test.window": {"id": "{outcome}: {window} periode sebelum periode acuan",
-                    "en": "{outcome}: the {window} periods before the reference period"},
+    "test.trend": {
+        "id": "{outcome}: pergeseran per gelombang sebelum program",
+        "en": "{outcome}: drift per wave before the programme",
+    },
+    "test.window": {
+        "id": "{outcome}: {window} periode sebelum periode acuan",
+        "en": "{outcome}: the {window} periods before the reference period",
+    },
     # ------------------------------------------------------------------ competency notebook
-    "needs.title": {"id": "# Kebutuhan pengembangan kompetensi ASN: {city}",
-                    "en": "# ASN competency development needs: {city}"},
+    "needs.title": {
+        "id": "# Kebutuhan pengembangan kompetensi ASN: {city}",
+        "en": "# ASN competency development needs: {city}",
+    },
     "needs.question": {
         "id": "**Pertanyaan.** Kompetensi apa yang kurang pada kelompok pegawai mana, berapa orang, dan pelatihan "
-              "apa yang menutup kesenjangan itu?",
+        "apa yang menutup kesenjangan itu?",
         "en": "**Question.** Which competencies does which group of staff lack, how many people are in each "
-              "group, and which training closes the gaps?"},
+        "group, and which training closes the gaps?",
+    },
     "needs.data": {
         "id": "## Data\n{n_assessed:,} pegawai dinilai pada {n_comp} kompetensi (PermenPAN-RB 38/2017); "
-              "{n_short:,} ({share:.0%}) kurang setidaknya satu level pada satu kompetensi.",
+        "{n_short:,} ({share:.0%}) kurang setidaknya satu level pada satu kompetensi.",
         "en": "## Data\n{n_assessed:,} staff assessed on {n_comp} competencies (PermenPAN-RB 38/2017); "
-              "{n_short:,} ({share:.0%}) are at least one level short on at least one competency."},
+        "{n_short:,} ({share:.0%}) are at least one level short on at least one competency.",
+    },
     "needs.required_reference": {
         "id": "Level yang dipersyaratkan diambil dari standar per kelas jabatan (data/reference/required_levels.csv).",
-        "en": "Required levels come from the standard per position class (data/reference/required_levels.csv)."},
+        "en": "Required levels come from the standard per position class (data/reference/required_levels.csv).",
+    },
     "needs.required_recorded": {
         "id": "Level yang dipersyaratkan diambil dari kolom level_required yang dicatat instansi pada setiap "
-              "asesmen (parameter required_source = recorded), bukan dari tabel standar.",
+        "asesmen (parameter required_source = recorded), bukan dari tabel standar.",
         "en": "Required levels come from the level_required recorded by the instansi with each assessment "
-              "(parameter required_source = recorded), not from the standard table."},
+        "(parameter required_source = recorded), not from the standard table.",
+    },
     "needs.required_differ": {
         "id": "**Perhatian:** pada {records} catatan asesmen, level_required yang dicatat berbeda dari standar "
-              "kelas jabatan ({pairs} kombinasi kelas jabatan x kompetensi, tabel di bawah). Laporan ini memakai "
-              "{source}. Untuk memakai standar instansi sendiri, setel `required_source: recorded` di "
-              "notebooks/params/<kota>.yaml.",
+        "kelas jabatan ({pairs} kombinasi kelas jabatan x kompetensi, tabel di bawah). Laporan ini memakai "
+        "{source}. Untuk memakai standar instansi sendiri, setel `required_source: recorded` di "
+        "notebooks/params/<kota>.yaml.",
         "en": "**Note:** in {records} assessment records the recorded level_required differs from the position-class "
-              "standard ({pairs} position class x competency combinations, table below). This report uses "
-              "{source}. To use your instansi's own standard, set `required_source: recorded` in "
-              "notebooks/params/<city>.yaml."},
+        "standard ({pairs} position class x competency combinations, table below). This report uses "
+        "{source}. To use your instansi's own standard, set `required_source: recorded` in "
+        "notebooks/params/<city>.yaml.",
+    },
     "needs.source.reference": {"id": "tabel standar", "en": "the standard table"},
-    "needs.source.recorded": {"id": "level yang dicatat instansi", "en": "the levels recorded by the instansi"},
+    "needs.source.recorded": {
+        "id": "level yang dicatat instansi",
+        "en": "the levels recorded by the instansi",
+    },
     "needs.why": {
         "id": "## Mengapa kekurangan, bukan nilai mentah\nKelompok dibentuk dari *kekurangan* = maks(standar - "
-              "hasil, 0) per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan "
-              "(standar jabatan yang lebih tinggi), bukan menurut kebutuhan pelatihan.",
+        "hasil, 0) per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan "
+        "(standar jabatan yang lebih tinggi), bukan menurut kebutuhan pelatihan.",
         "en": "## Why shortfalls, not raw levels\nGroups are formed on the *shortfall* = max(required - assessed, "
-              "0) per competency. Raw levels would only separate staff by job tier (higher posts have higher "
-              "standards), not by training need."},
+        "0) per competency. Raw levels would only separate staff by job tier (higher posts have higher "
+        "standards), not by training need.",
+    },
     "needs.choose_k": {
         "id": "## Memilih jumlah kelompok\nJumlah kelompok dipilih dengan statistik *gap* (aturan 1-SE) lalu "
-              "diuji kestabilannya dengan bootstrap ({n_boot} ulangan): kelompok disebut stabil bila ARI rata-rata "
-              ">= 0,90 dan Jaccard setiap kelompok >= 0,75.",
+        "diuji kestabilannya dengan bootstrap ({n_boot} ulangan): kelompok disebut stabil bila ARI rata-rata "
+        ">= 0,90 dan Jaccard setiap kelompok >= 0,75.",
         "en": "## Choosing the number of groups\nThe number of groups is chosen by the gap statistic (1-SE rule) and "
-              "then tested for stability by bootstrap ({n_boot} draws): groups count as stable when the mean ARI "
-              "is >= 0.90 and every group's Jaccard is >= 0.75."},
+        "then tested for stability by bootstrap ({n_boot} draws): groups count as stable when the mean ARI "
+        "is >= 0.90 and every group's Jaccard is >= 0.75.",
+    },
     "needs.groups": {"id": "## Kelompok pegawai", "en": "## Staff groups"},
-    "needs.stable": {"id": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
-                     "en": "**{k} groups, stable** (bootstrap ARI {ari:.2f})."},
-    "needs.unstable": {"id": "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap "
-                             "{ari:.2f}, Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan "
-                             "Jaccard >= {jaccard_gate:.2f}): anggap hanya sebagai gambaran.",
-                       "en": "**Warning:** these {k} groups are not stable under resampling (bootstrap ARI {ari:.2f}, "
-                             "lowest Jaccard {jaccard:.2f}; stable means ARI >= {ari_gate:.2f} and Jaccard >= "
-                             "{jaccard_gate:.2f}): treat them as descriptive only."},
-    "needs.unassessed": {"id": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai "
-                               "gambaran.",
-                         "en": "**{k} groups**; their stability was not assessed (n_boot = 0): treat them as "
-                               "descriptive only."},
-    "needs.no_structure": {"id": "**Tidak ada struktur kelompok:** statistik gap lebih memilih satu kelompok, jadi "
-                                 "tidak ada kelompok pegawai yang dilaporkan. Rencanakan pelatihan per kompetensi.",
-                           "en": "**No group structure:** the gap statistic prefers a single group, so no staff groups "
-                                 "are reported. Plan training per competency instead."},
+    "needs.stable": {
+        "id": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
+        "en": "**{k} groups, stable** (bootstrap ARI {ari:.2f}).",
+    },
+    "needs.unstable": {
+        "id": "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap "
+        "{ari:.2f}, Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan "
+        "Jaccard >= {jaccard_gate:.2f}): anggap hanya sebagai gambaran.",
+        "en": "**Warning:** these {k} groups are not stable under resampling (bootstrap ARI {ari:.2f}, "
+        "lowest Jaccard {jaccard:.2f}; stable means ARI >= {ari_gate:.2f} and Jaccard >= "
+        "{jaccard_gate:.2f}): treat them as descriptive only.",
+    },
+    "needs.unassessed": {
+        "id": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai gambaran.",
+        "en": "**{k} groups**; their stability was not assessed (n_boot = 0): treat them as "
+        "descriptive only.",
+    },
+    "needs.no_structure": {
+        "id": "**Tidak ada struktur kelompok:** statistik gap lebih memilih satu kelompok, jadi "
+        "tidak ada kelompok pegawai yang dilaporkan. Rencanakan pelatihan per kompetensi.",
+        "en": "**No group structure:** the gap statistic prefers a single group, so no staff groups "
+        "are reported. Plan training per competency instead.",
+    },
     "needs.by_agency": {"id": "## Kelompok per perangkat daerah", "en": "## Groups by agency"},
-    "needs.suppressed": {"id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}')._",
-                         "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}')._"},
+    "needs.suppressed": {
+        "id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}')._",
+        "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}')._",
+    },
     "needs.plan": {"id": "## Rencana pelatihan", "en": "## Training plan"},
     "needs.plan_totals": {
         "id": "Kelayakan bersifat individual (kurang >= 1 level pada kompetensi itu): {people:,} pegawai, "
-              "{enrolments:,} penempatan pelatihan, {jp:,.0f} JP, perkiraan biaya Rp {cost:,.0f}.",
+        "{enrolments:,} penempatan pelatihan, {jp:,.0f} JP, perkiraan biaya Rp {cost:,.0f}.",
         "en": "Eligibility is individual (at least one level short on that competency): {people:,} staff, "
-              "{enrolments:,} enrolments, {jp:,.0f} JP, estimated cost IDR {cost:,.0f}."},
-    "needs.jp": {"id": "## Hak pengembangan 20 JP per tahun ({year})",
-                 "en": "## The 20 JP a year development right ({year})"},
-    "needs.talent": {"id": "## Kinerja dan talenta (SKP, kotak 9)", "en": "## Performance and talent (SKP, 9-box)"},
+        "{enrolments:,} enrolments, {jp:,.0f} JP, estimated cost IDR {cost:,.0f}.",
+    },
+    "needs.jp": {
+        "id": "## Hak pengembangan 20 JP per tahun ({year})",
+        "en": "## The 20 JP a year development right ({year})",
+    },
+    "needs.talent": {
+        "id": "## Kinerja dan talenta (SKP, kotak 9)",
+        "en": "## Performance and talent (SKP, 9-box)",
+    },
     "needs.caveats": {
         "id": "## Keterbatasan\n- Kekurangan satu level dekat dengan galat pengukuran asesmen; jangan menilai "
-              "individu dari satu asesmen.\n- Nilai cenderung menumpuk di atas (banyak pegawai tepat memenuhi "
-              "standar), sehingga kelompok 'memenuhi standar' besar.\n- Standar kompetensi per jabatan dapat "
-              "diatur instansi (data/reference/required_levels.csv).\n- Pengelompokan pegawai adalah profiling: "
-              "perlu penilaian dampak pelindungan data (UU 27/2022, Pasal 34).",
+        "individu dari satu asesmen.\n- Nilai cenderung menumpuk di atas (banyak pegawai tepat memenuhi "
+        "standar), sehingga kelompok 'memenuhi standar' besar.\n- Standar kompetensi per jabatan dapat "
+        "diatur instansi (data/reference/required_levels.csv).\n- Pengelompokan pegawai adalah profiling: "
+        "perlu penilaian dampak pelindungan data (UU 27/2022, Pasal 34).",
         "en": "## Caveats\n- One-level shortfalls are close to assessment measurement error; do not judge an "
-              "individual on one assessment.\n- Ratings bunch at the top (many staff exactly meet the standard), "
-              "so the 'meets standard' group is large.\n- Required levels per post can be set by each agency "
-              "(data/reference/required_levels.csv).\n- Grouping staff is profiling: it calls for a data "
-              "protection impact assessment (UU 27/2022, Pasal 34)."},
+        "individual on one assessment.\n- Ratings bunch at the top (many staff exactly meet the standard), "
+        "so the 'meets standard' group is large.\n- Required levels per post can be set by each agency "
+        "(data/reference/required_levels.csv).\n- Grouping staff is profiling: it calls for a data "
+        "protection impact assessment (UU 27/2022, Pasal 34).",
+    },
     "axis.k": {"id": "Jumlah kelompok k", "en": "Number of groups k"},
     "axis.gap": {"id": "Statistik gap (± 1 SE)", "en": "Gap statistic (± 1 SE)"},
     "axis.silhouette": {"id": "Silhouette (informasi)", "en": "Silhouette (information only)"},
     "axis.competency": {"id": "Kompetensi", "en": "Competency"},
     "axis.shortfall": {"id": "Rata-rata kekurangan (level)", "en": "Mean shortfall (levels)"},
-    "plot.selection": {"id": "Memilih k (n = {n} pegawai; terpilih k = {k})",
-                       "en": "Choosing k (n = {n} staff; chosen k = {k})"},
-    "plot.profiles": {"id": "Kekurangan rata-rata per kelompok (n = {n} pegawai)",
-                      "en": "Mean shortfall by group (n = {n} staff)"},
-    "plot.hidden_groups": {"id": "{n} kelompok dengan kurang dari {min_cell} pegawai tidak ditampilkan",
-                           "en": "{n} group(s) with fewer than {min_cell} staff not shown"},
-    "plot.shortfall": {"id": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
-                       "en": "Mean shortfall per competency (n = {n} staff)"},
+    "plot.selection": {
+        "id": "Memilih k (n = {n} pegawai; terpilih k = {k})",
+        "en": "Choosing k (n = {n} staff; chosen k = {k})",
+    },
+    "plot.profiles": {
+        "id": "Kekurangan rata-rata per kelompok (n = {n} pegawai)",
+        "en": "Mean shortfall by group (n = {n} staff)",
+    },
+    "plot.hidden_groups": {
+        "id": "{n} kelompok dengan kurang dari {min_cell} pegawai tidak ditampilkan",
+        "en": "{n} group(s) with fewer than {min_cell} staff not shown",
+    },
+    "plot.shortfall": {
+        "id": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
+        "en": "Mean shortfall per competency (n = {n} staff)",
+    },
     # ------------------------------------------------------------------ index page and shared report parts
-    "index.title": {"id": "Evaluasi program pengembangan kinerja ASN", "en": "Evaluation of the ASN performance development programme"},
-    "index.demo": {"id": "DATA DEMO: semua angka berasal dari data sintetis dengan dampak yang diketahui, bukan data nyata kota.",
-                   "en": "DEMO DATA: every figure comes from synthetic data with a known effect, not from real city data."},
+    "index.title": {
+        "id": "Evaluasi program pengembangan kinerja ASN",
+        "en": "Evaluation of the ASN performance development programme",
+    },
+    "index.demo": {
+        "id": "DATA DEMO: semua angka berasal dari data sintetis dengan dampak yang diketahui, bukan data nyata kota.",
+        "en": "DEMO DATA: every figure comes from synthetic data with a known effect, not from real city data.",
+    },
     "index.ikm_now": {"id": "IKM kota {year}", "en": "City IKM {year}"},
     "index.groups": {"id": "Kelompok pegawai menurut kebutuhan", "en": "Staff groups by need"},
     "index.not_stable": {"id": "belum stabil", "en": "not stable"},
@@ -282,40 +372,68 @@ MESSAGES: dict[str, dict[str, str]] = {
     "index.link.programme_effects": {"id": "Dampak program", "en": "Programme effects"},
     "index.link.competency_clusters": {"id": "Kebutuhan kompetensi", "en": "Competency needs"},
     "index.link.cross_city": {"id": "Perbandingan antarkota", "en": "Cross-city comparison"},
-    "index.footer": {"id": "Dibuat {generated} oleh asn-kinerja. Hanya angka agregat; sel dengan kurang dari 10 pegawai disembunyikan.",
-                     "en": "Generated {generated} by asn-kinerja. Aggregates only; cells with fewer than 10 staff are hidden."},
-    "effects.ikm_now": {"id": "IKM kota tahun {year} (rata-rata {n} unit): **{ikm:.2f}**, mutu {mutu} ({kinerja}).",
-                        "en": "City IKM in {year} (mean of {n} units): **{ikm:.2f}**, quality {mutu} ({kinerja})."},
-    "needs.largest": {"id": "Kebutuhan terbesar: **{name}** ({participants} pegawai).",
-                      "en": "Largest need: **{name}** ({participants} staff)."},
+    "index.footer": {
+        "id": "Dibuat {generated} oleh asn-kinerja. Hanya angka agregat; sel dengan kurang dari 10 pegawai disembunyikan.",
+        "en": "Generated {generated} by asn-kinerja. Aggregates only; cells with fewer than 10 staff are hidden.",
+    },
+    "effects.ikm_now": {
+        "id": "IKM kota tahun {year} (rata-rata {n} unit): **{ikm:.2f}**, mutu {mutu} ({kinerja}).",
+        "en": "City IKM in {year} (mean of {n} units): **{ikm:.2f}**, quality {mutu} ({kinerja}).",
+    },
+    "needs.largest": {
+        "id": "Kebutuhan terbesar: **{name}** ({participants} pegawai).",
+        "en": "Largest need: **{name}** ({participants} staff).",
+    },
     "provenance.heading": {"id": "## Asal-usul laporan", "en": "## Provenance"},
-    "provenance.text": {"id": "Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.",
-                        "en": "Data files and their SHA-256, parameters, software versions and run time."},
+    "provenance.text": {
+        "id": "Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.",
+        "en": "Data files and their SHA-256, parameters, software versions and run time.",
+    },
     # ------------------------------------------------------------------ cross-city notebook
     "cross.title": {"id": "# Perbandingan antarkota", "en": "# Cross-city comparison"},
-    "cross.caution": {"id": "**Hati-hati membandingkan.** Kota berbeda dalam waktu peluncuran, jenis unit, cara "
-                              "pencatatan dan mutu data; selisih antarkota bukan bukti bahwa satu program lebih baik.",
-                      "en": "**Compare with care.** Cities differ in roll-out timing, unit mix, record keeping and "
-                            "data quality; a difference between cities is not evidence that one programme is better."},
+    "cross.caution": {
+        "id": "**Hati-hati membandingkan.** Kota berbeda dalam waktu peluncuran, jenis unit, cara "
+        "pencatatan dan mutu data; selisih antarkota bukan bukti bahwa satu program lebih baik.",
+        "en": "**Compare with care.** Cities differ in roll-out timing, unit mix, record keeping and "
+        "data quality; a difference between cities is not evidence that one programme is better.",
+    },
     "cross.effects": {"id": "## Dampak per kota", "en": "## Effects by city"},
     "cross.ikm": {"id": "## Tren IKM", "en": "## IKM trends"},
     "cross.groups": {"id": "## Porsi kelompok pegawai", "en": "## Staff-group shares"},
     "cross.none": {"id": "Belum ada hasil kota di {path}.", "en": "No city results found in {path}."},
-    "plot.cross_effects": {"id": "{outcome}: dampak per kota ({n} kota)", "en": "{outcome}: effect by city ({n} cities)"},
-    "plot.cross_ikm": {"id": "IKM rata-rata unit per triwulan ({n} kota)", "en": "Mean unit IKM by quarter ({n} cities)"},
-    "plot.cross_groups": {"id": "Porsi pegawai per kelompok ({n} kota)", "en": "Share of staff by group ({n} cities)"},
+    "plot.cross_effects": {
+        "id": "{outcome}: dampak per kota ({n} kota)",
+        "en": "{outcome}: effect by city ({n} cities)",
+    },
+    "plot.cross_ikm": {
+        "id": "IKM rata-rata unit per triwulan ({n} kota)",
+        "en": "Mean unit IKM by quarter ({n} cities)",
+    },
+    "plot.cross_groups": {
+        "id": "Porsi pegawai per kelompok ({n} kota)",
+        "en": "Share of staff by group ({n} cities)",
+    },
     "axis.city": {"id": "Kota", "en": "City"},
     "axis.share": {"id": "Porsi pegawai", "en": "Share of staff"},
     # ------------------------------------------------------------------ verdicts and table headers
     "verdict.decrease": {"id": "turun", "en": "decreased"},
     "verdict.increase": {"id": "naik", "en": "increased"},
-    "verdict.no_detectable_change": {"id": "tidak ada perubahan yang terdeteksi", "en": "no detectable change"},
+    "verdict.no_detectable_change": {
+        "id": "tidak ada perubahan yang terdeteksi",
+        "en": "no detectable change",
+    },
     "verdict.fragile": {"id": "rapuh: asumsi tidak terpenuhi", "en": "fragile: an assumption check failed"},
-    "verdict.too_little_data": {"id": "data terlalu sedikit untuk disimpulkan", "en": "too little data to conclude"},
+    "verdict.too_little_data": {
+        "id": "data terlalu sedikit untuk disimpulkan",
+        "en": "too little data to conclude",
+    },
     "col.estimator": {"id": "Estimator", "en": "Estimator"},
     "col.detectable": {"id": "Daya deteksi uji", "en": "What the test can catch"},
     "estimator.callaway_santanna": {"id": "Callaway-Sant'Anna", "en": "Callaway-Sant'Anna"},
-    "estimator.imputation": {"id": "imputasi (Borusyak-Jaravel-Spiess)", "en": "imputation (Borusyak-Jaravel-Spiess)"},
+    "estimator.imputation": {
+        "id": "imputasi (Borusyak-Jaravel-Spiess)",
+        "en": "imputation (Borusyak-Jaravel-Spiess)",
+    },
     "unit.median_wait_minutes": {"id": "menit", "en": "minutes"},
     "unit.p90_wait_minutes": {"id": "menit", "en": "minutes"},
     "unit.median_processing_minutes": {"id": "menit", "en": "minutes"},
@@ -326,62 +444,90 @@ MESSAGES: dict[str, dict[str, str]] = {
     # the decision in one sentence per outcome (evaluation.verdict_sentences)
     "sentence.decrease": {
         "id": "**{outcome}: turun {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. {high:.2f}); "
-              "semua uji asumsi lolos.",
+        "semua uji asumsi lolos.",
         "en": "**{outcome}: down {size:.2f} {unit}** because of the programme ({level}% interval {low:.2f} to "
-              "{high:.2f}); every assumption check passed."},
+        "{high:.2f}); every assumption check passed.",
+    },
     "sentence.increase": {
         "id": "**{outcome}: naik {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. {high:.2f}); "
-              "semua uji asumsi lolos.",
+        "semua uji asumsi lolos.",
         "en": "**{outcome}: up {size:.2f} {unit}** because of the programme ({level}% interval {low:.2f} to "
-              "{high:.2f}); every assumption check passed."},
+        "{high:.2f}); every assumption check passed.",
+    },
     "sentence.fragile": {
         "id": "**{outcome}: rapuh.** Perkiraan {estimate:.2f} {unit} (selang {level}%: {low:.2f} s.d. {high:.2f}) "
-              "tidak nol, tetapi uji asumsi gagal ({checks}): perubahan itu bisa berasal dari perbedaan yang sudah "
-              "ada sebelum program, bukan dari program. Jangan jadikan dasar keputusan tanpa kajian lebih lanjut.",
+        "tidak nol, tetapi uji asumsi gagal ({checks}): perubahan itu bisa berasal dari perbedaan yang sudah "
+        "ada sebelum program, bukan dari program. Jangan jadikan dasar keputusan tanpa kajian lebih lanjut.",
         "en": "**{outcome}: fragile.** The estimate {estimate:.2f} {unit} ({level}% interval {low:.2f} to "
-              "{high:.2f}) is not zero, but an assumption check failed ({checks}): the change may come from "
-              "differences that existed before the programme, not from the programme. Do not decide on it without "
-              "further study."},
+        "{high:.2f}) is not zero, but an assumption check failed ({checks}): the change may come from "
+        "differences that existed before the programme, not from the programme. Do not decide on it without "
+        "further study.",
+    },
     "sentence.no_detectable_change": {
         "id": "**{outcome}: tidak ada perubahan yang terdeteksi** (perkiraan {estimate:.2f} {unit}, selang {level}%: "
-              "{low:.2f} s.d. {high:.2f}). Data menyingkirkan penurunan lebih dari {down:.2f} {unit} dan kenaikan "
-              "lebih dari {up:.2f} {unit}.",
+        "{low:.2f} s.d. {high:.2f}). Data menyingkirkan penurunan lebih dari {down:.2f} {unit} dan kenaikan "
+        "lebih dari {up:.2f} {unit}.",
         "en": "**{outcome}: no detectable change** (estimate {estimate:.2f} {unit}, {level}% interval {low:.2f} to "
-              "{high:.2f}). The data rule out a decrease of more than {down:.2f} {unit} and an increase of more "
-              "than {up:.2f} {unit}."},
+        "{high:.2f}). The data rule out a decrease of more than {down:.2f} {unit} and an increase of more "
+        "than {up:.2f} {unit}.",
+    },
     "sentence.too_little_data": {
         "id": "**{outcome}: data terlalu sedikit untuk disimpulkan** ({reasons}).",
-        "en": "**{outcome}: too little data to conclude** ({reasons})."},
+        "en": "**{outcome}: too little data to conclude** ({reasons}).",
+    },
     "sentence.unidentified": {
         "id": "{outcome}: tidak ada unit pembanding untuk gelombang {cohorts} dan untuk {periods} periode setelah "
-              "program dimulai; bagian itu tidak termasuk dalam perkiraan.",
+        "program dimulai; bagian itu tidak termasuk dalam perkiraan.",
         "en": "{outcome}: no comparison units exist for wave(s) {cohorts} and for {periods} period(s) after the "
-              "start; they are left out of the estimate."},
-    "reason.no_estimate": {"id": "tidak ada perbandingan yang dapat dihitung",
-                           "en": "no comparison could be computed"},
-    "reason.few_treated": {"id": "hanya {treated} unit ikut program; dibutuhkan paling sedikit {min_treated}",
-                           "en": "only {treated} units joined; at least {min_treated} are needed"},
-    "reason.imprecise": {"id": "selangnya mencakup penurunan maupun kenaikan sebesar {meaningful:.2f} {unit}, "
-                               "perubahan terkecil yang berarti",
-                         "en": "its interval includes both a decrease and an increase of {meaningful:.2f} {unit}, "
-                               "the smallest change that matters"},
-    "check_failed.trend": {"id": "gelombang sudah bergerak berbeda sebelum program",
-                           "en": "waves were already drifting apart before the programme"},
-    "check_failed.joint": {"id": "selisih pada bulan-bulan tepat sebelum program",
-                           "en": "differences in the months just before the programme"},
-    "check_failed.placebo": {"id": "plasebo menemukan 'dampak' sebelum program",
-                             "en": "the placebo found an 'effect' before the programme"},
-    "pretest.detectable": {"id": "menangkap pergeseran {drift:.2f} {unit} {per} pada satu gelombang 80% kali",
-                           "en": "catches a drift of {drift:.2f} {unit} {per} in one wave 80% of the time"},
-    "pretest.pooled": {"id": "(gelombang dengan kurang dari {min_units} unit: satu pergeseran bersama diuji)",
-                       "en": "(a wave has fewer than {min_units} units: one shared drift is tested)"},
+        "start; they are left out of the estimate.",
+    },
+    "reason.no_estimate": {
+        "id": "tidak ada perbandingan yang dapat dihitung",
+        "en": "no comparison could be computed",
+    },
+    "reason.few_treated": {
+        "id": "hanya {treated} unit ikut program; dibutuhkan paling sedikit {min_treated}",
+        "en": "only {treated} units joined; at least {min_treated} are needed",
+    },
+    "reason.imprecise": {
+        "id": "selangnya mencakup penurunan maupun kenaikan sebesar {meaningful:.2f} {unit}, "
+        "perubahan terkecil yang berarti",
+        "en": "its interval includes both a decrease and an increase of {meaningful:.2f} {unit}, "
+        "the smallest change that matters",
+    },
+    "check_failed.trend": {
+        "id": "gelombang sudah bergerak berbeda sebelum program",
+        "en": "waves were already drifting apart before the programme",
+    },
+    "check_failed.joint": {
+        "id": "selisih pada bulan-bulan tepat sebelum program",
+        "en": "differences in the months just before the programme",
+    },
+    "check_failed.placebo": {
+        "id": "plasebo menemukan 'dampak' sebelum program",
+        "en": "the placebo found an 'effect' before the programme",
+    },
+    "pretest.detectable": {
+        "id": "menangkap pergeseran {drift:.2f} {unit} {per} pada satu gelombang 80% kali",
+        "en": "catches a drift of {drift:.2f} {unit} {per} in one wave 80% of the time",
+    },
+    "pretest.pooled": {
+        "id": "(gelombang dengan kurang dari {min_units} unit: satu pergeseran bersama diuji)",
+        "en": "(a wave has fewer than {min_units} units: one shared drift is tested)",
+    },
     "pretest.ok": {"id": "", "en": ""},
-    "pretest.no_pre_periods": {"id": "tidak dapat diuji: tidak ada periode sebelum program",
-                               "en": "not testable: no pre-programme periods"},
-    "pretest.singular": {"id": "tidak dapat diuji: kovarians singular (terlalu sedikit unit per gelombang)",
-                         "en": "not testable: singular covariance (too few units per wave)"},
-    "pretest.too_few_clusters": {"id": "tidak dapat diuji: klaster lebih sedikit dari yang diuji",
-                                 "en": "not testable: fewer clusters than restrictions"},
+    "pretest.no_pre_periods": {
+        "id": "tidak dapat diuji: tidak ada periode sebelum program",
+        "en": "not testable: no pre-programme periods",
+    },
+    "pretest.singular": {
+        "id": "tidak dapat diuji: kovarians singular (terlalu sedikit unit per gelombang)",
+        "en": "not testable: singular covariance (too few units per wave)",
+    },
+    "pretest.too_few_clusters": {
+        "id": "tidak dapat diuji: klaster lebih sedikit dari yang diuji",
+        "en": "not testable: fewer clusters than restrictions",
+    },
     "col.outcome": {"id": "Ukuran", "en": "Outcome"},
     "col.estimate": {"id": "Dampak", "en": "Effect"},
     "col.ci": {"id": "Selang {level}%", "en": "{level}% CI"},
@@ -391,10 +537,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.verdict": {"id": "Kesimpulan", "en": "Conclusion"},
     "units.split": {"id": "{treated} ikut / {never} tidak", "en": "{treated} in / {never} never"},
     "col.check": {"id": "Uji", "en": "Check"},
-    "outcome.median_wait_minutes": {"id": "Median waktu tunggu (menit)", "en": "Median waiting time (minutes)"},
+    "outcome.median_wait_minutes": {
+        "id": "Median waktu tunggu (menit)",
+        "en": "Median waiting time (minutes)",
+    },
     "outcome.ikm": {"id": "IKM (poin, skala 25-100)", "en": "IKM (points, 25-100 scale)"},
-    "outcome.share_within_standard": {"id": "Porsi dilayani sesuai standar", "en": "Share served within standard"},
-    "outcome.p90_wait_minutes": {"id": "Persentil 90 waktu tunggu (menit)", "en": "90th percentile wait (minutes)"},
+    "outcome.share_within_standard": {
+        "id": "Porsi dilayani sesuai standar",
+        "en": "Share served within standard",
+    },
+    "outcome.p90_wait_minutes": {
+        "id": "Persentil 90 waktu tunggu (menit)",
+        "en": "90th percentile wait (minutes)",
+    },
     # ------------------------------------------------------------------ headers of the other published tables
     "col.sector": {"id": "Sektor", "en": "Sector"},
     "col.se": {"id": "Galat baku", "en": "SE"},
@@ -403,7 +558,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.n_units": {"id": "Unit", "en": "Units"},
     "col.note": {"id": "Catatan", "en": "Note"},
     "col.dose_group": {"id": "Kelompok dosis", "en": "Dose group"},
-    "col.dose_range": {"id": "JP per pegawai: min - maks (rata-rata)", "en": "JP per staff: min - max (mean)"},
+    "col.dose_range": {
+        "id": "JP per pegawai: min - maks (rata-rata)",
+        "en": "JP per staff: min - max (mean)",
+    },
     "col.n_treated_units": {"id": "Unit yang ikut", "en": "Treated units"},
     "col.city": {"id": "Kota", "en": "City"},
     "col.n_treated": {"id": "Unit yang ikut", "en": "Treated units"},
@@ -448,23 +606,40 @@ MESSAGES: dict[str, dict[str, str]] = {
     "what.asn-kinerja": {"id": "asn-kinerja", "en": "asn-kinerja"},
     "what.run": {"id": "eksekusi", "en": "run"},
     "what.software": {"id": "perangkat lunak", "en": "software"},
-    "note.thin": {"id": "kurang dari {min_units} unit: terlalu sedikit untuk diestimasi",
-                  "en": "fewer than {min_units} units: too few to estimate"},
+    "note.thin": {
+        "id": "kurang dari {min_units} unit: terlalu sedikit untuk diestimasi",
+        "en": "fewer than {min_units} units: too few to estimate",
+    },
     "note.failed": {"id": "tidak dapat diestimasi: {reason}", "en": "could not be estimated: {reason}"},
-    "check.imputation": {"id": "Imputasi (Borusyak-Jaravel-Spiess)", "en": "Imputation (Borusyak-Jaravel-Spiess)"},
-    "check.callaway_santanna": {"id": "Callaway-Sant'Anna, pembanding {control}",
-                                "en": "Callaway-Sant'Anna, {control} comparison"},
-    "check.sun_abraham": {"id": "Sun-Abraham (pembanding: unit yang tidak pernah ikut)",
-                          "en": "Sun-Abraham (never-treated comparison)"},
-    "check.main_imputation": {"id": "Utama: {estimator} (pembanding: bulan-bulan tanpa program)",
-                              "en": "Main: {estimator} (comparison: months without the programme)"},
-    "check.main": {"id": "Utama: {estimator}, pembanding {control}",
-                   "en": "Main: {estimator}, {control} comparison"},
+    "check.imputation": {
+        "id": "Imputasi (Borusyak-Jaravel-Spiess)",
+        "en": "Imputation (Borusyak-Jaravel-Spiess)",
+    },
+    "check.callaway_santanna": {
+        "id": "Callaway-Sant'Anna, pembanding {control}",
+        "en": "Callaway-Sant'Anna, {control} comparison",
+    },
+    "check.sun_abraham": {
+        "id": "Sun-Abraham (pembanding: unit yang tidak pernah ikut)",
+        "en": "Sun-Abraham (never-treated comparison)",
+    },
+    "check.main_imputation": {
+        "id": "Utama: {estimator} (pembanding: bulan-bulan tanpa program)",
+        "en": "Main: {estimator} (comparison: months without the programme)",
+    },
+    "check.main": {
+        "id": "Utama: {estimator}, pembanding {control}",
+        "en": "Main: {estimator}, {control} comparison",
+    },
     "check.other_control": {"id": "Pembanding {control}", "en": "{control} comparison"},
-    "check.twfe": {"id": "TWFE biasa (pembanding; bias bila dampak bertahap)",
-                   "en": "Plain TWFE (contrast; biased with staggered, growing effects)"},
-    "check.placebo": {"id": "Plasebo: tanggal mulai {shift} periode lebih awal (harus ~0)",
-                      "en": "Placebo: start dates {shift} periods earlier (should be ~0)"},
+    "check.twfe": {
+        "id": "TWFE biasa (pembanding; bias bila dampak bertahap)",
+        "en": "Plain TWFE (contrast; biased with staggered, growing effects)",
+    },
+    "check.placebo": {
+        "id": "Plasebo: tanggal mulai {shift} periode lebih awal (harus ~0)",
+        "en": "Placebo: start dates {shift} periods earlier (should be ~0)",
+    },
     "check.loo": {"id": "Tanpa gelombang {cohort}", "en": "Without wave {cohort}"},
     "control.not_yet_treated": {"id": "unit yang belum ikut", "en": "not-yet-treated"},
     "control.never_treated": {"id": "unit yang tidak pernah ikut", "en": "never-treated"},
@@ -474,7 +649,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sector.kelurahan": {"id": "Kelurahan", "en": "Kelurahan offices"},
     "sector.education": {"id": "Pendidikan", "en": "Education"},
     "sector.administration": {"id": "Administrasi OPD", "en": "Agency administration"},
-    "plot.by_sector": {"id": "{outcome} menurut sektor (n = {n} unit)", "en": "{outcome} by sector (n = {n} units)"},
+    "plot.by_sector": {
+        "id": "{outcome} menurut sektor (n = {n} unit)",
+        "en": "{outcome} by sector (n = {n} units)",
+    },
     # ------------------------------------------------------------------ plot labels
     "axis.month": {"id": "Bulan", "en": "Month"},
     "axis.quarter": {"id": "Triwulan", "en": "Quarter"},
@@ -485,13 +663,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     "axis.unit": {"id": "Unit layanan", "en": "Service unit"},
     "legend.never": {"id": "belum pernah ikut", "en": "never treated"},
     "legend.wave": {"id": "gelombang {start}", "en": "wave {start}"},
-    "plot.timing": {"id": "Peluncuran program per gelombang (n = {n} unit)",
-                    "en": "Programme roll-out by wave (n = {n} units)"},
-    "plot.trends": {"id": "{outcome}: rata-rata per gelombang (n = {n} unit)",
-                    "en": "{outcome}: mean by wave (n = {n} units)"},
+    "plot.timing": {
+        "id": "Peluncuran program per gelombang (n = {n} unit)",
+        "en": "Programme roll-out by wave (n = {n} units)",
+    },
+    "plot.trends": {
+        "id": "{outcome}: rata-rata per gelombang (n = {n} unit)",
+        "en": "{outcome}: mean by wave (n = {n} units)",
+    },
     "plot.event": {"id": "Dampak pada {outcome} (n = {n} unit)", "en": "Effect on {outcome} (n = {n} units)"},
-    "plot.ikm": {"id": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
-                 "en": "IKM per unit, {year} (n = {n} units; lines = quality bands)"},
+    "plot.ikm": {
+        "id": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
+        "en": "IKM per unit, {year} (n = {n} units; lines = quality bands)",
+    },
     "plot.forest": {"id": "{title}", "en": "{title}"},
 }
 
@@ -519,16 +703,27 @@ def localise(table, lang: str = "id"):
     training mode, verdict, provenance kind) in ``lang``. Columns without an entry hold data values (agency
     and group names, SKP predicates, 9-box numbers) and keep them."""
     out = table.copy()
-    if "competency" in out.columns:  # 'Pelayanan Publik (M.05)': the name a reader knows, the code of the standard
+    if (
+        "competency" in out.columns
+    ):  # 'Pelayanan Publik (M.05)': the name a reader knows, the code of the standard
         names = competency_names(lang)
         out["competency"] = out["competency"].map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
     for column, prefix in CODED_COLUMNS.items():
         if column in out.columns:
             out[column] = out[column].map(
-                lambda v, p=prefix: msg(f"{p}.{v}".replace(" ", "_"), lang)
-                if isinstance(v, str) and f"{p}.{v}".replace(" ", "_") in MESSAGES else v)
-    return out.rename(columns=lambda c: msg(f"col.{c}", lang) if isinstance(c, str) and f"col.{c}" in MESSAGES
-                      and "{" not in MESSAGES[f"col.{c}"][lang] else c)
+                lambda v, p=prefix: (
+                    msg(f"{p}.{v}".replace(" ", "_"), lang)
+                    if isinstance(v, str) and f"{p}.{v}".replace(" ", "_") in MESSAGES
+                    else v
+                )
+            )
+    return out.rename(
+        columns=lambda c: (
+            msg(f"col.{c}", lang)
+            if isinstance(c, str) and f"col.{c}" in MESSAGES and "{" not in MESSAGES[f"col.{c}"][lang]
+            else c
+        )
+    )
 
 
 def number_text(value):
@@ -554,7 +749,9 @@ def text_columns(table) -> list:
     out = []
     for column in table.columns:
         values = table[column].dropna()
-        values = values[values.map(lambda v: not (isinstance(v, str) and not v.strip()))]  # blanks say nothing
+        values = values[
+            values.map(lambda v: not (isinstance(v, str) and not v.strip()))
+        ]  # blanks say nothing
         words = values.map(lambda v: isinstance(v, str) and not _NUMBER_LIKE.fullmatch(v))
         if len(values) and words.mean() > 0.5:
             out.append(column)
@@ -583,8 +780,10 @@ def competency_names(lang: str = "id"):
     return reference.table("competencies").set_index("competency")["name_en" if lang == "en" else "name"]
 
 
-GROUP_NAME_PARTS = {"id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
-                    "en": {}}
+GROUP_NAME_PARTS = {
+    "id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
+    "en": {},
+}
 
 
 def group_name(name: str, lang: str = "id") -> str:

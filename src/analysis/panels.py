@@ -22,10 +22,14 @@ def visit_panel(city: CityData) -> pd.DataFrame:
     """Unit x month: visits, median and p90 waiting minutes, median processing minutes, share of served visits
     within the unit type's standard (data/reference/unit_types.csv), plus unit attributes and timing."""
     if city.visits is None:
-        raise KeyError(f"{city.directory} has no service_visits table: the waiting-time panel cannot be built")
+        raise KeyError(
+            f"{city.directory} has no service_visits table: the waiting-time panel cannot be built"
+        )
     units = city.table("units")
     standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
-    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[["unit_id", "standard_minutes"]]
+    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
+        ["unit_id", "standard_minutes"]
+    ]
     con = duckdb.connect()
     city.visits.register(con)
     con.register("_standards", std)
@@ -56,8 +60,11 @@ def ikm_panel(city: CityData, visits: pd.DataFrame | None = None) -> pd.DataFram
     if visits is None and city.visits is not None:
         visits = visit_panel(city)
     if visits is not None:
-        users = (visits.assign(quarter=visits["month"].dt.to_period("Q").dt.start_time)
-                 .groupby(["unit_id", "quarter"], as_index=False)["visits"].sum())
+        users = (
+            visits.assign(quarter=visits["month"].dt.to_period("Q").dt.start_time)
+            .groupby(["unit_id", "quarter"], as_index=False)["visits"]
+            .sum()
+        )
         aligned = table[["unit_id", "quarter"]].merge(users, on=["unit_id", "quarter"], how="left")["visits"]
         table = satisfaction.sample_adequacy(table, aligned)
     return add_timing(table, city, "quarter", "Q")

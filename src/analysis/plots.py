@@ -18,8 +18,9 @@ PALETTE = "colorblind"
 
 
 def style() -> None:
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook",
-                  rc={"figure.dpi": 110, "svg.fonttype": "none"})
+    sns.set_theme(
+        style="whitegrid", palette=PALETTE, context="notebook", rc={"figure.dpi": 110, "svg.fonttype": "none"}
+    )
     _inline_svg()
 
 
@@ -39,7 +40,8 @@ def _inline_svg() -> None:
 def _waves(panel: pd.DataFrame, lang: str) -> pd.Series:
     start = panel["programme_start"].dt.strftime("%Y-%m")
     return start.where(panel["cohort"].notna(), other=msg("legend.never", lang)).map(
-        lambda s: s if s == msg("legend.never", lang) else msg("legend.wave", lang, start=s))
+        lambda s: s if s == msg("legend.never", lang) else msg("legend.wave", lang, start=s)
+    )
 
 
 def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id") -> plt.Figure:
@@ -51,13 +53,24 @@ def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id
     bottom = np.zeros(len(times))
     for start, group in units[units["cohort"].notna()].groupby("programme_start"):
         inside = np.where(times >= np.datetime64(start), len(group), 0)
-        ax.fill_between(times, bottom, bottom + inside, step="post", alpha=0.8,
-                        label=msg("legend.wave", lang, start=pd.Timestamp(start).strftime("%Y-%m")) + f" (n={len(group)})")
+        ax.fill_between(
+            times,
+            bottom,
+            bottom + inside,
+            step="post",
+            alpha=0.8,
+            label=msg("legend.wave", lang, start=pd.Timestamp(start).strftime("%Y-%m"))
+            + f" (n={len(group)})",
+        )
         bottom = bottom + inside
     n_never = int(units["cohort"].isna().sum())
     ax.axhline(len(units), color="grey", ls=":", lw=1)
-    ax.set(title=msg("plot.timing", lang, n=len(units)), xlabel=msg("axis.month", lang),
-           ylabel=msg("axis.units", lang), ylim=(0, len(units) * 1.05))
+    ax.set(
+        title=msg("plot.timing", lang, n=len(units)),
+        xlabel=msg("axis.month", lang),
+        ylabel=msg("axis.units", lang),
+        ylim=(0, len(units) * 1.05),
+    )
     ax.legend(title=f"{msg('legend.never', lang)}: n={n_never}", loc="upper left", fontsize="small")
     fig.tight_layout()
     return fig
@@ -73,15 +86,23 @@ def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang:
     for start in panel["programme_start"].dropna().unique():
         ax.axvline(pd.Timestamp(start), color="grey", ls="--", lw=0.8)
     label = msg(f"outcome.{outcome}", lang)
-    ax.set(title=msg("plot.trends", lang, outcome=label, n=panel["unit_id"].nunique()),
-           xlabel=msg("axis.month" if time_col == "month" else "axis.quarter", lang), ylabel=label)
+    ax.set(
+        title=msg("plot.trends", lang, outcome=label, n=panel["unit_id"].nunique()),
+        xlabel=msg("axis.month" if time_col == "month" else "axis.quarter", lang),
+        ylabel=label,
+    )
     ax.legend(title="", fontsize="small")
     fig.tight_layout()
     return fig
 
 
-def event_study(result: DidResult, frequency: str = "month", lang: str = "id", window: tuple[int, int] | None = None,
-                twfe: pd.DataFrame | None = None) -> plt.Figure:
+def event_study(
+    result: DidResult,
+    frequency: str = "month",
+    lang: str = "id",
+    window: tuple[int, int] | None = None,
+    twfe: pd.DataFrame | None = None,
+) -> plt.Figure:
     """Event-study estimates with pointwise CIs and the simultaneous band; TWFE overlaid for contrast."""
     style()
     es = result.event_study
@@ -90,17 +111,27 @@ def event_study(result: DidResult, frequency: str = "month", lang: str = "id", w
     fig, ax = plt.subplots(figsize=(8, 4))
     if es["band_low"].notna().any():
         ax.fill_between(es["event_time"], es["band_low"], es["band_high"], color="C0", alpha=0.15, step="mid")
-    ax.errorbar(es["event_time"], es["att"], yerr=[es["att"] - es["ci_low"], es["ci_high"] - es["att"]], fmt="o",
-                color="C0", ms=4, lw=1, label="Callaway-Sant'Anna")
+    ax.errorbar(
+        es["event_time"],
+        es["att"],
+        yerr=[es["att"] - es["ci_low"], es["ci_high"] - es["att"]],
+        fmt="o",
+        color="C0",
+        ms=4,
+        lw=1,
+        label="Callaway-Sant'Anna",
+    )
     if twfe is not None:
         tw = twfe[twfe["event_time"].between(es["event_time"].min(), es["event_time"].max())]
         ax.plot(tw["event_time"] + 0.2, tw["att"], "s", color="C3", ms=3, alpha=0.7, label="TWFE")
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
     label = msg(f"outcome.{result.outcome}", lang)
-    ax.set(title=msg("plot.event", lang, outcome=label, n=result.n_units),
-           xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
-           ylabel=msg("axis.effect", lang, outcome=label))
+    ax.set(
+        title=msg("plot.event", lang, outcome=label, n=result.n_units),
+        xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
+        ylabel=msg("axis.effect", lang, outcome=label),
+    )
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
@@ -121,8 +152,12 @@ def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> pl
     for edge in reference.table("ikm_bands")["lower"].iloc[1:]:
         ax.axhline(edge, color="grey", ls=":", lw=0.8)
         ax.text(len(by_unit) * 1.005, edge, f"{edge:.2f}", va="center", fontsize=7, color="grey")
-    ax.set(title=msg("plot.ikm", lang, year=last_year, n=len(by_unit)), xlabel=msg("axis.unit", lang),
-           ylabel=msg("outcome.ikm", lang), xticks=[])
+    ax.set(
+        title=msg("plot.ikm", lang, year=last_year, n=len(by_unit)),
+        xlabel=msg("axis.unit", lang),
+        ylabel=msg("outcome.ikm", lang),
+        xticks=[],
+    )
     fig.tight_layout()
     return fig
 
@@ -133,8 +168,15 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str) -> plt.
     t = table.dropna(subset=["estimate"]).iloc[::-1]
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.4))
     y = np.arange(len(t))
-    ax.errorbar(t["estimate"], y, xerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]], fmt="o",
-                color="C0", ms=5, capsize=3)
+    ax.errorbar(
+        t["estimate"],
+        y,
+        xerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]],
+        fmt="o",
+        color="C0",
+        ms=5,
+        capsize=3,
+    )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, t[label_col].astype(str))
     ax.set(title=title, xlabel=xlabel)
@@ -146,30 +188,57 @@ def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure
     """Effect per sector (rows from effects.by_group); thin sectors are listed in the table, not plotted."""
     label = msg(f"outcome.{outcome}", lang)
     t = table.assign(label=table["sector"].map(lambda s: msg(f"sector.{s}", lang)))
-    return forest(t, "label", msg("plot.by_sector", lang, outcome=label, n=int(t["n_units"].sum())),
-                  msg("axis.effect", lang, outcome=label))
+    return forest(
+        t,
+        "label",
+        msg("plot.by_sector", lang, outcome=label, n=int(t["n_units"].sum())),
+        msg("axis.effect", lang, outcome=label),
+    )
 
 
 def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> plt.Figure:
     """Gap statistic per k with its SE (the choice) and silhouette (for information)."""
     style()
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    ax.errorbar(selection["k"], selection["gap"], yerr=selection["gap_se"], fmt="o-", color="C0", capsize=3,
-                label=msg("axis.gap", lang))
+    ax.errorbar(
+        selection["k"],
+        selection["gap"],
+        yerr=selection["gap_se"],
+        fmt="o-",
+        color="C0",
+        capsize=3,
+        label=msg("axis.gap", lang),
+    )
     ax.axvline(k, color="C0", ls="--", lw=1)
-    ax.set(title=msg("plot.selection", lang, n=n, k=k), xlabel=msg("axis.k", lang), ylabel=msg("axis.gap", lang),
-           xticks=selection["k"].tolist())
+    ax.set(
+        title=msg("plot.selection", lang, n=n, k=k),
+        xlabel=msg("axis.k", lang),
+        ylabel=msg("axis.gap", lang),
+        xticks=selection["k"].tolist(),
+    )
     if "silhouette" in selection:
         ax2 = ax.twinx()
-        ax2.plot(selection["k"], selection["silhouette"], "s:", color="C7", ms=4, label=msg("axis.silhouette", lang))
+        ax2.plot(
+            selection["k"],
+            selection["silhouette"],
+            "s:",
+            color="C7",
+            ms=4,
+            label=msg("axis.silhouette", lang),
+        )
         ax2.set_ylabel(msg("axis.silhouette", lang), color="C7")
         ax2.grid(False)
     fig.tight_layout()
     return fig
 
 
-def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | None = None, lang: str = "id",
-                   min_cell: int = 10) -> plt.Figure:
+def group_profiles(
+    profiles: pd.DataFrame,
+    names: dict,
+    jaccard: pd.Series | None = None,
+    lang: str = "id",
+    min_cell: int = 10,
+) -> plt.Figure:
     """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability. Groups of
     fewer than ``min_cell`` staff are left out (their means would describe a few identifiable people)."""
     style()
@@ -182,9 +251,16 @@ def group_profiles(profiles: pd.DataFrame, names: dict, jaccard: pd.Series | Non
         badge = "" if jaccard is None or g >= len(jaccard) else f", Jaccard {jaccard.iloc[g]:.2f}"
         rows.append(f"{names[g]}\n(n = {int(profiles.at[g, 'size'])}{badge})")
     fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
-    sns.heatmap(data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1), annot=True, fmt=".1f",
-                cmap="Reds", vmin=0, vmax=max(2.0, float(data.to_numpy().max())), ax=ax,
-                cbar_kws={"label": msg("axis.shortfall", lang)})
+    sns.heatmap(
+        data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1),
+        annot=True,
+        fmt=".1f",
+        cmap="Reds",
+        vmin=0,
+        vmax=max(2.0, float(data.to_numpy().max())),
+        ax=ax,
+        cbar_kws={"label": msg("axis.shortfall", lang)},
+    )
     title = msg("plot.profiles", lang, n=int(profiles["size"].sum()))
     if hidden:
         title += "\n" + msg("plot.hidden_groups", lang, n=hidden, min_cell=min_cell)
@@ -200,7 +276,9 @@ def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id") -> plt.F
     mean = shortfalls.mean().rename(index=comp).sort_values()
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.barh(mean.index, mean.to_numpy(), color="C3")
-    ax.set(title=msg("plot.shortfall", lang, n=len(shortfalls)), xlabel=msg("axis.shortfall", lang), ylabel="")
+    ax.set(
+        title=msg("plot.shortfall", lang, n=len(shortfalls)), xlabel=msg("axis.shortfall", lang), ylabel=""
+    )
     fig.tight_layout()
     return fig
 
@@ -209,8 +287,11 @@ def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
     style()
     fig, ax = plt.subplots(figsize=(8, 4))
     sns.lineplot(data=trend, x="quarter", y="ikm", hue="city", marker="o", ax=ax)
-    ax.set(title=msg("plot.cross_ikm", lang, n=trend["city"].nunique()), xlabel=msg("axis.quarter", lang),
-           ylabel=msg("outcome.ikm", lang))
+    ax.set(
+        title=msg("plot.cross_ikm", lang, n=trend["city"].nunique()),
+        xlabel=msg("axis.quarter", lang),
+        ylabel=msg("outcome.ikm", lang),
+    )
     ax.legend(title="")
     fig.tight_layout()
     return fig
@@ -221,7 +302,12 @@ def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
     wide = shares.pivot_table(index="city", columns="group", values="share", fill_value=0.0)
     fig, ax = plt.subplots(figsize=(8, 0.6 * len(wide) + 2.2))
     wide.plot.barh(stacked=True, ax=ax, width=0.7)
-    ax.set(title=msg("plot.cross_groups", lang, n=len(wide)), xlabel=msg("axis.share", lang), ylabel="", xlim=(0, 1))
+    ax.set(
+        title=msg("plot.cross_groups", lang, n=len(wide)),
+        xlabel=msg("axis.share", lang),
+        ylabel="",
+        xlim=(0, 1),
+    )
     ax.legend(title="", fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     fig.tight_layout()
     return fig

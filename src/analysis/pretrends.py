@@ -58,13 +58,24 @@ class PretrendTests:
 
     def failed(self, alpha: float = 0.05) -> list[str]:
         """The checks that reject parallel trends at ``alpha`` ('trend', 'joint')."""
-        return [name for name, t in (("trend", self.trend), ("joint", self.joint))
-                if t.get("status") == "ok" and t["p_value"] < alpha]
+        return [
+            name
+            for name, t in (("trend", self.trend), ("joint", self.joint))
+            if t.get("status") == "ok" and t["p_value"] < alpha
+        ]
 
 
-def universal_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                          cohort: str = "cohort", control: str = "not_yet_treated", anticipation: int = 0,
-                          cluster: str | None = None, alpha: float = 0.05) -> tuple[pd.DataFrame, np.ndarray, int]:
+def universal_event_study(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    control: str = "not_yet_treated",
+    anticipation: int = 0,
+    cluster: str | None = None,
+    alpha: float = 0.05,
+) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Event-study coefficients against one reference period (e = -1 - anticipation), their covariance and
     the number of clusters; never-treated units have a missing ``cohort``."""
     import diff_diff as dd
@@ -76,15 +87,29 @@ def universal_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_i
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            res = dd.CallawaySantAnna(control_group=control, base_period="universal", estimation_method="reg",
-                                      anticipation=int(anticipation), alpha=alpha, cluster=cluster_column(cluster, unit),
-                                      allow_unbalanced_panel=not balanced).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, aggregate="event_study")
+            res = dd.CallawaySantAnna(
+                control_group=control,
+                base_period="universal",
+                estimation_method="reg",
+                anticipation=int(anticipation),
+                alpha=alpha,
+                cluster=cluster_column(cluster, unit),
+                allow_unbalanced_panel=not balanced,
+            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, aggregate="event_study")
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(f"the estimator could not run on this panel: {exc}", "estimator_failed") from exc
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
     index = [float(e) for e in res.event_study_vcov_index]
-    rows = [{"event_time": int(e), "att": float(v["effect"]), "se": float(v["se"]),
-             "n_groups": int(v.get("n_groups", 0))} for e, v in sorted(res.event_study_effects.items())]
+    rows = [
+        {
+            "event_time": int(e),
+            "att": float(v["effect"]),
+            "se": float(v["se"]),
+            "n_groups": int(v.get("n_groups", 0)),
+        }
+        for e, v in sorted(res.event_study_effects.items())
+    ]
     frame = pd.DataFrame(rows)
     cov = pd.DataFrame(np.asarray(res.event_study_vcov, dtype=float), index=index, columns=index)
     cov = cov.reindex(index=frame["event_time"].astype(float), columns=frame["event_time"].astype(float))
@@ -95,15 +120,28 @@ def universal_event_study(panel: pd.DataFrame, outcome: str, unit: str = "unit_i
     return frame, cov.to_numpy(), n_clusters
 
 
-def pretrend_tests(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-                   cohort: str = "cohort", control: str = "not_yet_treated", anticipation: int = 0,
-                   cluster: str | None = None, window: int = 6, alpha: float = 0.05,
-                   power: float = 0.8) -> PretrendTests:
+def pretrend_tests(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    control: str = "not_yet_treated",
+    anticipation: int = 0,
+    cluster: str | None = None,
+    window: int = 6,
+    alpha: float = 0.05,
+    power: float = 0.8,
+) -> PretrendTests:
     """Joint F test over the ``window`` event-study coefficients before the reference period, and the
     per-wave drift test on the untreated unit-periods."""
-    frame, cov, g = universal_event_study(panel, outcome, unit, time, cohort, control, anticipation, cluster, alpha)
+    frame, cov, g = universal_event_study(
+        panel, outcome, unit, time, cohort, control, anticipation, cluster, alpha
+    )
     ref = -1 - int(anticipation)
-    pick = ((frame["event_time"] < ref) & (frame["event_time"] >= ref - window) & frame["se"].gt(0)).to_numpy()
+    pick = (
+        (frame["event_time"] < ref) & (frame["event_time"] >= ref - window) & frame["se"].gt(0)
+    ).to_numpy()
     out = PretrendTests(event_study=frame, reference=ref, window=int(window), n_clusters=g)
     b, v = frame["att"].to_numpy()[pick], cov[np.ix_(pick, pick)]
     out.joint = joint_f_test(b, v, g)
@@ -111,9 +149,20 @@ def pretrend_tests(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", tim
     return out
 
 
-def drift_test(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period",
-               cohort: str = "cohort", anticipation: int = 0, cluster: str | None = None, alpha: float = 0.05,
-               power: float = 0.8, min_periods: int = 3, n_boot: int = 999, seed: int = 0) -> dict:
+def drift_test(
+    panel: pd.DataFrame,
+    outcome: str,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    anticipation: int = 0,
+    cluster: str | None = None,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    min_periods: int = 3,
+    n_boot: int = 999,
+    seed: int = 0,
+) -> dict:
     """Do waves drift apart before they start? Least squares of the outcome on unit and period effects and
     one linear drift (per period, centred) for each wave, on untreated unit-periods only; the drifts are tested
     jointly with the leave-one-cluster-out jackknife covariance (CV3; MacKinnon, Nielsen & Webb 2023: CR1
@@ -144,8 +193,16 @@ def drift_test(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: s
         # no never-treated unit: the drifts of all waves add up to the period trend itself, so the last wave is
         # the reference the others drift against
         waves = waves[:-1]
-    out = {"statistic": float("nan"), "df1": len(waves), "df2": 0, "p_value": float("nan"), "drifts": {},
-           "detectable": float("nan"), "power": power, "pooled": bool(pooled)}
+    out = {
+        "statistic": float("nan"),
+        "df1": len(waves),
+        "df2": 0,
+        "p_value": float("nan"),
+        "drifts": {},
+        "detectable": float("nan"),
+        "power": power,
+        "pooled": bool(pooled),
+    }
     if not waves:
         return {**out, "status": "no_pre_periods"}
     u = pd.factorize(df[unit])[0]
@@ -173,7 +230,7 @@ def drift_test(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: s
     scale = (n_cl - k) / (k * (n_cl - 1))  # the Hotelling factor applied to the Wald noncentrality as well
 
     def power_at(delta: float) -> float:
-        return float(stats.ncf.sf(crit, k, n_cl - k, scale * k * delta ** 2 * s))
+        return float(stats.ncf.sf(crit, k, n_cl - k, scale * k * delta**2 * s))
 
     hi = 1.0 / np.sqrt(s)
     while power_at(hi) < power:
@@ -181,8 +238,13 @@ def drift_test(panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: s
     from scipy.optimize import brentq
 
     detectable = brentq(lambda dl: power_at(dl) - power, 0.0, hi, xtol=1e-10)
-    return {**out, "statistic": test["statistic"], "p_value": test["p_value"], "detectable": float(detectable),
-            "status": "ok"}
+    return {
+        **out,
+        "statistic": test["statistic"],
+        "p_value": test["p_value"],
+        "detectable": float(detectable),
+        "status": "ok",
+    }
 
 
 def joint_f_test(b: np.ndarray, v: np.ndarray, n_clusters: int) -> dict:
@@ -200,11 +262,18 @@ def joint_f_test(b: np.ndarray, v: np.ndarray, n_clusters: int) -> dict:
         return {**out, "status": "singular"}
     w = float(b @ np.linalg.solve(v, b))
     f = w * (n_clusters - k) / (k * (n_clusters - 1))
-    return {**out, "statistic": f, "wald": w, "p_value": float(stats.f.sf(f, k, n_clusters - k)), "status": "ok"}
+    return {
+        **out,
+        "statistic": f,
+        "wald": w,
+        "p_value": float(stats.f.sf(f, k, n_clusters - k)),
+        "status": "ok",
+    }
 
 
-def demean_two_way(x: np.ndarray, unit: np.ndarray, period: np.ndarray, tol: float = 1e-11,
-                   max_iter: int = 10_000) -> np.ndarray:
+def demean_two_way(
+    x: np.ndarray, unit: np.ndarray, period: np.ndarray, tol: float = 1e-11, max_iter: int = 10_000
+) -> np.ndarray:
     """Residuals of each column of ``x`` on unit and period effects (alternating projections; exact for
     unbalanced panels at convergence)."""
     x = np.array(x, dtype=float, copy=True)
@@ -224,7 +293,9 @@ def demean_two_way(x: np.ndarray, unit: np.ndarray, period: np.ndarray, tol: flo
     return x
 
 
-def _cluster_sums(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int) -> tuple[np.ndarray, np.ndarray]:
+def _cluster_sums(
+    y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Per-cluster X_g'X_g (G x k x k) and X_g'y_g (G x k): all the jackknife and the bootstrap need."""
     k = x.shape[1]
     gx = np.zeros((n_cl, k, k))
@@ -249,8 +320,9 @@ def _jackknife(gx: np.ndarray, gy: np.ndarray, w: np.ndarray) -> tuple[np.ndarra
     return beta, (n_cl - 1) / n_cl * np.einsum("bgi,bgj->bij", dev, dev)
 
 
-def _jackknife_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
-                   ) -> tuple[np.ndarray | None, np.ndarray | None]:
+def _jackknife_ols(
+    y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
+) -> tuple[np.ndarray | None, np.ndarray | None]:
     """OLS of y on x and its CV3 covariance; (None, None) when a leave-one-cluster-out fit is singular."""
     gx, gy = _cluster_sums(y, x, clusters, n_cl)
     try:
@@ -264,8 +336,15 @@ def _jackknife_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
-def wild_cluster_p(y: np.ndarray, x: np.ndarray, clusters: np.ndarray, n_cl: int, wald: float,
-                   n_boot: int = 999, seed: int = 0) -> float:
+def wild_cluster_p(
+    y: np.ndarray,
+    x: np.ndarray,
+    clusters: np.ndarray,
+    n_cl: int,
+    wald: float,
+    n_boot: int = 999,
+    seed: int = 0,
+) -> float:
     """Wild cluster restricted bootstrap p-value of H0: all coefficients of x are 0 (y and x already
     partialled for the fixed effects, so the restricted residuals are y itself); each draw's statistic is the
     same jackknife Wald statistic as the observed one, all draws computed at once."""

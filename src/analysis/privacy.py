@@ -14,8 +14,9 @@ MIN_CELL = 10
 MARK = "<{min_cell}"
 
 
-def suppress_rows(table: pd.DataFrame, count: str, dependent: tuple[str, ...] = (), min_cell: int = MIN_CELL
-                  ) -> tuple[pd.DataFrame, int]:
+def suppress_rows(
+    table: pd.DataFrame, count: str, dependent: tuple[str, ...] = (), min_cell: int = MIN_CELL
+) -> tuple[pd.DataFrame, int]:
     """Long tables: blank ``count`` and ``dependent`` columns in rows whose count is between 1 and min_cell-1."""
     out = table.copy().astype({c: object for c in (count, *dependent)})
     small = (table[count] > 0) & (table[count] < min_cell)
@@ -23,7 +24,9 @@ def suppress_rows(table: pd.DataFrame, count: str, dependent: tuple[str, ...] = 
     return out, int(small.sum())
 
 
-def suppress_crosstab(table: pd.DataFrame, min_cell: int = MIN_CELL, totals: bool = True) -> tuple[pd.DataFrame, int]:
+def suppress_crosstab(
+    table: pd.DataFrame, min_cell: int = MIN_CELL, totals: bool = True
+) -> tuple[pd.DataFrame, int]:
     """Wide count tables (rows x columns): primary suppression of small cells plus, when ``totals`` are
     published, complementary suppression so no single hidden cell can be recovered from its row total."""
     counts = table.copy()

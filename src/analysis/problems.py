@@ -53,8 +53,17 @@ def cap_per_rule(problems: list[Problem], limit: int = MAX_ROWS_PER_RULE) -> lis
     for k, n in seen.items():
         if n > limit:
             file, sheet, column, rule, severity = k
-            out.append(Problem(file=file, sheet=sheet, column=column, rule=rule, severity=severity,
-                               value=f"... {n - limit:,} more rows", fix="Same fix as the rows above"))
+            out.append(
+                Problem(
+                    file=file,
+                    sheet=sheet,
+                    column=column,
+                    rule=rule,
+                    severity=severity,
+                    value=f"... {n - limit:,} more rows",
+                    fix="Same fix as the rows above",
+                )
+            )
     return out
 
 

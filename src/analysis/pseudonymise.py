@@ -20,7 +20,18 @@ import pandas as pd
 from .config import KEY_ENV, KEY_FILE
 
 #: Columns that hold names or other direct identifiers; dropped at ingestion wherever they appear.
-NAME_COLUMNS = ("nama", "name", "nama_lengkap", "full_name", "nik", "telepon", "phone", "email", "alamat", "address")
+NAME_COLUMNS = (
+    "nama",
+    "name",
+    "nama_lengkap",
+    "full_name",
+    "nik",
+    "telepon",
+    "phone",
+    "email",
+    "alamat",
+    "address",
+)
 #: Length of the hex staff_id kept from the HMAC digest (80 bits: no collision at national scale).
 STAFF_ID_HEX = 20
 
@@ -48,7 +59,9 @@ def hash_nips(nips: pd.Series, key: bytes) -> pd.Series:
     """Vector version of :func:`staff_id_for` (hashes each distinct NIP once)."""
     values = nips.astype(object).where(nips.notna(), None)
     mapping = {n: staff_id_for(str(n), key) for n in pd.unique(values.dropna())}
-    return pd.Series([mapping.get(v) if v is not None else None for v in values], index=nips.index, dtype=object)
+    return pd.Series(
+        [mapping.get(v) if v is not None else None for v in values], index=nips.index, dtype=object
+    )
 
 
 def nip_problems(nip: str, asn_type: str | None = None) -> str | None:
@@ -84,8 +97,9 @@ def nip_problems_many(nips: pd.Series, asn_type: pd.Series | None = None) -> pd.
         text = s.str[a:b].where(digits).to_numpy(dtype=object, na_value=np.nan)
         return pd.Series(pd.to_numeric(text, errors="coerce"), index=s.index, dtype="float64")
 
-    born = pd.to_datetime(pd.DataFrame({"year": part(0, 4), "month": part(4, 6), "day": part(6, 8)}),
-                          errors="coerce")
+    born = pd.to_datetime(
+        pd.DataFrame({"year": part(0, 4), "month": part(4, 6), "day": part(6, 8)}), errors="coerce"
+    )
     appointed, month, sex = part(8, 12), part(12, 14), s.str[14:15]
     pns = asn_type.astype("string").eq("PNS").fillna(False).astype(bool) if asn_type is not None else False
     reason = pd.Series([None] * len(s), index=s.index, dtype=object)

@@ -59,4 +59,7 @@ def cities() -> pd.DataFrame:
 def skp_predicate_lookup() -> dict[tuple[str, str], str]:
     """(results_rating, behaviour_rating) -> predicate, per the PermenPAN-RB 6/2022 matrix."""
     m = table("skp_matrix")
-    return {(r, b): p for r, b, p in m[["results_rating", "behaviour_rating", "predicate"]].itertuples(index=False)}
+    return {
+        (r, b): p
+        for r, b, p in m[["results_rating", "behaviour_rating", "predicate"]].itertuples(index=False)
+    }

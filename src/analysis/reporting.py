@@ -35,8 +35,20 @@ CITY_NOTEBOOKS = ("programme_effects", "competency_clusters")
 CROSS_CITY = "cross_city"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "scikit-learn", "csdid", "duckdb", "pandera", "papermill",
-            "nbconvert", "matplotlib", "seaborn")
+SOFTWARE = (
+    "pandas",
+    "numpy",
+    "scipy",
+    "statsmodels",
+    "scikit-learn",
+    "csdid",
+    "duckdb",
+    "pandera",
+    "papermill",
+    "nbconvert",
+    "matplotlib",
+    "seaborn",
+)
 
 
 @dataclass
@@ -108,8 +120,13 @@ def _exporter():
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    exporter = HTMLExporter(template_name="asn_report", extra_template_basedirs=[str(TEMPLATE_DIR)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = HTMLExporter(
+        template_name="asn_report",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
     tags = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
     exporter.register_preprocessor(tags, enabled=True)
     return exporter
@@ -135,7 +152,11 @@ def add_toc(page: str) -> str:
     items = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in entries)
     toc = f'<nav class="asn-toc"><ol>{items}</ol></nav>'
     h1_end = page.find("</h1>")
-    return page[: h1_end + 5] + toc + page[h1_end + 5:] if h1_end >= 0 else page.replace("<main>", "<main>" + toc, 1)
+    return (
+        page[: h1_end + 5] + toc + page[h1_end + 5 :]
+        if h1_end >= 0
+        else page.replace("<main>", "<main>" + toc, 1)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- results and provenance
@@ -143,8 +164,9 @@ def write_results(path: str | Path, results: dict) -> Path:
     """results.json: the headline numbers a notebook shows, for the index page and other tools."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(_no_nan(results), indent=1, sort_keys=True, default=_jsonable) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(_no_nan(results), indent=1, sort_keys=True, default=_jsonable) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -169,10 +191,18 @@ def _jsonable(value):
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
-                             text=True, timeout=5)
-        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        out = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         return out.stdout.strip() + ("+changes" if dirty else "") if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -182,10 +212,13 @@ def provenance(files: dict[str, str], params: dict, started: float) -> pd.DataFr
     """Data files with SHA-256, parameters, package version and git commit, run time, software versions."""
     rows = [("data file", name, digest) for name, digest in sorted(files.items())]
     rows += [("parameter", k, json.dumps(v, default=str)) for k, v in params.items()]
-    rows += [("asn-kinerja", "version", __version__), ("asn-kinerja", "git commit", git_commit()),
-             ("run", "finished (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
-             ("run", "seconds", f"{time.perf_counter() - started:.1f}"),
-             ("software", "python", platform.python_version())]
+    rows += [
+        ("asn-kinerja", "version", __version__),
+        ("asn-kinerja", "git commit", git_commit()),
+        ("run", "finished (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
+        ("run", "seconds", f"{time.perf_counter() - started:.1f}"),
+        ("software", "python", platform.python_version()),
+    ]
     for pkg in SOFTWARE:
         try:
             rows.append(("software", pkg, metadata.version(pkg)))
@@ -208,12 +241,30 @@ def _shared_kernel_engine():
 
     class SharedKernelEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, km=None, kc=None,
-                                     **kwargs):
-            client = PapermillNotebookClient(nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
-                                             kernel_name=kernel_name, log=logger, log_output=log_output,
-                                             stdout_file=stdout_file, stderr_file=stderr_file)
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            kc=None,
+            **kwargs,
+        ):
+            client = PapermillNotebookClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
             # An already connected client: nbclient then skips its ready-check, which waits 0.2 s on IOPub per
             # notebook. Both live on in the session; nbclient only stops what it started itself.
             client.kc = kc
@@ -258,7 +309,9 @@ class KernelSession:
         self._sockets = tempfile.mkdtemp(prefix="asn-kernel-")
         for attempt in (1, 2):
             try:
-                km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k"))
+                km = AsyncKernelManager(
+                    kernel_name="python3", transport="ipc", ip=os.path.join(self._sockets, "k")
+                )
                 run_sync(km.start_kernel)(cwd=str(self.cwd))
                 kc = km.client()
                 kc.start_channels()
@@ -278,8 +331,9 @@ class KernelSession:
         """Execute ``code`` quietly in the kernel; raise if it fails or does not finish within a minute."""
         from jupyter_core.utils import run_sync
 
-        reply = run_sync(self.kc.execute_interactive)(code, silent=True, store_history=False, timeout=60,
-                                                      output_hook=lambda msg: None)
+        reply = run_sync(self.kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=60, output_hook=lambda msg: None
+        )
         if reply["content"]["status"] != "ok":
             raise RuntimeError(f"kernel reset failed: {reply['content'].get('ename', '')}")
 
@@ -299,8 +353,15 @@ class KernelSession:
         self.km, self.kc, self.used, self._sockets = None, None, False, ""
 
 
-def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: str, slot: int,
-             session: KernelSession | None = None) -> Path:
+def _execute(
+    notebook: str,
+    out_dir: Path,
+    params: dict,
+    timeout: int,
+    label: str,
+    slot: int,
+    session: KernelSession | None = None,
+) -> Path:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.engines import papermill_engines
@@ -311,9 +372,14 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
     executed = out_dir / f"{notebook}.ipynb"
     # request_save_on_cell_execute=False: papermill would otherwise rewrite (and schema-check) the whole notebook,
     # images included, before and after every cell, on the cores the kernels need; it still saves on failure.
-    kwargs = {"parameters": params, "cwd": str(REPO_ROOT), "kernel_name": "python3", "execution_timeout": timeout,
-              "request_save_on_cell_execute": False,
-              "progress_bar": {"desc": label, "position": slot, "leave": True}}
+    kwargs = {
+        "parameters": params,
+        "cwd": str(REPO_ROOT),
+        "kernel_name": "python3",
+        "execution_timeout": timeout,
+        "request_save_on_cell_execute": False,
+        "progress_bar": {"desc": label, "position": slot, "leave": True},
+    }
     if session is not None:
         papermill_engines.register("asn-shared-kernel", _shared_kernel_engine())
         km, kc = session.kernel()
@@ -323,13 +389,24 @@ def _execute(notebook: str, out_dir: Path, params: dict, timeout: int, label: st
         pm.execute_notebook(str(src), str(executed), **kwargs)
     except (PapermillExecutionError, CellTimeoutError, DeadKernelError):  # the notebook's own failure
         raise
-    except (RuntimeError, TimeoutError, OSError):  # kernel failed to start (port clash, slow start): retry once
+    except (
+        RuntimeError,
+        TimeoutError,
+        OSError,
+    ):  # kernel failed to start (port clash, slow start): retry once
         pm.execute_notebook(str(src), str(executed), **kwargs)
     return executed
 
 
-def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int, slot: int = 0,
-            session: KernelSession | None = None) -> Run:
+def run_one(
+    city: str,
+    notebook: str,
+    params: dict,
+    out_root: Path,
+    timeout: int,
+    slot: int = 0,
+    session: KernelSession | None = None,
+) -> Run:
     """Execute one notebook for one city and export it; never raises (the failure is the returned status).
 
     Without ``session`` the notebook gets its own kernel (what plain papermill does).
@@ -351,8 +428,14 @@ def run_one(city: str, notebook: str, params: dict, out_root: Path, timeout: int
     except Exception as exc:  # noqa: BLE001 - one failure must not stop the others; it is reported
         if session is not None:
             session.close()  # the next notebook gets a fresh kernel
-        return Run(city or "all", notebook, "failed", round(time.perf_counter() - t0, 1), str(html_path),
-                   error=_reason(exc)[:300])
+        return Run(
+            city or "all",
+            notebook,
+            "failed",
+            round(time.perf_counter() - t0, 1),
+            str(html_path),
+            error=_reason(exc)[:300],
+        )
 
 
 def _reason(exc: Exception) -> str:
@@ -380,7 +463,9 @@ def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None) -> list[
                 tasks = queue.get_nowait()
             except Empty:
                 break
-            runs += [run_one(city, nb, params, out_root, timeout, slot, session) for city, nb, params in tasks]
+            runs += [
+                run_one(city, nb, params, out_root, timeout, slot, session) for city, nb, params in tasks
+            ]
         if last is not None:
             lock, running, cross_params = last
             with lock:
@@ -403,8 +488,15 @@ def _data_size(params: dict) -> int:
         return 0
 
 
-def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOTEBOOKS, out_root: Path = REPORTS_DIR,
-          workers: int = 2, timeout: int = 900, cross_city: bool = True, overrides: dict | None = None) -> list[Run]:
+def build(
+    cities: list[str] | None = None,
+    notebooks: tuple[str, ...] = CITY_NOTEBOOKS,
+    out_root: Path = REPORTS_DIR,
+    workers: int = 2,
+    timeout: int = 900,
+    cross_city: bool = True,
+    overrides: dict | None = None,
+) -> list[Run]:
     """Run every (city, notebook); then the cross-city report and the index page.
 
     ``workers`` lanes (one process and one kernel each) take cities from a queue, largest first; a city's
@@ -424,13 +516,19 @@ def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOT
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
     lanes = max(1, min(workers, len(params_of)))
-    cross_params = {"reports_dir": str(out_root), "lang": (overrides or {}).get("lang", "id")} if cross_city else None
+    cross_params = (
+        {"reports_dir": str(out_root), "lang": (overrides or {}).get("lang", "id")} if cross_city else None
+    )
     with Manager() as manager, ProcessPoolExecutor(max_workers=lanes) as pool:
         queue = manager.Queue()
         for city in sorted(params_of, key=lambda c: -_data_size(params_of[c])):
             queue.put([(city, nb, params_of[city]) for nb in notebooks])
         last = (manager.Lock(), manager.Value("i", lanes), cross_params)
-        futures = [pool.submit(run_lane, queue, out_root, timeout, i, last) for i in range(lanes)] if params_of else []
+        futures = (
+            [pool.submit(run_lane, queue, out_root, timeout, i, last) for i in range(lanes)]
+            if params_of
+            else []
+        )
         died = ""
         for future in as_completed(futures):
             try:
@@ -439,7 +537,9 @@ def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOT
                 died = f"worker process died: {exc}"[:300]
     if died:
         done = {(r.city, r.notebook) for r in runs}
-        runs += [Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks if (c, nb) not in done]
+        runs += [
+            Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks if (c, nb) not in done
+        ]
     if cross_city and not any(r.notebook == CROSS_CITY for r in runs):  # no city ran, or its lane died
         runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
     write_index(out_root)
@@ -448,7 +548,9 @@ def build(cities: list[str] | None = None, notebooks: tuple[str, ...] = CITY_NOT
 
 
 def summary(runs: list[Run]) -> str:
-    table = pd.DataFrame([asdict(r) for r in runs])[["city", "notebook", "status", "seconds", "path", "error"]]
+    table = pd.DataFrame([asdict(r) for r in runs])[
+        ["city", "notebook", "status", "seconds", "path", "error"]
+    ]
     return table.to_string(index=False)
 
 
@@ -457,7 +559,9 @@ def load_results(out_root: Path) -> dict[str, dict[str, dict]]:
     """{city: {notebook: results}} from reports/<city>/<notebook>.results.json."""
     found: dict[str, dict[str, dict]] = {}
     for path in sorted(Path(out_root).glob("*/*.results.json")):
-        found.setdefault(path.parent.name, {})[path.name.removesuffix(".results.json")] = json.loads(path.read_text())
+        found.setdefault(path.parent.name, {})[path.name.removesuffix(".results.json")] = json.loads(
+            path.read_text()
+        )
     return found
 
 
@@ -474,7 +578,9 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
 
     out_root = Path(out_root)
     results = load_results(out_root)
-    lang = lang or next((r.get("lang") for city in results.values() for r in city.values() if r.get("lang")), "id")
+    lang = lang or next(
+        (r.get("lang") for city in results.values() for r in city.values() if r.get("lang")), "id"
+    )
     cards, demo = [], False
     for city, by_nb in results.items():
         eff, needs_ = by_nb.get("programme_effects", {}), by_nb.get("competency_clusters", {})
@@ -483,26 +589,42 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
         for key in ("median_wait_minutes", "ikm"):
             o = eff.get("outcomes", {}).get(key)
             if o and o.get("estimate") is not None:
-                lines.append(f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{o['estimate']:+.2f}</b> "
-                             f"({msg('col.ci', lang, level=o['level'])} {o['ci_low']:.2f} .. {o['ci_high']:.2f}); "
-                             f"{html.escape(msg('verdict.' + o['verdict'], lang))}</li>")
+                lines.append(
+                    f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{o['estimate']:+.2f}</b> "
+                    f"({msg('col.ci', lang, level=o['level'])} {o['ci_low']:.2f} .. {o['ci_high']:.2f}); "
+                    f"{html.escape(msg('verdict.' + o['verdict'], lang))}</li>"
+                )
         if eff.get("ikm_now"):
             n = eff["ikm_now"]
-            lines.append(f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{n['ikm']:.2f}</b> "
-                         f"({n['mutu']}, {html.escape(n['kinerja'])})</li>")
+            lines.append(
+                f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{n['ikm']:.2f}</b> "
+                f"({n['mutu']}, {html.escape(n['kinerja'])})</li>"
+            )
         if needs_:
-            lines.append(f"<li>{html.escape(msg('index.groups', lang))}: <b>{needs_['k']}</b>"
-                         f"{'' if needs_['stable'] else ' (' + html.escape(msg('index.not_stable', lang)) + ')'}</li>")
+            lines.append(
+                f"<li>{html.escape(msg('index.groups', lang))}: <b>{needs_['k']}</b>"
+                f"{'' if needs_['stable'] else ' (' + html.escape(msg('index.not_stable', lang)) + ')'}</li>"
+            )
             if needs_.get("largest_need"):
                 ln = needs_["largest_need"]
-                lines.append(f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
-                             f"({ln['participants']} {html.escape(msg('index.staff', lang))})</li>")
-        links = " · ".join(f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
-                           for nb in by_nb if (out_root / city / f"{nb}.html").exists())
+                lines.append(
+                    f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
+                    f"({ln['participants']} {html.escape(msg('index.staff', lang))})</li>"
+                )
+        links = " · ".join(
+            f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
+            for nb in by_nb
+            if (out_root / city / f"{nb}.html").exists()
+        )
         title = html.escape(city.replace("-", " ").title())
-        cards.append(f'<section class="card"><h2>{title}</h2><ul>{"".join(lines)}</ul><p>{links}</p></section>')
-    cross = (f'<p><a href="{CROSS_CITY}.html">{html.escape(msg("index.link.cross_city", lang))}</a></p>'
-             if (out_root / f"{CROSS_CITY}.html").exists() else "")
+        cards.append(
+            f'<section class="card"><h2>{title}</h2><ul>{"".join(lines)}</ul><p>{links}</p></section>'
+        )
+    cross = (
+        f'<p><a href="{CROSS_CITY}.html">{html.escape(msg("index.link.cross_city", lang))}</a></p>'
+        if (out_root / f"{CROSS_CITY}.html").exists()
+        else ""
+    )
     banner = f'<p class="banner">{html.escape(msg("index.demo", lang))}</p>' if demo else ""
     page = f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -525,22 +647,32 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     return path
 
 
-
 # ---------------------------------------------------------------------------------------------- cross-city tables
 def cross_city_effects(results: dict[str, dict[str, dict]], outcome: str) -> pd.DataFrame:
     rows = []
     for city, by_nb in results.items():
         o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome)
         if o and o.get("estimate") is not None:
-            rows.append({"city": city.replace("-", " ").title(), "estimate": o["estimate"], "ci_low": o["ci_low"],
-                         "ci_high": o["ci_high"], "n_treated": o["n_treated"], "n_never": o["n_never"],
-                         "verdict": o["verdict"]})
+            rows.append(
+                {
+                    "city": city.replace("-", " ").title(),
+                    "estimate": o["estimate"],
+                    "ci_low": o["ci_low"],
+                    "ci_high": o["ci_high"],
+                    "n_treated": o["n_treated"],
+                    "n_never": o["n_never"],
+                    "verdict": o["verdict"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def cross_city_ikm(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
-    rows = [{"city": city.replace("-", " ").title(), **point}
-            for city, by_nb in results.items() for point in by_nb.get("programme_effects", {}).get("ikm_trend", [])]
+    rows = [
+        {"city": city.replace("-", " ").title(), **point}
+        for city, by_nb in results.items()
+        for point in by_nb.get("programme_effects", {}).get("ikm_trend", [])
+    ]
     out = pd.DataFrame(rows)
     if not out.empty:
         out["quarter"] = pd.to_datetime(out["quarter"])
@@ -548,6 +680,9 @@ def cross_city_ikm(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
 
 
 def cross_city_groups(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
-    rows = [{"city": city.replace("-", " ").title(), "group": g["name"], "share": g["share"]}
-            for city, by_nb in results.items() for g in by_nb.get("competency_clusters", {}).get("groups", [])]
+    rows = [
+        {"city": city.replace("-", " ").title(), "group": g["name"], "share": g["share"]}
+        for city, by_nb in results.items()
+        for g in by_nb.get("competency_clusters", {}).get("groups", [])
+    ]
     return pd.DataFrame(rows)

@@ -33,8 +33,9 @@ def kinerja(mutu_letter: str | pd.Series, lang: str = "id") -> str | pd.Series:
     return mutu_letter.map(labels) if isinstance(mutu_letter, pd.Series) else labels[mutu_letter]
 
 
-def ikm(responses: pd.DataFrame, by: list[str] | str | None = None, weights: dict[str, float] | None = None
-        ) -> pd.DataFrame:
+def ikm(
+    responses: pd.DataFrame, by: list[str] | str | None = None, weights: dict[str, float] | None = None
+) -> pd.DataFrame:
     """One row per group: n, NRR per unsur (columns named by unsur), ikm_1_4, ikm (25-100), mutu, kinerja,
     the weakest unsur. ``weights`` may re-weight the unsur (they must sum to 1, per the Lampiran)."""
     unsur = reference.unsur()
@@ -56,10 +57,15 @@ def ikm(responses: pd.DataFrame, by: list[str] | str | None = None, weights: dic
     out["weakest_unsur"] = nrr.idxmin(axis=1)
     out = out.reset_index()
     if not by:
-        out = out.drop(columns=[c for c in out.columns if c not in ["n", *unsur, "ikm_1_4", "ikm", "mutu", "kinerja",
-                                                                     "weakest_unsur"]])
+        out = out.drop(
+            columns=[
+                c
+                for c in out.columns
+                if c not in ["n", *unsur, "ikm_1_4", "ikm", "mutu", "kinerja", "weakest_unsur"]
+            ]
+        )
     else:
-        out.columns = [*by, *out.columns[len(by):]]
+        out.columns = [*by, *out.columns[len(by) :]]
     return out
 
 

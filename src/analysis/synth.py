@@ -34,11 +34,35 @@ COHORTS = {
 NEVER_SHARE = 0.3
 DEFAULT_VOLUME_SCALE = 0.1
 
-BANDA_ACEH_PUSKESMAS = ["Kuta Alam", "Kopelma Darussalam", "Ulee Kareng", "Baiturrahman", "Jaya Baru", "Lampulo",
-                        "Lampaseh", "Banda Raya", "Kutaraja", "Meuraxa", "Batoh"]
-OFFICES = ["Sekretariat Daerah", "BKPSDM", "Bappeda", "BPKAD", "Inspektorat", "Dinas PUPR", "Dinas Sosial",
-           "Satpol PP", "Dinas Perhubungan", "Diskominfo", "Dinas Kesehatan", "Dinas Pendidikan", "Disdukcapil",
-           "DPMPTSP"]
+BANDA_ACEH_PUSKESMAS = [
+    "Kuta Alam",
+    "Kopelma Darussalam",
+    "Ulee Kareng",
+    "Baiturrahman",
+    "Jaya Baru",
+    "Lampulo",
+    "Lampaseh",
+    "Banda Raya",
+    "Kutaraja",
+    "Meuraxa",
+    "Batoh",
+]
+OFFICES = [
+    "Sekretariat Daerah",
+    "BKPSDM",
+    "Bappeda",
+    "BPKAD",
+    "Inspektorat",
+    "Dinas PUPR",
+    "Dinas Sosial",
+    "Satpol PP",
+    "Dinas Perhubungan",
+    "Diskominfo",
+    "Dinas Kesehatan",
+    "Dinas Pendidikan",
+    "Disdukcapil",
+    "DPMPTSP",
+]
 
 #: Service unit types: (waiting median mean, sd, daily visits at full scale, processing median, effect multiplier)
 SERVICE = {
@@ -54,8 +78,17 @@ SERVICE_TYPES = {
     "kelurahan": ["Surat Pengantar", "Surat Keterangan Domisili", "Surat Keterangan Usaha"],
 }
 IKM_BASE = {"puskesmas": 3.0, "capil": 3.05, "perizinan": 3.15, "kelurahan": 3.1}
-UNSUR_SHIFT = {"persyaratan": 0.0, "prosedur": -0.05, "waktu": -0.15, "biaya": 0.2, "produk": 0.0,
-               "kompetensi": 0.05, "perilaku": 0.05, "pengaduan": -0.2, "sarana": -0.05}
+UNSUR_SHIFT = {
+    "persyaratan": 0.0,
+    "prosedur": -0.05,
+    "waktu": -0.15,
+    "biaya": 0.2,
+    "produk": 0.0,
+    "kompetensi": 0.05,
+    "perilaku": 0.05,
+    "pengaduan": -0.2,
+    "sarana": -0.05,
+}
 #: Endpoint pmfs over scores 1-4; mixing them gives any mean in [2.2, 3.9] exactly (linear in the mean).
 PMF_LOW = np.array([0.25, 0.40, 0.25, 0.10])  # mean 2.2
 PMF_HIGH = np.array([0.0, 0.02, 0.06, 0.92])  # mean 3.9
@@ -71,10 +104,50 @@ PROFILES = {
 CITY_PROFILES = {"kendari": 3, "bengkulu": 4, "banda-aceh": 4, "medan": 4}
 PROFILE_SHARES = [0.40, 0.25, 0.20, 0.15]
 
-FIRST = ["Ahmad", "Siti", "Muhammad", "Nur", "Dewi", "Rina", "Budi", "Agus", "Putri", "Rahmat", "Fitri", "Hendra",
-         "Wahyu", "Indah", "Yusuf", "Aisyah", "Rizky", "Fajar", "Ratna", "Dian"]
-LAST = ["Saputra", "Lestari", "Harahap", "Siregar", "Nasution", "Rahman", "Hidayat", "Sari", "Pratama", "Wijaya",
-        "Lubis", "Ginting", "Hasibuan", "Kurniawan", "Putri", "Syahputra", "Manurung", "Daulay", "Ramadhan", "Utami"]
+FIRST = [
+    "Ahmad",
+    "Siti",
+    "Muhammad",
+    "Nur",
+    "Dewi",
+    "Rina",
+    "Budi",
+    "Agus",
+    "Putri",
+    "Rahmat",
+    "Fitri",
+    "Hendra",
+    "Wahyu",
+    "Indah",
+    "Yusuf",
+    "Aisyah",
+    "Rizky",
+    "Fajar",
+    "Ratna",
+    "Dian",
+]
+LAST = [
+    "Saputra",
+    "Lestari",
+    "Harahap",
+    "Siregar",
+    "Nasution",
+    "Rahman",
+    "Hidayat",
+    "Sari",
+    "Pratama",
+    "Wijaya",
+    "Lubis",
+    "Ginting",
+    "Hasibuan",
+    "Kurniawan",
+    "Putri",
+    "Syahputra",
+    "Manurung",
+    "Daulay",
+    "Ramadhan",
+    "Utami",
+]
 
 
 @dataclass
@@ -96,13 +169,25 @@ def _units(city: str) -> pd.DataFrame:
     rows = []
     n_kec = int(c.n_kecamatan)
     for i in range(int(c.n_puskesmas)):
-        name = BANDA_ACEH_PUSKESMAS[i] if city == "banda-aceh" and i < len(BANDA_ACEH_PUSKESMAS) else f"{i + 1:02d}"
+        name = (
+            BANDA_ACEH_PUSKESMAS[i]
+            if city == "banda-aceh" and i < len(BANDA_ACEH_PUSKESMAS)
+            else f"{i + 1:02d}"
+        )
         rows.append((f"{code}-PKM-{i + 1:02d}", "Dinas Kesehatan", "puskesmas", f"Puskesmas {name}"))
     for i in range(int(c.n_kelurahan)):
-        rows.append((f"{code}-KEL-{i + 1:03d}", f"Kecamatan {i % n_kec + 1:02d}", "kelurahan",
-                     f"Kantor {'Gampong' if city == 'banda-aceh' else 'Kelurahan'} {i + 1:03d}"))
+        rows.append(
+            (
+                f"{code}-KEL-{i + 1:03d}",
+                f"Kecamatan {i % n_kec + 1:02d}",
+                "kelurahan",
+                f"Kantor {'Gampong' if city == 'banda-aceh' else 'Kelurahan'} {i + 1:03d}",
+            )
+        )
     for k in range(n_kec):
-        rows.append((f"{code}-CPL-{k + 1:02d}", "Disdukcapil", "capil", f"Layanan Disdukcapil Kecamatan {k + 1:02d}"))
+        rows.append(
+            (f"{code}-CPL-{k + 1:02d}", "Disdukcapil", "capil", f"Layanan Disdukcapil Kecamatan {k + 1:02d}")
+        )
     for k in range(max(2, n_kec // 5)):
         rows.append((f"{code}-IZN-{k + 1:02d}", "DPMPTSP", "perizinan", f"Loket Perizinan {k + 1:02d}"))
     for i in range(int(c.n_schools)):
@@ -110,7 +195,9 @@ def _units(city: str) -> pd.DataFrame:
     for j, office in enumerate(OFFICES):
         rows.append((f"{code}-OPD-{j + 1:02d}", office, "kantor_opd", f"Kantor {office}"))
     for k in range(n_kec):
-        rows.append((f"{code}-KEC-{k + 1:02d}", f"Kecamatan {k + 1:02d}", "kantor_opd", f"Kantor Camat {k + 1:02d}"))
+        rows.append(
+            (f"{code}-KEC-{k + 1:02d}", f"Kecamatan {k + 1:02d}", "kantor_opd", f"Kantor Camat {k + 1:02d}")
+        )
     units = pd.DataFrame(rows, columns=["unit_id", "agency", "unit_type", "unit_name"])
     sector = reference.table("unit_types").set_index("unit_type")["sector"]
     units.insert(1, "city", city)
@@ -132,8 +219,9 @@ def _service_units(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
     return su
 
 
-def _assign_cohorts(su: pd.DataFrame, city: str, rng: np.random.Generator,
-                    never_share: float = NEVER_SHARE) -> pd.Series:
+def _assign_cohorts(
+    su: pd.DataFrame, city: str, rng: np.random.Generator, never_share: float = NEVER_SHARE
+) -> pd.Series:
     """Selection into early adoption: better units (shorter waits, higher IKM) join first."""
     starts = COHORTS[city]
     n = len(su)
@@ -144,7 +232,7 @@ def _assign_cohorts(su: pd.DataFrame, city: str, rng: np.random.Generator,
     cohort = np.full(n, None, dtype=object)
     pos = 0
     for start, size in zip(starts, sizes, strict=True):
-        cohort[order[pos: pos + size]] = start
+        cohort[order[pos : pos + size]] = start
         pos += size
     return pd.Series(cohort, index=su.index)
 
@@ -172,8 +260,13 @@ class Scenario:
     never_share: float = NEVER_SHARE
 
 
-def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float = 2.0, missing: float = 0.03,
-                           scenario: Scenario | None = None) -> tuple[pd.DataFrame, float]:
+def monte_carlo_wait_panel(
+    city: str = "kendari",
+    seed: int = 0,
+    noise_sd: float = 2.0,
+    missing: float = 0.03,
+    scenario: Scenario | None = None,
+) -> tuple[pd.DataFrame, float]:
     """One draw of a unit x month waiting-time panel from the demo design (selection, seasonality, ramp-up),
     without simulating individual visits: the observed median is the expected one plus sampling noise.
     Returns the panel and the true overall ('simple') ATT over the months from each unit's start on, for Monte
@@ -191,9 +284,13 @@ def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float
     sizes = su.groupby("cohort").size().to_dict()
     truth = _att_truth(panel, "wait_effect_minutes", "month", sizes)["overall"] if sizes else 0.0
     identified = truth
-    if sizes and not su["cohort"].isna().any():  # no never-treated: from the last start on nobody is untreated
+    if (
+        sizes and not su["cohort"].isna().any()
+    ):  # no never-treated: from the last start on nobody is untreated
         last = (pd.Period(max(sizes), "M") - months()[0]).n + 1
-        identified = _att_truth(panel[panel["period"] < last], "wait_effect_minutes", "month", sizes)["overall"]
+        identified = _att_truth(panel[panel["period"] < last], "wait_effect_minutes", "month", sizes)[
+            "overall"
+        ]
     panel["median_wait_minutes"] = panel["median_wait_expected"] + rng.normal(0, noise_sd, len(panel))
     panel = panel[rng.random(len(panel)) > missing]
     if sc.late_log:
@@ -201,9 +298,11 @@ def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float
         slow = treated.nlargest(sc.late_log, "wait_level")["unit_id"]
         panel = panel[~(panel["unit_id"].isin(slow) & (panel["event_time"] < 0))]
     starts = {g: (pd.Period(g, "M") - months()[0]).n + 1 for g in COHORTS[city]}
-    panel = panel.assign(cohort=panel["cohort"].map(starts).astype(float),
-                         unit_type=panel["unit_id"].map(su.set_index("unit_id")["unit_type"]),
-                         agency=panel["unit_id"].map(su.set_index("unit_id")["agency"]))
+    panel = panel.assign(
+        cohort=panel["cohort"].map(starts).astype(float),
+        unit_type=panel["unit_id"].map(su.set_index("unit_id")["unit_type"]),
+        agency=panel["unit_id"].map(su.set_index("unit_id")["agency"]),
+    )
     cols = ["unit_id", "period", "cohort", "unit_type", "agency", "median_wait_minutes"]
     out = panel[cols].reset_index(drop=True)
     out.attrs["truth_identified"] = identified  # the truth over the cells some comparison unit covers
@@ -211,8 +310,9 @@ def monte_carlo_wait_panel(city: str = "kendari", seed: int = 0, noise_sd: float
 
 
 # ---------------------------------------------------------------------------------------------- visits
-def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator, trend: float = 0.0,
-                anticipation: int = 0) -> pd.DataFrame:
+def _wait_panel(
+    su: pd.DataFrame, effects: dict, rng: np.random.Generator, trend: float = 0.0, anticipation: int = 0
+) -> pd.DataFrame:
     """Expected unit x month medians: unit level + common month effect (+ a differential drift of the first
     wave when ``trend``), and the ramped programme effect (starting ``anticipation`` months early)."""
     ms = months()
@@ -225,7 +325,9 @@ def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator, trend
     if trend:
         first_wave = (su["cohort"] == min(su["cohort"].dropna(), default=None)).to_numpy()[:, None]
         untreated = untreated + np.where(first_wave, trend * (t - t.mean())[None, :], 0.0)
-    start_idx = su["cohort"].map(lambda s: np.nan if pd.isna(s) else (pd.Period(s, "M") - ms[0]).n).to_numpy(float)
+    start_idx = (
+        su["cohort"].map(lambda s: np.nan if pd.isna(s) else (pd.Period(s, "M") - ms[0]).n).to_numpy(float)
+    )
     e = t[None, :] - start_idx[:, None]
     ea = e + anticipation  # the effect clock starts `anticipation` months before the official start
     ramp = np.where(ea >= 2, 1.0, np.where(ea == 1, 0.7, np.where(ea == 0, 0.4, 0.0)))
@@ -233,15 +335,17 @@ def _wait_panel(su: pd.DataFrame, effects: dict, rng: np.random.Generator, trend
     pct = su["cohort"].map(lambda s: 0.0 if pd.isna(s) else effects[s]).to_numpy()[:, None]
     mult = su["unit_type"].map({k: v[4] for k, v in SERVICE.items()}).to_numpy()[:, None]
     effect = -pct * mult * ramp * level
-    panel = pd.DataFrame({
-        "unit_id": np.repeat(su["unit_id"].to_numpy(), len(ms)),
-        "month": np.tile(ms.astype(str), n_u),
-        "period": np.tile(t + 1, n_u),
-        "cohort": np.repeat(su["cohort"].to_numpy(), len(ms)),
-        "event_time": e.ravel(),
-        "median_wait_untreated": np.maximum(untreated, 3.0).ravel(),
-        "wait_effect_minutes": effect.ravel(),
-    })
+    panel = pd.DataFrame(
+        {
+            "unit_id": np.repeat(su["unit_id"].to_numpy(), len(ms)),
+            "month": np.tile(ms.astype(str), n_u),
+            "period": np.tile(t + 1, n_u),
+            "cohort": np.repeat(su["cohort"].to_numpy(), len(ms)),
+            "event_time": e.ravel(),
+            "median_wait_untreated": np.maximum(untreated, 3.0).ravel(),
+            "wait_effect_minutes": effect.ravel(),
+        }
+    )
     panel["median_wait_expected"] = np.maximum(untreated + effect, 3.0).ravel()
     panel["wait_effect_minutes"] = panel["median_wait_expected"] - panel["median_wait_untreated"]
     return panel
@@ -277,13 +381,15 @@ def _visits(su: pd.DataFrame, panel: pd.DataFrame, scale: float, rng: np.random.
     for ut, options in SERVICE_TYPES.items():
         m = types == ut
         service_type[m] = np.asarray(options, dtype=object)[rng.integers(0, len(options), m.sum())]
-    visits = pd.DataFrame({
-        "unit_id": su["unit_id"].to_numpy()[unit_pos],
-        "arrived_at": arrived,
-        "served_at": np.where(walked_out, np.datetime64("NaT"), served).astype("datetime64[s]"),
-        "completed_at": np.where(walked_out, np.datetime64("NaT"), completed).astype("datetime64[s]"),
-        "service_type": service_type,
-    })
+    visits = pd.DataFrame(
+        {
+            "unit_id": su["unit_id"].to_numpy()[unit_pos],
+            "arrived_at": arrived,
+            "served_at": np.where(walked_out, np.datetime64("NaT"), served).astype("datetime64[s]"),
+            "completed_at": np.where(walked_out, np.datetime64("NaT"), completed).astype("datetime64[s]"),
+            "service_type": service_type,
+        }
+    )
     return visits.sort_values(["unit_id", "arrived_at"], kind="stable").reset_index(drop=True)
 
 
@@ -299,7 +405,9 @@ def _score_draws(m: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.where(use_low, s_low, s_high).clip(1, 4)
 
 
-def _survey(su: pd.DataFrame, ikm_effects: dict, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _survey(
+    su: pd.DataFrame, ikm_effects: dict, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     quarters = pd.period_range(DEMO_START, periods=DEMO_MONTHS // 3, freq="Q")
     q_t = np.arange(len(quarters))
     common = rng.normal(0, 0.02, len(quarters)) + 0.005 * q_t
@@ -317,8 +425,17 @@ def _survey(su: pd.DataFrame, ikm_effects: dict, rng: np.random.Generator) -> tu
             ramp = 0.0 if eq is None or eq < 0 else (0.5 if eq == 0 else 1.0)
             eff = pts / 25.0 * mult[i] * ramp
             base = unit["ikm_level"] + common[q]
-            truth_rows.append((unit["unit_id"], str(quarters[q]), q + 1, unit["cohort"],
-                               np.nan if eq is None else eq, 25 * np.mean(base + shift), 25 * eff))
+            truth_rows.append(
+                (
+                    unit["unit_id"],
+                    str(quarters[q]),
+                    q + 1,
+                    unit["cohort"],
+                    np.nan if eq is None else eq,
+                    25 * np.mean(base + shift),
+                    25 * eff,
+                )
+            )
             if rng.random() < 0.08:  # the unit skipped this quarter's survey
                 continue
             n = max(int(rng.poisson(target)), 3)
@@ -327,13 +444,21 @@ def _survey(su: pd.DataFrame, ikm_effects: dict, rng: np.random.Generator) -> tu
             missing = rng.random(scores.shape) < np.where(np.array(unsur) == "pengaduan", 0.20, 0.03)
             scores[missing] = np.nan
             span = (quarters[q].end_time.normalize() - quarters[q].start_time).days + 1
-            surveyed = (quarters[q].start_time + pd.to_timedelta(rng.integers(0, span, n), "D")).strftime("%Y-%m-%d")
+            surveyed = (quarters[q].start_time + pd.to_timedelta(rng.integers(0, span, n), "D")).strftime(
+                "%Y-%m-%d"
+            )
             options = SERVICE_TYPES[unit["unit_type"]]
             block = pd.DataFrame(scores, columns=unsur)
-            block.insert(0, "education", rng.choice(["SLTA", "S1", "D3", "SMP", "S2"], n, p=[.4, .3, .12, .13, .05]))
+            block.insert(
+                0,
+                "education",
+                rng.choice(["SLTA", "S1", "D3", "SMP", "S2"], n, p=[0.4, 0.3, 0.12, 0.13, 0.05]),
+            )
             block.insert(0, "age", rng.integers(17, 76, n))
             block.insert(0, "sex", np.where(rng.random(n) < 0.55, "P", "L"))
-            block.insert(0, "service_type", np.asarray(options, dtype=object)[rng.integers(0, len(options), n)])
+            block.insert(
+                0, "service_type", np.asarray(options, dtype=object)[rng.integers(0, len(options), n)]
+            )
             block.insert(0, "surveyed_on", surveyed)
             block.insert(0, "unit_id", unit["unit_id"])
             block.insert(0, "response_id", [f"R{rid + k + 1:07d}" for k in range(n)])
@@ -342,32 +467,87 @@ def _survey(su: pd.DataFrame, ikm_effects: dict, rng: np.random.Generator) -> tu
     survey = pd.concat(rows, ignore_index=True)
     for u in unsur:
         survey[u] = survey[u].astype("Int64")
-    truth = pd.DataFrame(truth_rows, columns=["unit_id", "quarter", "qperiod", "cohort", "event_time_q",
-                                              "ikm_untreated", "ikm_effect_points"])
+    truth = pd.DataFrame(
+        truth_rows,
+        columns=[
+            "unit_id",
+            "quarter",
+            "qperiod",
+            "cohort",
+            "event_time_q",
+            "ikm_untreated",
+            "ikm_effect_points",
+        ],
+    )
     return survey, truth
 
 
 # ---------------------------------------------------------------------------------------------- staff
 POSITION_MIX = {
-    "sekolah": {"jf_ahli_pertama": .35, "jf_ahli_muda": .35, "jf_ahli_madya": .15, "pelaksana": .10, "pengawas": .05},
-    "puskesmas": {"jf_terampil": .25, "jf_mahir": .15, "jf_ahli_pertama": .20, "jf_ahli_muda": .12,
-                  "jf_penyelia": .05, "pelaksana": .18, "pengawas": .05},
-    "service": {"pelaksana": .60, "pengawas": .20, "jf_ahli_pertama": .10, "jf_ahli_muda": .05, "administrator": .05},
-    "kantor_opd": {"pelaksana": .45, "pengawas": .20, "administrator": .08, "jf_ahli_pertama": .12,
-                   "jf_ahli_muda": .10, "jf_ahli_madya": .04, "jpt_pratama": .01},
+    "sekolah": {
+        "jf_ahli_pertama": 0.35,
+        "jf_ahli_muda": 0.35,
+        "jf_ahli_madya": 0.15,
+        "pelaksana": 0.10,
+        "pengawas": 0.05,
+    },
+    "puskesmas": {
+        "jf_terampil": 0.25,
+        "jf_mahir": 0.15,
+        "jf_ahli_pertama": 0.20,
+        "jf_ahli_muda": 0.12,
+        "jf_penyelia": 0.05,
+        "pelaksana": 0.18,
+        "pengawas": 0.05,
+    },
+    "service": {
+        "pelaksana": 0.60,
+        "pengawas": 0.20,
+        "jf_ahli_pertama": 0.10,
+        "jf_ahli_muda": 0.05,
+        "administrator": 0.05,
+    },
+    "kantor_opd": {
+        "pelaksana": 0.45,
+        "pengawas": 0.20,
+        "administrator": 0.08,
+        "jf_ahli_pertama": 0.12,
+        "jf_ahli_muda": 0.10,
+        "jf_ahli_madya": 0.04,
+        "jpt_pratama": 0.01,
+    },
 }
-STAFF_SHARE = {"sekolah": .40, "puskesmas": .18, "kelurahan": .08, "capil": .03, "perizinan": .01, "kantor_opd": .30}
+STAFF_SHARE = {
+    "sekolah": 0.40,
+    "puskesmas": 0.18,
+    "kelurahan": 0.08,
+    "capil": 0.03,
+    "perizinan": 0.01,
+    "kantor_opd": 0.30,
+}
 EDUCATION = {
-    "jpt_pratama": (["S2", "S3"], [.8, .2]), "administrator": (["S1", "S2"], [.5, .5]),
-    "pengawas": (["S1", "S2", "D4"], [.7, .2, .1]), "pelaksana": (["SLTA", "D3", "S1"], [.5, .2, .3]),
-    "jf_ahli_utama": (["S2", "S3"], [.6, .4]), "jf_ahli_madya": (["S1", "S2"], [.5, .5]),
-    "jf_ahli_muda": (["S1", "S2", "D4"], [.7, .2, .1]), "jf_ahli_pertama": (["S1", "D4"], [.85, .15]),
-    "jf_penyelia": (["D3", "S1"], [.7, .3]), "jf_mahir": (["D3"], [1.0]), "jf_terampil": (["D3", "D1"], [.9, .1]),
+    "jpt_pratama": (["S2", "S3"], [0.8, 0.2]),
+    "administrator": (["S1", "S2"], [0.5, 0.5]),
+    "pengawas": (["S1", "S2", "D4"], [0.7, 0.2, 0.1]),
+    "pelaksana": (["SLTA", "D3", "S1"], [0.5, 0.2, 0.3]),
+    "jf_ahli_utama": (["S2", "S3"], [0.6, 0.4]),
+    "jf_ahli_madya": (["S1", "S2"], [0.5, 0.5]),
+    "jf_ahli_muda": (["S1", "S2", "D4"], [0.7, 0.2, 0.1]),
+    "jf_ahli_pertama": (["S1", "D4"], [0.85, 0.15]),
+    "jf_penyelia": (["D3", "S1"], [0.7, 0.3]),
+    "jf_mahir": (["D3"], [1.0]),
+    "jf_terampil": (["D3", "D1"], [0.9, 0.1]),
     "jf_pemula": (["SLTA"], [1.0]),
 }
-GRADE = {"SLTA": ["II/a", "II/b", "II/c", "II/d"], "D1": ["II/a", "II/b"], "D3": ["II/c", "II/d", "III/a", "III/b"],
-         "D4": ["III/a", "III/b", "III/c"], "S1": ["III/a", "III/b", "III/c", "III/d"],
-         "S2": ["III/b", "III/c", "III/d", "IV/a", "IV/b"], "S3": ["III/c", "III/d", "IV/a", "IV/b", "IV/c"]}
+GRADE = {
+    "SLTA": ["II/a", "II/b", "II/c", "II/d"],
+    "D1": ["II/a", "II/b"],
+    "D3": ["II/c", "II/d", "III/a", "III/b"],
+    "D4": ["III/a", "III/b", "III/c"],
+    "S1": ["III/a", "III/b", "III/c", "III/d"],
+    "S2": ["III/b", "III/c", "III/d", "IV/a", "IV/b"],
+    "S3": ["III/c", "III/d", "IV/a", "IV/b", "IV/c"],
+}
 GRADE_PPPK = {"SLTA": "V", "D1": "V", "D3": "VII", "D4": "IX", "S1": "IX", "S2": "X", "S3": "XI"}
 
 
@@ -381,7 +561,9 @@ def _staff(units: pd.DataFrame, n_staff: int, rng: np.random.Generator) -> pd.Da
         per_unit += [(u, ut) for u, c in zip(ids, counts, strict=True) for _ in range(c)]
     staff = pd.DataFrame(per_unit, columns=["unit_id", "unit_type"])
     n = len(staff)
-    mix_key = staff["unit_type"].map(lambda t: t if t in ("sekolah", "puskesmas", "kantor_opd") else "service")
+    mix_key = staff["unit_type"].map(
+        lambda t: t if t in ("sekolah", "puskesmas", "kantor_opd") else "service"
+    )
     pos = np.empty(n, dtype=object)
     for key, mix in POSITION_MIX.items():
         m = (mix_key == key).to_numpy()
@@ -401,26 +583,36 @@ def _staff(units: pd.DataFrame, n_staff: int, rng: np.random.Generator) -> pd.Da
     hire_month = rng.integers(1, 13, n)
     sex = np.where(rng.random(n) < 0.55, "2", "1")
     middle = np.where(staff["asn_type"] == "PPPK", "21", pd.Series(hire_month).map("{:02d}".format))
-    prefix = (birth.strftime("%Y%m%d").to_numpy().astype(object) + pd.Series(hire_year).astype(str).to_numpy()
-              + middle + sex)
+    prefix = (
+        birth.strftime("%Y%m%d").to_numpy().astype(object)
+        + pd.Series(hire_year).astype(str).to_numpy()
+        + middle
+        + sex
+    )
     serial: dict[str, int] = {}
     nips = []
     for p in prefix:
         serial[p] = serial.get(p, int(rng.integers(0, 50))) + 1
         nips.append(f"{p}{serial[p]:03d}")
     staff["nip"] = nips
-    staff["nama"] = [f"{FIRST[a]} {LAST[b]}" for a, b in zip(rng.integers(0, 20, n), rng.integers(0, 20, n),
-                                                              strict=True)]
-    grades = [GRADE_PPPK[e] if t == "PPPK" else GRADE[e][int(rng.integers(0, len(GRADE[e])))]
-              for e, t in zip(edu, staff["asn_type"], strict=True)]
+    staff["nama"] = [
+        f"{FIRST[a]} {LAST[b]}" for a, b in zip(rng.integers(0, 20, n), rng.integers(0, 20, n), strict=True)
+    ]
+    grades = [
+        GRADE_PPPK[e] if t == "PPPK" else GRADE[e][int(rng.integers(0, len(GRADE[e])))]
+        for e, t in zip(edu, staff["asn_type"], strict=True)
+    ]
     staff["grade"] = grades
     return staff
 
 
-def _assessments(staff: pd.DataFrame, n_profiles: int, rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+def _assessments(
+    staff: pd.DataFrame, n_profiles: int, rng: np.random.Generator
+) -> tuple[pd.DataFrame, np.ndarray]:
     comps = reference.competencies()
-    req = reference.table("required_levels").pivot(index="position_class", columns="competency",
-                                                    values="level_required")[comps]
+    req = reference.table("required_levels").pivot(
+        index="position_class", columns="competency", values="level_required"
+    )[comps]
     required = req.loc[staff["position_class"]].to_numpy()
     names = list(PROFILES)[:n_profiles]
     shares = np.array(PROFILE_SHARES[:n_profiles]) / sum(PROFILE_SHARES[:n_profiles])
@@ -436,17 +628,21 @@ def _assessments(staff: pd.DataFrame, n_profiles: int, rng: np.random.Generator)
     is_assessed = rng.random(len(staff)) < 0.85
     dates = pd.to_datetime("2024-02-01") + pd.to_timedelta(rng.integers(0, 240, len(staff)), "D")
     s_idx = np.repeat(np.flatnonzero(is_assessed), len(comps))
-    df = pd.DataFrame({
-        "nip": staff["nip"].to_numpy()[s_idx],
-        "assessed_on": dates.strftime("%Y-%m-%d").to_numpy()[s_idx],
-        "competency": np.tile(comps, is_assessed.sum()),
-        "level_required": required[is_assessed].ravel(),
-        "level_assessed": assessed[is_assessed].ravel(),
-    })
+    df = pd.DataFrame(
+        {
+            "nip": staff["nip"].to_numpy()[s_idx],
+            "assessed_on": dates.strftime("%Y-%m-%d").to_numpy()[s_idx],
+            "competency": np.tile(comps, is_assessed.sum()),
+            "level_required": required[is_assessed].ravel(),
+            "level_assessed": assessed[is_assessed].ravel(),
+        }
+    )
     return df, np.where(is_assessed, profile, -1)
 
 
-def _trainings(staff: pd.DataFrame, profile: np.ndarray, start_by_unit: dict, rng: np.random.Generator) -> pd.DataFrame:
+def _trainings(
+    staff: pd.DataFrame, profile: np.ndarray, start_by_unit: dict, rng: np.random.Generator
+) -> pd.DataFrame:
     cat = reference.table("training_catalogue")
     by_comp = {c: g for c, g in cat.groupby("competency")}
     shortfalls = {k: PROFILES[name] for k, name in enumerate(PROFILES)}
@@ -471,22 +667,40 @@ def _trainings(staff: pd.DataFrame, profile: np.ndarray, start_by_unit: dict, rn
                 continue
             taken.add(key)
             length = max(1, int(np.ceil(prog.hours_jp / 8)))
-            rows.append((nip, prog.training_code, day.strftime("%Y-%m-%d"),
-                         (day + pd.Timedelta(days=length - 1)).strftime("%Y-%m-%d"), float(prog.hours_jp), prog["mode"]))
+            rows.append(
+                (
+                    nip,
+                    prog.training_code,
+                    day.strftime("%Y-%m-%d"),
+                    (day + pd.Timedelta(days=length - 1)).strftime("%Y-%m-%d"),
+                    float(prog.hours_jp),
+                    prog["mode"],
+                )
+            )
     return pd.DataFrame(rows, columns=["nip", "training_code", "start", "end", "hours_jp", "mode"])
 
 
 PREDICATES = ["Sangat Baik", "Baik", "Butuh Perbaikan", "Kurang/Misconduct", "Sangat Kurang"]
-ORG_MIX = {"Istimewa": [.50, .40, .07, .02, .01], "Baik": [.15, .63, .14, .06, .02],
-           "Butuh Perbaikan": [.04, .24, .64, .06, .02]}
+ORG_MIX = {
+    "Istimewa": [0.50, 0.40, 0.07, 0.02, 0.01],
+    "Baik": [0.15, 0.63, 0.14, 0.06, 0.02],
+    "Butuh Perbaikan": [0.04, 0.24, 0.64, 0.06, 0.02],
+}
 RATING_CELLS = {
     "Sangat Baik": [(("Di atas ekspektasi", "Di atas ekspektasi"), 1.0)],
-    "Baik": [(("Di atas ekspektasi", "Sesuai ekspektasi"), .2), (("Sesuai ekspektasi", "Di atas ekspektasi"), .2),
-             (("Sesuai ekspektasi", "Sesuai ekspektasi"), .6)],
-    "Butuh Perbaikan": [(("Di bawah ekspektasi", "Di atas ekspektasi"), .2),
-                        (("Di bawah ekspektasi", "Sesuai ekspektasi"), .8)],
-    "Kurang/Misconduct": [(("Di atas ekspektasi", "Di bawah ekspektasi"), .2),
-                          (("Sesuai ekspektasi", "Di bawah ekspektasi"), .8)],
+    "Baik": [
+        (("Di atas ekspektasi", "Sesuai ekspektasi"), 0.2),
+        (("Sesuai ekspektasi", "Di atas ekspektasi"), 0.2),
+        (("Sesuai ekspektasi", "Sesuai ekspektasi"), 0.6),
+    ],
+    "Butuh Perbaikan": [
+        (("Di bawah ekspektasi", "Di atas ekspektasi"), 0.2),
+        (("Di bawah ekspektasi", "Sesuai ekspektasi"), 0.8),
+    ],
+    "Kurang/Misconduct": [
+        (("Di atas ekspektasi", "Di bawah ekspektasi"), 0.2),
+        (("Sesuai ekspektasi", "Di bawah ekspektasi"), 0.8),
+    ],
     "Sangat Kurang": [(("Di bawah ekspektasi", "Di bawah ekspektasi"), 1.0)],
 }
 
@@ -513,11 +727,12 @@ def enforce_org_curve(pred: np.ndarray, org: str, rng: np.random.Generator) -> n
     return pred
 
 
-def _performance(staff: pd.DataFrame, units: pd.DataFrame, profile: np.ndarray, rng: np.random.Generator
-                 ) -> tuple[pd.DataFrame, dict]:
+def _performance(
+    staff: pd.DataFrame, units: pd.DataFrame, profile: np.ndarray, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict]:
     agency = staff["unit_id"].map(units.set_index("unit_id")["agency"]).to_numpy()
     agencies = sorted(set(agency))
-    org = {a: str(rng.choice(list(ORG_MIX), p=[.15, .75, .10])) for a in agencies}
+    org = {a: str(rng.choice(list(ORG_MIX), p=[0.15, 0.75, 0.10])) for a in agencies}
     rows = []
     for year in (2024, 2025):
         pred = np.empty(len(staff), dtype=object)
@@ -525,7 +740,7 @@ def _performance(staff: pd.DataFrame, units: pd.DataFrame, profile: np.ndarray, 
             m = np.flatnonzero(agency == a)
             base = np.array(ORG_MIX[org[a]])
             short = profile[m] > 0
-            probs = np.where(short[:, None], base * np.array([.6, 1, 1.5, 1.3, 1.3]), base)
+            probs = np.where(short[:, None], base * np.array([0.6, 1, 1.5, 1.3, 1.3]), base)
             probs /= probs.sum(1, keepdims=True)
             u = rng.random(len(m))[:, None]
             draw = np.minimum((u > probs.cumsum(1)).sum(1), len(PREDICATES) - 1)
@@ -533,10 +748,20 @@ def _performance(staff: pd.DataFrame, units: pd.DataFrame, profile: np.ndarray, 
         for i, p in enumerate(pred):
             cells = RATING_CELLS[p]
             res, beh = cells[int(rng.choice(len(cells), p=[c[1] for c in cells]))][0]
-            pot_p = [.15, .55, .30] if profile[i] > 0 else [.35, .5, .15]
-            rows.append((staff["nip"].iat[i], year, res, beh, p, str(rng.choice(["Tinggi", "Menengah", "Rendah"],
-                                                                                   p=pot_p))))
-    perf = pd.DataFrame(rows, columns=["nip", "period", "results_rating", "behaviour_rating", "predicate", "potential"])
+            pot_p = [0.15, 0.55, 0.30] if profile[i] > 0 else [0.35, 0.5, 0.15]
+            rows.append(
+                (
+                    staff["nip"].iat[i],
+                    year,
+                    res,
+                    beh,
+                    p,
+                    str(rng.choice(["Tinggi", "Menengah", "Rendah"], p=pot_p)),
+                )
+            )
+    perf = pd.DataFrame(
+        rows, columns=["nip", "period", "results_rating", "behaviour_rating", "predicate", "potential"]
+    )
     return perf, org
 
 
@@ -567,9 +792,13 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
     panel = _wait_panel(su, wait_effects, rng)
     visits = _visits(su, panel, scale, rng)
     survey, ikm_truth = _survey(su, ikm_effects, rng)
-    rollout = pd.DataFrame({"unit_id": su["unit_id"], "programme_start": su["cohort"].fillna(""),
-                            "cost_idr": np.where(su["cohort"].notna(), np.round(rng.uniform(40, 120, len(su))) * 1e6,
-                                                 np.nan)})
+    rollout = pd.DataFrame(
+        {
+            "unit_id": su["unit_id"],
+            "programme_start": su["cohort"].fillna(""),
+            "cost_idr": np.where(su["cohort"].notna(), np.round(rng.uniform(40, 120, len(su))) * 1e6, np.nan),
+        }
+    )
     staff = _staff(units, int(reference.cities().loc[city, "n_staff"]), rng)
     n_prof = CITY_PROFILES[city]
     assessments, profile = _assessments(staff, n_prof, rng)
@@ -590,31 +819,51 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         "never_treated": sorted(su.loc[su["cohort"].isna(), "unit_id"].tolist()),
         "selection": "early adopters have shorter waits and higher IKM before the programme",
         "effects": {
-            "median_wait_minutes": {"unit": "minutes", "period": "month", "effect_pct_by_cohort": wait_effects,
-                                    "type_multiplier": {k: v[4] for k, v in SERVICE.items()},
-                                    "ramp_by_event_month": {"0": 0.4, "1": 0.7, "2+": 1.0},
-                                    **_att_truth(panel, "wait_effect_minutes", "month", cohort_sizes)},
-            "ikm": {"unit": "IKM points (25-100)", "period": "quarter", "points_by_cohort": ikm_effects,
-                    "ramp_by_event_quarter": {"0": 0.5, "1+": 1.0},
-                    **_att_truth(ikm_truth, "ikm_effect_points", "quarter", cohort_sizes)},
+            "median_wait_minutes": {
+                "unit": "minutes",
+                "period": "month",
+                "effect_pct_by_cohort": wait_effects,
+                "type_multiplier": {k: v[4] for k, v in SERVICE.items()},
+                "ramp_by_event_month": {"0": 0.4, "1": 0.7, "2+": 1.0},
+                **_att_truth(panel, "wait_effect_minutes", "month", cohort_sizes),
+            },
+            "ikm": {
+                "unit": "IKM points (25-100)",
+                "period": "quarter",
+                "points_by_cohort": ikm_effects,
+                "ramp_by_event_quarter": {"0": 0.5, "1+": 1.0},
+                **_att_truth(ikm_truth, "ikm_effect_points", "quarter", cohort_sizes),
+            },
         },
         "staff_profiles": {
             "names": list(PROFILES)[:n_prof],
             "shortfall_competencies": {n: PROFILES[n] for n in list(PROFILES)[:n_prof]},
             "note": "membership[i] is the profile of row i of staff.csv; -1 = not assessed; staff whose "
-                    "standard is level 1 cannot fall short and are generated as 'meets standard'",
+            "standard is level 1 cannot fall short and are generated as 'meets standard'",
             "membership": profile.tolist(),
         },
         "org_predicates": org,
     }
     panel["quarter"] = pd.PeriodIndex(panel["month"], freq="M").asfreq("Q").astype(str)
-    truth_panel = panel.merge(ikm_truth[["unit_id", "quarter", "ikm_untreated", "ikm_effect_points"]],
-                              on=["unit_id", "quarter"], how="left")
+    truth_panel = panel.merge(
+        ikm_truth[["unit_id", "quarter", "ikm_untreated", "ikm_effect_points"]],
+        on=["unit_id", "quarter"],
+        how="left",
+    )
     staff_out = staff[["nip", "nama", "unit_id", "position_class", "grade", "education", "asn_type"]]
     return DemoCity(
-        tables={"units": units, "rollout": rollout, "staff": staff_out, "competency_assessments": assessments,
-                "trainings": trainings, "performance": performance, "satisfaction_responses": survey},
-        visits=visits, truth=truth, truth_panel=truth_panel,
+        tables={
+            "units": units,
+            "rollout": rollout,
+            "staff": staff_out,
+            "competency_assessments": assessments,
+            "trainings": trainings,
+            "performance": performance,
+            "satisfaction_responses": survey,
+        },
+        visits=visits,
+        truth=truth,
+        truth_panel=truth_panel,
     )
 
 
@@ -628,5 +877,7 @@ def write_city(city: str, out: Path, seed: int = 2024, volume_scale: float | Non
     demo.visits.to_parquet(out / "service_visits.parquet", index=False, compression="zstd")
     demo.truth_panel.to_parquet(out / "truth_panel.parquet", index=False)
     (out / "truth.json").write_text(json.dumps(demo.truth, indent=1, sort_keys=True, default=str) + "\n")
-    return (f"{len(demo.tables['units'])} units, {len(demo.tables['staff']):,} staff, {len(demo.visits):,} visits, "
-            f"{len(demo.tables['satisfaction_responses']):,} SKM responses")
+    return (
+        f"{len(demo.tables['units'])} units, {len(demo.tables['staff']):,} staff, {len(demo.visits):,} visits, "
+        f"{len(demo.tables['satisfaction_responses']):,} SKM responses"
+    )

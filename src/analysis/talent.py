@@ -11,7 +11,13 @@ import pandas as pd
 
 from . import reference
 
-KINERJA_LEVEL = {"Sangat Baik": 3, "Baik": 2, "Butuh Perbaikan": 1, "Kurang/Misconduct": 1, "Sangat Kurang": 1}
+KINERJA_LEVEL = {
+    "Sangat Baik": 3,
+    "Baik": 2,
+    "Butuh Perbaikan": 1,
+    "Kurang/Misconduct": 1,
+    "Sangat Kurang": 1,
+}
 POTENTIAL_LEVEL = {"Tinggi": 3, "Menengah": 2, "Rendah": 1}
 RECOGNITION_BOXES = (7, 8, 9)
 COACHING_BOXES = (1, 2, 3)
@@ -20,8 +26,11 @@ COACHING_BOXES = (1, 2, 3)
 def skp_predicate(results_rating: pd.Series, behaviour_rating: pd.Series) -> pd.Series:
     """Predicate from the two ratings per the 6/2022 matrix (data/reference/skp_matrix.csv)."""
     lookup = reference.skp_predicate_lookup()
-    return pd.Series([lookup.get((r, b)) for r, b in zip(results_rating, behaviour_rating, strict=True)],
-                     index=results_rating.index, name="predicate")
+    return pd.Series(
+        [lookup.get((r, b)) for r, b in zip(results_rating, behaviour_rating, strict=True)],
+        index=results_rating.index,
+        name="predicate",
+    )
 
 
 def nine_box(predicate: pd.Series, potential: pd.Series) -> pd.Series:
@@ -44,7 +53,12 @@ def latest_performance(performance: pd.DataFrame) -> pd.DataFrame:
 def actions_by_agency(latest: pd.DataFrame, agency: pd.Series) -> pd.DataFrame:
     """Counts per agency of staff for recognition (boxes 7-9) and for coaching (boxes 1-3)."""
     df = latest.assign(agency=latest.index.map(agency))
-    return df.groupby("agency").agg(
-        staff=("box", "size"),
-        recognition=("box", lambda b: int(b.isin(RECOGNITION_BOXES).sum())),
-        coaching=("box", lambda b: int(b.isin(COACHING_BOXES).sum()))).reset_index()
+    return (
+        df.groupby("agency")
+        .agg(
+            staff=("box", "size"),
+            recognition=("box", lambda b: int(b.isin(RECOGNITION_BOXES).sum())),
+            coaching=("box", lambda b: int(b.isin(COACHING_BOXES).sum())),
+        )
+        .reset_index()
+    )

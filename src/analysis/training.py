@@ -37,12 +37,17 @@ def programme_for(competency: str, shortfall_levels: int, cat: pd.DataFrame | No
 def enrolments(gaps: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per eligible staff x competency: the programme, its mode, JP and cost."""
     cat = catalogue() if cat is None else cat
-    long = gaps.rename_axis("staff_id").reset_index().melt(id_vars="staff_id", var_name="competency",
-                                                           value_name="gap")
+    long = (
+        gaps.rename_axis("staff_id")
+        .reset_index()
+        .melt(id_vars="staff_id", var_name="competency", value_name="gap")
+    )
     long = long[long["gap"] <= -1].copy()
     long["shortfall"] = (-long["gap"]).astype(int)
-    choice = {(c, s): programme_for(c, s, cat) for c, s in long[["competency", "shortfall"]].drop_duplicates()
-              .itertuples(index=False)}
+    choice = {
+        (c, s): programme_for(c, s, cat)
+        for c, s in long[["competency", "shortfall"]].drop_duplicates().itertuples(index=False)
+    }
     for col in ("training_code", "name", "mode", "hours_jp", "unit_cost_idr"):
         long[col] = [choice[(c, s)][col] for c, s in zip(long["competency"], long["shortfall"], strict=True)]
     return long.rename(columns={"unit_cost_idr": "cost_idr"}).reset_index(drop=True)
@@ -52,15 +57,19 @@ def plan(enrolled: pd.DataFrame, groups: pd.Series, agency: pd.Series) -> pd.Dat
     """Per group and agency: people, enrolments, JP and cost (sums of the eligible individuals' rows)."""
     e = enrolled.assign(group=enrolled["staff_id"].map(groups), agency=enrolled["staff_id"].map(agency))
     out = e.groupby(["group", "agency"], dropna=False).agg(
-        people=("staff_id", "nunique"), enrolments=("training_code", "size"), jp=("hours_jp", "sum"),
-        cost_idr=("cost_idr", "sum"))
+        people=("staff_id", "nunique"),
+        enrolments=("training_code", "size"),
+        jp=("hours_jp", "sum"),
+        cost_idr=("cost_idr", "sum"),
+    )
     return out.reset_index()
 
 
 def plan_by_programme(enrolled: pd.DataFrame) -> pd.DataFrame:
     """Per programme: participants, JP and cost, largest need first."""
     out = enrolled.groupby(["training_code", "name", "competency", "mode"]).agg(
-        participants=("staff_id", "nunique"), jp=("hours_jp", "sum"), cost_idr=("cost_idr", "sum"))
+        participants=("staff_id", "nunique"), jp=("hours_jp", "sum"), cost_idr=("cost_idr", "sum")
+    )
     return out.reset_index().sort_values(["participants", "training_code"], ascending=[False, True])
 
 

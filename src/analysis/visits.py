@@ -72,21 +72,56 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
     """(column, violation SQL, rule text, fix, value SQL) for each visit rule."""
     spec = contracts.spec("service_visits")
     out = [
-        ("unit_id", "r.unit_id IS NULL OR trim(r.unit_id) = ''", "must not be empty", "Fill in a value", "r.unit_id"),
-        ("unit_id", "trim(r.unit_id) <> '' AND trim(r.unit_id) NOT IN (SELECT unit_id FROM _unit_keys)",
-         "unit_id must exist in units", "Add the missing unit_id to units, or correct the id", "r.unit_id"),
-        ("arrived_at", "r.arrived_at IS NULL OR trim(r.arrived_at) = ''", "must not be empty", "Fill in a value",
-         "r.arrived_at"),
-        ("service_type", "r.service_type IS NULL OR trim(r.service_type) = ''", "must not be empty",
-         "Fill in a value", "r.service_type"),
+        (
+            "unit_id",
+            "r.unit_id IS NULL OR trim(r.unit_id) = ''",
+            "must not be empty",
+            "Fill in a value",
+            "r.unit_id",
+        ),
+        (
+            "unit_id",
+            "trim(r.unit_id) <> '' AND trim(r.unit_id) NOT IN (SELECT unit_id FROM _unit_keys)",
+            "unit_id must exist in units",
+            "Add the missing unit_id to units, or correct the id",
+            "r.unit_id",
+        ),
+        (
+            "arrived_at",
+            "r.arrived_at IS NULL OR trim(r.arrived_at) = ''",
+            "must not be empty",
+            "Fill in a value",
+            "r.arrived_at",
+        ),
+        (
+            "service_type",
+            "r.service_type IS NULL OR trim(r.service_type) = ''",
+            "must not be empty",
+            "Fill in a value",
+            "r.service_type",
+        ),
     ]
     for c in TIMES:
-        out.append((c, f"nullif(trim(r.{c}), '') IS NOT NULL AND v.{c} IS NULL", PARSE_TEXT["datetime"],
-                    PARSE_FIX["datetime"], f"r.{c}"))
+        out.append(
+            (
+                c,
+                f"nullif(trim(r.{c}), '') IS NOT NULL AND v.{c} IS NULL",
+                PARSE_TEXT["datetime"],
+                PARSE_FIX["datetime"],
+                f"r.{c}",
+            )
+        )
     for rule in spec.row_rules:
         second, first = rule.columns
-        out.append((second, f"v.{second} < v.{first}", rule.text, rule.fix,
-                    f"'{second}=' || r.{second} || ', {first}=' || r.{first}"))
+        out.append(
+            (
+                second,
+                f"v.{second} < v.{first}",
+                rule.text,
+                rule.fix,
+                f"'{second}=' || r.{second} || ', {first}=' || r.{first}",
+            )
+        )
     return out
 
 
@@ -114,11 +149,22 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
         present = log.register(con, "v")
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0][:200]
-        return [Problem(file=log.label, sheet=sheet, rule=f"file cannot be read as {log.format.upper()}: {msg}",
-                        fix="Export the visit log again as UTF-8 CSV with a header row, or as Parquet")]
+        return [
+            Problem(
+                file=log.label,
+                sheet=sheet,
+                rule=f"file cannot be read as {log.format.upper()}: {msg}",
+                fix="Export the visit log again as UTF-8 CSV with a header row, or as Parquet",
+            )
+        ]
     problems = [
-        Problem(file=log.label, sheet=sheet, column=c, rule="required column is missing",
-                fix=f"Add a column named '{c}' (see: asn-kinerja template)")
+        Problem(
+            file=log.label,
+            sheet=sheet,
+            column=c,
+            rule="required column is missing",
+            fix=f"Add a column named '{c}' (see: asn-kinerja template)",
+        )
         for c in COLUMNS
         if c not in present
     ]
@@ -126,8 +172,15 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
         return problems
     n = con.execute("SELECT count(*) FROM v_raw").fetchall()[0][0]
     if n == 0:
-        return [Problem(file=log.label, sheet=sheet, rule="table has no rows", severity="warning",
-                        fix="Add the visit records, or remove the empty file")]
+        return [
+            Problem(
+                file=log.label,
+                sheet=sheet,
+                rule="table has no rows",
+                severity="warning",
+                fix="Add the visit records, or remove the empty file",
+            )
+        ]
     keys = pd.DataFrame({"unit_id": pd.Series([] if unit_ids is None else list(unit_ids), dtype="object")})
     con.register("_unit_keys", keys)
     rules = _rules_sql()
@@ -142,10 +195,28 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
             f"SELECT r._row, {value_sql} FROM v_raw r JOIN v USING (_row) WHERE {cond} "
             f"ORDER BY r._row LIMIT {MAX_ROWS_PER_RULE}"
         ).fetchall()
-        problems += [Problem(file=log.label, sheet=sheet, row=int(r), column=column, value=show_value(val),
-                             rule=text, fix=fix) for r, val in rows]
+        problems += [
+            Problem(
+                file=log.label,
+                sheet=sheet,
+                row=int(r),
+                column=column,
+                value=show_value(val),
+                rule=text,
+                fix=fix,
+            )
+            for r, val in rows
+        ]
         if count > len(rows):
-            problems.append(Problem(file=log.label, sheet=sheet, column=column, rule=text,
-                                    value=f"... {count - len(rows):,} more rows", fix="Same fix as the rows above"))
+            problems.append(
+                Problem(
+                    file=log.label,
+                    sheet=sheet,
+                    column=column,
+                    rule=text,
+                    value=f"... {count - len(rows):,} more rows",
+                    fix="Same fix as the rows above",
+                )
+            )
     con.close()
     return problems
