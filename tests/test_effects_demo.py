@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from analysis import config, effects, io, panels
@@ -43,3 +44,16 @@ def test_imputation_headline_covers_truth(city):
         res = effects.imputation_effect(panel, outcome)
         true = truth["effects"][outcome]["overall"]
         assert res["ci_low"] <= true <= res["ci_high"], (outcome, res, true)
+
+
+@pytest.mark.slow
+def test_window_effect_covers_truth(city):
+    """The event-time-balanced effect (months 0-5) that the cross-city pool uses, against the exact mean
+    effect over those unit-months (truth_panel.parquet)."""
+    data, truth = city
+    tp = pd.read_parquet(data.directory / "truth_panel.parquet")
+    e = pd.to_numeric(tp["event_time"], errors="coerce")
+    long_waves = tp["period"].max() - (tp["period"] - e) >= 5
+    true = tp.loc[e.between(0, 5) & long_waves, "wait_effect_minutes"].mean()
+    res = effects.window_effect(panels.visit_panel(data), "median_wait_minutes", 5)
+    assert res["ci_low"] <= true <= res["ci_high"], (res, true)

@@ -479,6 +479,37 @@ def imputation_effect(
     return _summary(est, se, alpha, n_units=int(df[unit].nunique()), n_treated_obs=int(res.n_treated_obs))
 
 
+def window_effect(
+    panel: pd.DataFrame,
+    outcome: str,
+    window: int,
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+    **kw,
+) -> dict:
+    """The mean effect over event times 0..``window`` of the waves observed for that whole window
+    (event-time balanced), by the imputation estimator: the same exposure in every city, so that city effects
+    can be compared and pooled (:mod:`analysis.pooling`); the overall effect mixes exposure lengths that
+    differ with each city's roll-out calendar.
+
+    Treated units' months after the window are left out. A wave that starts fewer than ``window`` periods
+    before the panel ends contributes only its months before the start (less any anticipation), as
+    untreated observations.
+    """
+    lead = int(kw.get("anticipation", 0))
+    last = panel[time].max()
+    g = panel[cohort]
+    short = g.notna() & (last - g < window)
+    keep = (g.isna() | (panel[time] - g <= window)) & ~(short & (panel[time] >= g - lead))
+    sub = panel[keep].copy()
+    sub.loc[short[keep], cohort] = np.nan
+    if not sub[cohort].notna().any():
+        raise DidInputError(f"no wave is observed for {window + 1} periods after its start", "no_treated")
+    out = imputation_effect(sub, outcome, unit=unit, time=time, cohort=cohort, **kw)
+    return {**out, "window": int(window), "n_waves": int(sub[cohort].nunique())}
+
+
 def sun_abraham_effect(
     panel: pd.DataFrame,
     outcome: str,

@@ -16,6 +16,8 @@ from .messages import msg
 MIN_TREATED_UNITS = 10
 #: Placebo shift per panel frequency: half a year.
 PLACEBO_SHIFT = {"month": 6, "quarter": 2}
+#: Event-time window (0..W) of the effect compared and pooled across cities: the first half year.
+POOL_WINDOW = {"month": 5, "quarter": 1}
 #: results.json ``outcomes.<name>.verdict``: exactly one of these (README, "How to read a report").
 VERDICTS = ("decrease", "increase", "no_detectable_change", "fragile", "too_little_data")
 #: ``estimator`` parameter: which estimate the verdict rests on; auto = imputation when the panel is unbalanced.
@@ -50,6 +52,8 @@ class OutcomeEvaluation:
     unidentified: dict = field(default_factory=dict)  # cohorts / periods without a comparison
     anticipation: int = 0
     cluster: str = "unit_id"
+    #: event-time-balanced effect over event times 0..POOL_WINDOW (for comparing and pooling cities)
+    window_effect: dict | None = None
 
 
 @dataclass
@@ -241,6 +245,10 @@ def evaluate_outcome(
         ev.estimator, ev.headline = "callaway_santanna", cs
         ev.estimator_reason = "chosen" if estimator == "callaway_santanna" else "balanced"
     ev.unidentified = unidentified(ev.result, panel)
+    try:
+        ev.window_effect = effects.window_effect(panel, outcome, POOL_WINDOW[frequency], **kw)
+    except effects.DidInputError:
+        ev.window_effect = None
     if robustness:
         _robustness(ev, panel, outcome, frequency, kw, dose, cs)
     ev.verdict, ev.reasons = verdict(ev.headline, n_treated, _checks_failed(ev, alpha), ev.meaningful)
@@ -695,6 +703,11 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
             "imputation": (
                 {k: oe.imputation[k] for k in ("estimate", "se", "ci_low", "ci_high")}
                 if oe.imputation
+                else None
+            ),
+            "window_effect": (
+                {k: oe.window_effect[k] for k in ("estimate", "se", "ci_low", "ci_high", "window", "n_waves")}
+                if oe.window_effect
                 else None
             ),
             "pretests": (

@@ -398,6 +398,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "data quality; a difference between cities is not evidence that one programme is better.",
     },
     "cross.effects": {"id": "## Dampak per kota", "en": "## Effects by city"},
+    "cross.pooled": {"id": "## Dampak gabungan semua kota", "en": "## Pooled effect across cities"},
+    "cross.pooled_text": {
+        "id": "**{outcome}**, dampak rata-rata pada {n} {per} pertama sejak program dimulai (sama untuk setiap kota, "
+        "estimator imputasi), digabung dengan model efek acak: **{estimate:.2f}** (selang {level}% Hartung-Knapp: "
+        "{low:.2f} s.d. {high:.2f}; {k} kota). Keragaman antarkota: tau = {tau:.2f}, I² = {i2:.0%}. {prediction} "
+        "Kota berbeda dalam jadwal, jenis unit dan pencatatan: angka gabungan adalah rata-rata, bukan janji untuk "
+        "setiap kota.",
+        "en": "**{outcome}**, mean effect over the first {n} {per} after the start (the same in every city, "
+        "imputation estimator), pooled with a random-effects model: **{estimate:.2f}** ({level}% Hartung-Knapp "
+        "interval {low:.2f} to {high:.2f}; {k} cities). Spread between cities: tau = {tau:.2f}, I² = {i2:.0%}. "
+        "{prediction} Cities differ in timing, unit mix and record keeping: the pooled number is an average, not a "
+        "promise for each city.",
+    },
+    "cross.prediction": {
+        "id": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
+        "en": "A new city's effect would be expected between {low:.2f} and {high:.2f} ({level}% prediction interval).",
+    },
+    "cross.no_prediction": {
+        "id": "Selang prediksi untuk kota baru butuh paling sedikit 3 kota.",
+        "en": "A prediction interval for a new city needs at least 3 cities.",
+    },
+    "cross.pooled_few": {
+        "id": "{outcome}: kurang dari 2 kota, tidak digabung.",
+        "en": "{outcome}: fewer than 2 cities, not pooled.",
+    },
+    "cross.pooled_row": {"id": "Gabungan (efek acak)", "en": "Pooled (random effects)"},
+    "plot.cross_pooled": {
+        "id": "{outcome}: {n} {per} pertama, per kota dan gabungan ({k} kota)",
+        "en": "{outcome}: first {n} {per}, by city and pooled ({k} cities)",
+    },
+    "per_n.month": {"id": "bulan", "en": "months"},
+    "per_n.quarter": {"id": "triwulan", "en": "quarters"},
     "cross.ikm": {"id": "## Tren IKM", "en": "## IKM trends"},
     "cross.groups": {"id": "## Porsi kelompok pegawai", "en": "## Staff-group shares"},
     "cross.none": {"id": "Belum ada hasil kota di {path}.", "en": "No city results found in {path}."},

@@ -667,6 +667,40 @@ def cross_city_effects(results: dict[str, dict[str, dict]], outcome: str) -> pd.
     return pd.DataFrame(rows)
 
 
+def cross_city_pooled(
+    results: dict[str, dict[str, dict]], outcome: str, lang: str = "id", alpha: float = 0.05
+) -> tuple[pd.DataFrame, dict]:
+    """Each city's event-time-balanced effect (the same months of exposure everywhere) and, as the last row,
+    their random-effects pool (:func:`analysis.pooling.random_effects`); returns the table (city, estimate,
+    ci_low, ci_high, window) and the pooled numbers."""
+    from .messages import msg
+    from .pooling import random_effects
+
+    rows = []
+    for city, by_nb in results.items():
+        o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome) or {}
+        w = o.get("window_effect")
+        if w and w.get("estimate") is not None and w.get("se"):
+            rows.append(
+                {
+                    "city": city.replace("-", " ").title(),
+                    "se": w["se"],
+                    "window": w["window"],
+                    **{k: w[k] for k in ("estimate", "ci_low", "ci_high")},
+                }
+            )
+    table = pd.DataFrame(rows, columns=["city", "estimate", "ci_low", "ci_high", "se", "window"])
+    pooled = random_effects(table["estimate"], table["se"], alpha)
+    if pooled["k"] >= 2:
+        row = {
+            "city": msg("cross.pooled_row", lang),
+            "window": table["window"].iloc[0],
+            **{k: pooled[k] for k in ("estimate", "ci_low", "ci_high")},
+        }
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    return table.drop(columns="se"), pooled
+
+
 def cross_city_ikm(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
     rows = [
         {"city": city.replace("-", " ").title(), **point}
