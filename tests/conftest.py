@@ -125,7 +125,8 @@ def demo_kendari(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_city(tmp_path_factory):
-    """city -> folder of its default demo data: data/raw/<city> when `make reports` made it (seed 2024), else
+    """city -> folder of its default demo data: data/raw/<city> when `make reports` made it (seed 2024, this
+    generator version), else
     generated once per session and shared by every test module."""
     import json
 
@@ -137,7 +138,8 @@ def demo_city(tmp_path_factory):
         if city not in made:
             d = config.RAW_DIR / city
             truth = d / "truth.json"
-            if not (truth.exists() and json.loads(truth.read_text()).get("seed") == 2024):
+            current = truth.exists() and json.loads(truth.read_text()).get("generator") == config.DEMO_VERSION
+            if not (current and json.loads(truth.read_text()).get("seed") == 2024):
                 d = tmp_path_factory.mktemp("demo") / city
                 synth.write_city(city, d)
             made[city] = d

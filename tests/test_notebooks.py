@@ -73,9 +73,12 @@ def test_effects_notebook_runs_and_reports_the_estimate(tmp_path, demo_dir, lang
     heading = {"id": "Temuan utama", "en": "Headline effects"}[lang]
     assert heading in text
     truth = json.loads((demo_dir / "truth.json").read_text())
-    assert truth["effects"]["median_wait_minutes"]["overall"] < 0
-    verdict = {"id": "turun", "en": "decreased"}[lang]
-    assert verdict in text
+    assert (
+        truth["imperfection"]["scenario"]["anticipation"] == 2
+    )  # the report must flag it (not set in params)
+    verdict = {"id": "rapuh", "en": "fragile"}[lang]
+    hint = {"id": "setel `anticipation`", "en": "set `anticipation`"}[lang]
+    assert verdict in text and hint in text
 
 
 @pytest.mark.slow

@@ -127,13 +127,44 @@ def test_skp_predicates_follow_matrix_and_org_rules(demo_kendari, truth):
 
 
 def test_demo_data_if_missing_skips_present_cities_and_leaves_them_untouched(tmp_path, capsys):
-    """`make reports` runs `demo-data --if-missing` every time: present cities are skipped, not regenerated."""
+    """`make reports` runs `demo-data --if-missing` every time: present cities of this generator version are
+    skipped, not regenerated."""
     from analysis import cli
+    from analysis.config import DEMO_VERSION
 
+    current = json.dumps({"generator": DEMO_VERSION})
     for city in ("kendari", "bengkulu", "banda-aceh", "medan"):
         (tmp_path / city).mkdir()
-        (tmp_path / city / "truth.json").write_text("{}")
+        (tmp_path / city / "truth.json").write_text(current)
     assert cli.main(["demo-data", "--if-missing", "--out", str(tmp_path)]) == 0
     assert capsys.readouterr().out.count("(skipped)") == 4
-    assert all((tmp_path / c / "truth.json").read_text() == "{}" for c in ("kendari", "medan"))
+    assert all((tmp_path / c / "truth.json").read_text() == current for c in ("kendari", "medan"))
     assert sorted(p.name for p in (tmp_path / "kendari").iterdir()) == ["truth.json"]
+
+
+def test_demo_data_if_missing_regenerates_data_of_an_older_generator(tmp_path, capsys):
+    """Demo data written before the cities got their imperfections (no "generator" in truth.json) are
+    regenerated: an old Medan log would hide what its report must show."""
+    from analysis import cli
+
+    (tmp_path / "kendari").mkdir()
+    (tmp_path / "kendari" / "truth.json").write_text("{}")
+    assert (
+        cli.main(
+            [
+                "demo-data",
+                "--if-missing",
+                "--city",
+                "kendari",
+                "--volume-scale",
+                "0.01",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    assert "(skipped)" not in capsys.readouterr().out
+    assert json.loads((tmp_path / "kendari" / "truth.json").read_text())["imperfection"][
+        "description"
+    ].startswith("none")

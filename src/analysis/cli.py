@@ -14,7 +14,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     cities = args.city or list(CITIES)
     for city in cities:
         out = Path(args.out) / city
-        if args.if_missing and (out / "truth.json").exists():
+        if args.if_missing and _demo_current(out / "truth.json"):
             print(f"{city}: demo data present in {out} (skipped)")
             continue
         from . import synth  # pandas and numpy: not imported when every city is present (`make reports`)
@@ -23,6 +23,18 @@ def _demo_data(args: argparse.Namespace) -> int:
         summary = synth.write_city(city, out, seed=args.seed, volume_scale=args.volume_scale)
         print(f"{city}: {summary} in {time.perf_counter() - t0:.1f} s -> {out}")
     return 0
+
+
+def _demo_current(truth: Path) -> bool:
+    """Demo data exist and come from this generator version (older data lack a city's imperfection)."""
+    import json
+
+    from .config import DEMO_VERSION
+
+    try:
+        return json.loads(truth.read_text()).get("generator") == DEMO_VERSION
+    except (OSError, ValueError):
+        return False
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -23,6 +23,9 @@ KEY_FILE = Path(os.environ.get("ASN_KINERJA_KEY_FILE", REPO_ROOT / ".asn-kinerja
 #: The first month of the demo data and its length.
 DEMO_START = "2023-01"
 DEMO_MONTHS = 36
+#: Version of the demo-data generator, written into truth.json: `demo-data --if-missing` regenerates a city
+#: whose data came from another version (2: each seed city has one realistic imperfection).
+DEMO_VERSION = 2
 
 
 def resolve(path: str | Path) -> Path:

@@ -476,7 +476,19 @@ def imputation_effect(
         raise DidInputError(
             "the imputation estimator found no treated unit-period it can impute", "estimator_failed"
         )
-    return _summary(est, se, alpha, n_units=int(df[unit].nunique()), n_treated_obs=int(res.n_treated_obs))
+    # a treated unit with no untreated month has no unit effect to impute from: it is left out (the estimate is
+    # for the others), which the report must say (Medan demo: 25 units whose queue log starts with the programme)
+    untreated = df[(df[cohort] == 0) | (df[time] < df[cohort])]
+    treated_units = df.loc[df[cohort] > 0, unit].unique()
+    no_pre = sorted(set(treated_units) - set(untreated[unit]))
+    return _summary(
+        est,
+        se,
+        alpha,
+        n_units=int(df[unit].nunique()),
+        n_treated_obs=int(res.n_treated_obs),
+        n_treated_without_pre=len(no_pre),
+    )
 
 
 def window_effect(

@@ -458,6 +458,11 @@ def verdict_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
             )
         else:
             out.append(msg(f"sentence.{oe.verdict}", lang, size=abs(fields["estimate"]), **fields))
+        dropped = (oe.headline or {}).get("n_treated_without_pre", 0) if oe.estimator == "imputation" else 0
+        if dropped:
+            out.append(
+                msg("sentence.without_pre", lang, outcome=label, n=dropped, rest=oe.n_treated - dropped)
+            )
         if oe.unidentified.get("cohorts") or oe.unidentified.get("periods"):
             out.append(
                 msg(
@@ -625,6 +630,8 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
             )
         if oe.pretests is not None and oe.verdict != "fragile" and oe.pretests.failed(ev.alpha):
             out.append(msg("caveat.pretrend", lang, outcome=label))
+        if "joint" in oe.reasons and not oe.anticipation:
+            out.append(msg("caveat.maybe_anticipation", lang, outcome=label))
         if oe.anticipation:
             out.append(
                 msg(
@@ -701,7 +708,10 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
                 else None
             ),
             "imputation": (
-                {k: oe.imputation[k] for k in ("estimate", "se", "ci_low", "ci_high")}
+                {
+                    k: oe.imputation[k]
+                    for k in ("estimate", "se", "ci_low", "ci_high", "n_treated_without_pre")
+                }
                 if oe.imputation
                 else None
             ),

@@ -513,6 +513,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{outcome}: no comparison units exist for wave(s) {cohorts} and for {periods} period(s) after the "
         "start; they are left out of the estimate.",
     },
+    "sentence.without_pre": {
+        "id": "{outcome}: {n} unit yang ikut program tidak punya catatan sebelum tanggal mulainya, jadi tidak dapat "
+        "dibandingkan dengan dirinya sendiri dan tidak termasuk; perkiraan berlaku untuk {rest} unit lainnya.",
+        "en": "{outcome}: {n} treated units have no record before their start, so they cannot be compared with "
+        "themselves and are left out; the estimate is for the other {rest} treated units.",
+    },
+    "caveat.maybe_anticipation": {
+        "id": "{outcome}: selisih muncul tepat sebelum tanggal mulai. Bila pegawai sudah dilatih atau layanan sudah "
+        "berubah sebelum tanggal mulai resmi, setel `anticipation` (bulan) di notebooks/params/<kota>.yaml.",
+        "en": "{outcome}: differences appear just before the start. If staff were trained or services changed "
+        "before the official start, set `anticipation` (months) in notebooks/params/<city>.yaml.",
+    },
     "reason.no_estimate": {
         "id": "tidak ada perbandingan yang dapat dihitung",
         "en": "no comparison could be computed",

@@ -14,14 +14,14 @@ pmf whose mean is exactly the latent unit-quarter mean (parallel trends hold in 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from . import reference
-from .config import CITIES, DEMO_MONTHS, DEMO_START
+from .config import CITIES, DEMO_MONTHS, DEMO_START, DEMO_VERSION
 
 CITY_CODE = {"kendari": "KDI", "bengkulu": "BKL", "banda-aceh": "BNA", "medan": "MDN"}
 #: Programme start months (quarter starts) per city: 3-5 cohorts.
@@ -258,6 +258,38 @@ class Scenario:
     effect_scale: float = 1.0
     n_units: int | None = None
     never_share: float = NEVER_SHARE
+
+
+#: One realistic imperfection per seed city, in the waiting-time outcome (the survey is unaffected), so that
+#: every report shows what it does when an assumption fails; Kendari stays clean. Written to truth.json.
+IMPERFECTIONS = {
+    "kendari": (Scenario(), "none: parallel trends hold, no anticipation, queue-log gaps at random"),
+    "bengkulu": (
+        Scenario(trend=-0.45),
+        "selection on trends: the first wave's waits were already falling by "
+        "0.45 minutes a month relative to the other units, before and after its start (its 9 months "
+        "before the start let the drift test catch 0.41 minutes a month 80% of the time here)",
+    ),
+    "banda-aceh": (
+        Scenario(anticipation=2),
+        "anticipation: the effect starts 2 months before each wave's "
+        "recorded start (staff trained before the launch); the city's parameters do not say so",
+    ),
+    "medan": (
+        Scenario(late_log=25),
+        "late queue logs: the 25 slowest treated units installed the queue system "
+        "with the programme, so their log starts at their programme start",
+    ),
+}
+#: What the report should show for each imperfection (checked by tests/test_effects_demo.py).
+EXPECTED_REPORT = {
+    "kendari": "decrease, every check passed",
+    "bengkulu": "fragile: the drift test rejects",
+    "banda-aceh": "fragile: differences just before the start, with the hint to set anticipation; with "
+    "anticipation: 2 the interval covers the truth",
+    "medan": "decrease resting on the imputation estimator, for the treated units with months before their "
+    "start (the late units are named as left out); Callaway-Sant'Anna biased towards zero",
+}
 
 
 def monte_carlo_wait_panel(
@@ -789,8 +821,17 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
     su["cohort"] = _assign_cohorts(su, city, rng)
     wait_effects = {g: float(rng.uniform(0.10, 0.20)) for g in COHORTS[city]}
     ikm_effects = {g: float(rng.uniform(2.0, 5.0)) for g in COHORTS[city]}
-    panel = _wait_panel(su, wait_effects, rng)
+    imperfection, described = IMPERFECTIONS[city]
+    panel = _wait_panel(
+        su, wait_effects, rng, trend=imperfection.trend, anticipation=imperfection.anticipation
+    )
     visits = _visits(su, panel, scale, rng)
+    late_units: list[str] = []
+    if imperfection.late_log:  # dropped after drawing, so every other table keeps its random numbers
+        slow = su[su["cohort"].notna()].nlargest(imperfection.late_log, "wait_level")
+        late_units = sorted(slow["unit_id"])
+        start = visits["unit_id"].map(dict(zip(slow["unit_id"], pd.to_datetime(slow["cohort"]), strict=True)))
+        visits = visits[~(start.notna() & (visits["arrived_at"] < start))].reset_index(drop=True)
     survey, ikm_truth = _survey(su, ikm_effects, rng)
     rollout = pd.DataFrame(
         {
@@ -812,6 +853,16 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
     ikm_truth = ikm_truth.rename(columns={"event_time_q": "event_time"})
     truth = {
         "city": city,
+        "generator": DEMO_VERSION,
+        "imperfection": {
+            "description": described,
+            "scenario": {
+                k: v for k, v in asdict(imperfection).items() if k in ("trend", "anticipation", "late_log")
+            },
+            "late_log_units": late_units,
+            "first_wave": min(COHORTS[city]),
+            "expected_report": EXPECTED_REPORT[city],
+        },
         "seed": seed,
         "volume_scale": scale,
         "months": [str(months()[0]), str(months()[-1])],
