@@ -715,6 +715,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "{outcome}: rata-rata per gelombang (n = {n} unit)",
         "en": "{outcome}: mean by wave (n = {n} units)",
     },
+    "plot.pre_period": {
+        "id": "Sebelum program: {outcome} (n = {n} unit)",
+        "en": "Before the programme: {outcome} (n = {n} units)",
+    },
+    "axis.vs_reference": {
+        "id": "Selisih terhadap periode acuan ({unit})",
+        "en": "Difference from the reference period ({unit})",
+    },
+    "plot.joint_window": {
+        "id": "jendela uji gabungan ({n} periode)",
+        "en": "joint test window ({n} periods)",
+    },
+    "plot.reference": {"id": "periode acuan (= 0)", "en": "reference period (= 0)"},
     "plot.event": {"id": "Dampak pada {outcome} (n = {n} unit)", "en": "Effect on {outcome} (n = {n} units)"},
     "plot.ikm": {
         "id": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",

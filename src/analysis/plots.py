@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.ticker import MaxNLocator
 
 from . import reference
 from .effects import DidResult
@@ -132,6 +133,53 @@ def event_study(
         xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
         ylabel=msg("axis.effect", lang, outcome=label),
     )
+    ax.legend(fontsize="small")
+    fig.tight_layout()
+    return fig
+
+
+def pre_period(
+    pretests,
+    outcome: str,
+    frequency: str = "month",
+    lang: str = "id",
+    n_units: int | None = None,
+    window: tuple[int, int] | None = None,
+) -> plt.Figure:
+    """The pre-programme picture on a universal base (:mod:`analysis.pretrends`): every period against the
+    one reference period before the start, so a steady drift shows as a sloping line (with csdid's varying
+    base it would look flat). The shaded span is the joint test's window; the reference sits at zero."""
+    style()
+    es = pretests.event_study
+    if window:
+        es = es[es["event_time"].between(*window)]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    lo, hi = pretests.reference - pretests.window - 0.5, pretests.reference - 0.5
+    ax.axvspan(lo, hi, color="C1", alpha=0.12, lw=0, label=msg("plot.joint_window", lang, n=pretests.window))
+    pre = es["event_time"] < 0
+    for mask, colour in ((pre, "C1"), (~pre, "C0")):
+        part = es[mask & es["se"].notna()]
+        ax.errorbar(
+            part["event_time"],
+            part["att"],
+            yerr=[part["att"] - part["ci_low"], part["ci_high"] - part["att"]],
+            fmt="o",
+            color=colour,
+            ms=4,
+            lw=1,
+        )
+    ax.plot([pretests.reference], [0.0], "D", color="black", ms=5, label=msg("plot.reference", lang))
+    ax.axhline(0, color="black", lw=0.8)
+    ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
+    label = msg(f"outcome.{outcome}", lang)
+    ax.set(
+        title=msg(
+            "plot.pre_period", lang, outcome=label, n=n_units if n_units is not None else pretests.n_clusters
+        ),
+        xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
+        ylabel=msg("axis.vs_reference", lang, unit=msg(f"unit.{outcome}", lang)),
+    )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     fig.tight_layout()
     return fig
