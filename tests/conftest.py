@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-os.environ.setdefault("ASN_KINERJA_HMAC_KEY", "test-key-not-secret")
+os.environ.setdefault("ASN_KINERJA_HMAC_KEY", "test-key-not-secret-" + "0" * 20)  # 40 characters
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 

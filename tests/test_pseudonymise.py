@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
+import pytest
 from conftest import NIP_A, NIP_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,3 +110,67 @@ def test_vector_nip_check_names_each_broken_part():
     assert pseudonymise.nip_problems_many(nips.iloc[[4]], pd.Series(["PPPK"], dtype="string")).tolist() == [
         None
     ]
+
+
+def _first_use(path: str, barrier, out) -> None:
+    barrier.wait()  # all 50 processes reach the first use at the same moment
+    try:
+        out.put(pseudonymise.load_key(Path(path)))
+    except Exception as exc:  # noqa: BLE001 - the test reports what any process saw
+        out.put(repr(exc).encode())
+
+
+def test_fifty_concurrent_first_uses_get_one_complete_key(tmp_path, monkeypatch):
+    """A fresh clone's `make reports` may have several processes create the key at once. With the old
+    write-then-chmod, 4 of 20 trials of 50 processes (started together at a barrier) saw two keys or an empty
+    one. Now, over 10 trials, every process reads the one 64-character key, mode 0600, no temporary file left."""
+    import multiprocessing
+
+    monkeypatch.delenv("ASN_KINERJA_HMAC_KEY", raising=False)
+    ctx = multiprocessing.get_context("fork")
+    for trial in range(10):
+        folder = tmp_path / str(trial)
+        folder.mkdir()
+        path = folder / "key"
+        barrier, out = ctx.Barrier(50), ctx.Queue()
+        procs = [ctx.Process(target=_first_use, args=(str(path), barrier, out)) for _ in range(50)]
+        for p in procs:
+            p.start()
+        keys = [out.get(timeout=60) for _ in procs]
+        for p in procs:
+            p.join()
+        assert len(set(keys)) == 1 and len(keys[0]) == 64, (trial, {k[:20] for k in keys})
+        assert keys[0] == path.read_text().encode()
+        assert oct(path.stat().st_mode)[-3:] == "600"
+        assert [p.name for p in folder.iterdir()] == ["key"]
+
+
+@pytest.mark.parametrize(
+    ("value", "says"), [("", "kosong"), ("  ", "kosong"), ("short-key", "hanya 9 karakter")]
+)
+def test_empty_or_short_key_in_the_environment_is_refused(monkeypatch, value, says):
+    monkeypatch.setenv("ASN_KINERJA_HMAC_KEY", value)
+    with pytest.raises(pseudonymise.KeyProblem, match=says):
+        pseudonymise.load_key()
+
+
+def test_key_file_readable_by_others_or_empty_is_refused(tmp_path, monkeypatch):
+    monkeypatch.delenv("ASN_KINERJA_HMAC_KEY", raising=False)
+    path = tmp_path / "key"
+    path.write_text("x" * 64)
+    path.chmod(0o644)
+    with pytest.raises(pseudonymise.KeyProblem, match="chmod 600 key"):
+        pseudonymise.load_key(path)
+    path.chmod(0o600)
+    path.write_text("")
+    with pytest.raises(pseudonymise.KeyProblem, match="kosong"):
+        pseudonymise.load_key(path)
+
+
+def test_cli_says_what_is_wrong_with_the_key_without_a_traceback(tiny_city, monkeypatch, capsys):
+    from analysis import cli
+
+    monkeypatch.setenv("ASN_KINERJA_HMAC_KEY", "")
+    assert cli.main(["validate", str(tiny_city)]) == 2
+    err = capsys.readouterr().err
+    assert "Kunci HMAC" in err and "Traceback" not in err

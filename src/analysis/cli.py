@@ -138,7 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_report)
 
     args = parser.parse_args(argv)
-    return args.func(args)
+    from .pseudonymise import KeyProblem
+
+    try:
+        return args.func(args)
+    except KeyProblem as exc:  # a planner's setup problem: the message, not a traceback
+        print(exc, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

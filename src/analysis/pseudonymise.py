@@ -12,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -38,16 +39,65 @@ STAFF_ID_HEX = 20
 _NIP = re.compile(r"[0-9]{18}")  # ASCII digits only (\d also matches other scripts' digits)
 
 
+#: Shortest key accepted: 32 characters (the generated key is 64 hex characters, 256 bits).
+MIN_KEY_CHARS = 32
+
+
+class KeyProblem(ValueError):
+    """The HMAC key is missing, too short or readable by others: hashing with it would not protect anyone.
+    The message says what to do, in Bahasa Indonesia and English (the CLI prints it without a traceback)."""
+
+
 def load_key(key_file: Path | None = None) -> bytes:
-    """The HMAC key: environment variable first, else a git-ignored key file created on first use."""
+    """The HMAC key: the environment variable when set, else the git-ignored key file, created on first use.
+
+    Creation is atomic: the key is written to a private temporary file and hard-linked into place, which fails
+    if another process got there first, so concurrent first uses (two report workers on a fresh clone) all
+    read the one complete key; none can read a half-written or empty file. The file is created with mode
+    0600. An empty or short key, or a key file that group or others may read, is refused: with a known or
+    guessable key anyone can recompute the hash of a NIP.
+    """
     env = os.environ.get(KEY_ENV)
-    if env:
-        return env.encode()
+    if env is not None:
+        return _checked(env.strip(), f"${KEY_ENV}")
     path = Path(key_file or KEY_FILE)
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip().encode()
+        _create_key_file(path)
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        raise KeyProblem(
+            f"Berkas kunci {path.name} dapat dibaca pengguna lain (mode {mode:o}); jalankan: chmod 600 {path.name}. "
+            f"/ The key file {path.name} is readable by other users (mode {mode:o}); run: chmod 600 {path.name}."
+        )
+    return _checked(path.read_text().strip(), f"the key file {path.name}")
+
+
+def _checked(key: str, source: str) -> bytes:
+    if len(key) < MIN_KEY_CHARS:
+        what = "kosong" if not key else f"hanya {len(key)} karakter"
+        raise KeyProblem(
+            f"Kunci HMAC dari {source} {what}; dibutuhkan paling sedikit {MIN_KEY_CHARS} karakter acak "
+            f"(contoh: python -c 'import secrets; print(secrets.token_hex(32))'). "
+            f"/ The HMAC key from {source} is {'empty' if not key else f'only {len(key)} characters'}; use at "
+            f"least {MIN_KEY_CHARS} random characters."
+        )
+    return key.encode()
+
+
+def _create_key_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)  # atomic: fails if the key already exists
+        except FileExistsError:
+            pass  # another process created it first: use theirs
+    finally:
+        os.unlink(tmp)
 
 
 def staff_id_for(nip: str, key: bytes) -> str:

@@ -516,6 +516,9 @@ def build(
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
     lanes = max(1, min(workers, len(params_of)))
+    from .pseudonymise import load_key
+
+    load_key()  # created (or refused) once here, before any worker could race to create it
     cross_params = (
         {"reports_dir": str(out_root), "lang": (overrides or {}).get("lang", "id")} if cross_city else None
     )
