@@ -85,6 +85,13 @@ def test_cross_city_table_adds_the_pooled_row():
     table, pooled = reporting.cross_city_pooled(results, "ikm", "en")
     assert list(table["city"]) == ["A", "B", "C", "Pooled (random effects)"]
     assert table["estimate"].iloc[-1] == pytest.approx(pooled["estimate"])
+    assert pooled["left_out"] == [] and pooled["sound"] is None
+    results["c"]["programme_effects"]["outcomes"]["ikm"]["verdict"] = "fragile"
+    _, pooled = reporting.cross_city_pooled(results, "ikm", "en")
+    assert pooled["left_out"] == ["C"] and pooled["sound"]["k"] == 2
+    assert pooled["sound"]["estimate"] == pytest.approx(
+        pooling.random_effects([2.0, 3.0], [0.3, 0.3])["estimate"]
+    )
     single, pooled1 = reporting.cross_city_pooled({"a": city(2.0, 0.3)}, "ikm", "en")
     assert len(single) == 1 and pooled1["k"] == 1
     assert isinstance(table, pd.DataFrame)

@@ -419,6 +419,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "Selang prediksi untuk kota baru butuh paling sedikit 3 kota.",
         "en": "A prediction interval for a new city needs at least 3 cities.",
     },
+    "cross.pooled_fragile": {
+        "id": "**Perhatian:** kesimpulan di {cities} rapuh atau datanya terlalu sedikit; perkiraan kota itu bisa "
+        "membawa tren yang sudah ada sebelum program ke dalam angka gabungan. {without}",
+        "en": "**Note:** the verdict in {cities} is fragile or rests on too little data; their estimates may carry "
+        "a trend that predates the programme into the pooled number. {without}",
+    },
+    "cross.pooled_without": {
+        "id": "Tanpa kota itu: **{estimate:.2f}** (selang {level}%: {low:.2f} s.d. {high:.2f}; {k} kota).",
+        "en": "Without them: **{estimate:.2f}** ({level}% interval {low:.2f} to {high:.2f}; {k} cities).",
+    },
+    "cross.pooled_without_few": {
+        "id": "Tanpa kota itu tersisa kurang dari 2 kota: tidak ada angka gabungan yang kokoh.",
+        "en": "Without them fewer than 2 cities remain: there is no sound pooled number.",
+    },
     "cross.pooled_few": {
         "id": "{outcome}: kurang dari 2 kota, tidak digabung.",
         "en": "{outcome}: fewer than 2 cities, not pooled.",

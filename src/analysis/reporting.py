@@ -673,9 +673,11 @@ def cross_city_effects(results: dict[str, dict[str, dict]], outcome: str) -> pd.
 def cross_city_pooled(
     results: dict[str, dict[str, dict]], outcome: str, lang: str = "id", alpha: float = 0.05
 ) -> tuple[pd.DataFrame, dict]:
-    """Each city's event-time-balanced effect (the same months of exposure everywhere) and, as the last row,
-    their random-effects pool (:func:`analysis.pooling.random_effects`); returns the table (city, estimate,
-    ci_low, ci_high, window) and the pooled numbers."""
+    """Each city's event-time-balanced effect (the same months of exposure everywhere) with its verdict and,
+    as the last row, their random-effects pool (:func:`analysis.pooling.random_effects`). Returns the table
+    (city, estimate, ci_low, ci_high, verdict, window) and the pooled numbers; ``pooled["sound"]`` is the pool
+    of the cities whose own verdict is not fragile or too little data (a fragile city's estimate may carry a
+    pre-existing trend into the pool), and ``pooled["left_out"]`` names the others."""
     from .messages import msg
     from .pooling import random_effects
 
@@ -689,15 +691,22 @@ def cross_city_pooled(
                     "city": city.replace("-", " ").title(),
                     "se": w["se"],
                     "window": w["window"],
+                    "verdict": o.get("verdict", ""),
                     **{k: w[k] for k in ("estimate", "ci_low", "ci_high")},
                 }
             )
-    table = pd.DataFrame(rows, columns=["city", "estimate", "ci_low", "ci_high", "se", "window"])
+    table = pd.DataFrame(rows, columns=["city", "estimate", "ci_low", "ci_high", "verdict", "se", "window"])
     pooled = random_effects(table["estimate"], table["se"], alpha)
+    weak = table["verdict"].isin(["fragile", "too_little_data"])
+    pooled["left_out"] = table.loc[weak, "city"].tolist()
+    pooled["sound"] = (
+        random_effects(table.loc[~weak, "estimate"], table.loc[~weak, "se"], alpha) if weak.any() else None
+    )
     if pooled["k"] >= 2:
         row = {
             "city": msg("cross.pooled_row", lang),
             "window": table["window"].iloc[0],
+            "verdict": "",
             **{k: pooled[k] for k in ("estimate", "ci_low", "ci_high")},
         }
         table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
