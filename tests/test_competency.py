@@ -216,11 +216,10 @@ def test_gaps_use_the_standard_unless_the_recorded_levels_are_asked_for(tiny_cit
     assert by_record.gaps.at[pengawas, "M.03"] == -2.0  # assessed 1, recorded 3
     for na in (by_standard, by_record):  # the differences are reported either way
         assert len(na.required_differences) == 1
-    summary = needs.required_summary(by_record)
+    summary = needs.required_summary(by_record, needs.publish(by_record))
     assert summary == {"source": "recorded", "differing_standards": 1, "records": None}  # 1 staff: withheld
-    assert (
-        needs.required_summary(by_record.__class__(**{**by_record.__dict__, "min_cell": 1}))["records"] == 1
-    )
+    open_page = by_record.__class__(**{**by_record.__dict__, "min_cell": 1})
+    assert needs.required_summary(open_page, needs.publish(open_page))["records"] == 1
     with pytest.raises(ValueError, match="required_source must be one of"):
         needs.analyse_city(data, required_source="instansi")
 
@@ -243,7 +242,8 @@ def test_predicates_are_listed_best_to_worst_not_alphabetically(demo_kendari, mo
     from analysis import needs, reference
 
     monkeypatch.setattr(competency, "cluster_gaps", lambda gaps, **kw: _one_group(gaps))
-    table, _ = needs.predicate_by_group(needs.analyse_city(io.load_city(demo_kendari)))
+    na = needs.analyse_city(io.load_city(demo_kendari))
+    table = needs.table(needs.publish(na), "predicate_by_group").set_index("group_name")
     scale = reference.allowed("skp_predicate")
     assert list(table.columns)[:-1] == [p for p in scale if p in table.columns] and len(table.columns) >= 4
     assert table.columns[-1] == "total"

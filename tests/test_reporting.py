@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -93,6 +94,10 @@ def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
     assert [r.status for r in runs] == ["failed"]
     assert not (out / "bengkulu" / "probe.html").exists()
     assert not (out / "bengkulu" / "probe.results.json").exists()
+    kept = (
+        out / ".failed" / "bengkulu" / "probe.ipynb"
+    )  # the failed notebook, for debugging, linked from nowhere
+    assert "boom for bengkulu" in kept.read_text() and str(probe_notebooks) not in kept.read_text()
 
 
 def write_probe(name: str, code: str) -> None:
@@ -159,6 +164,72 @@ def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(pro
     assert (
         starts.read_text() == "xx"
     )  # once per run: a timeout is not retried like a kernel that failed to start
+
+
+def test_a_killed_worker_fails_only_its_notebook_and_leaves_no_stale_numbers(probe_notebooks):
+    """kill -9 of the worker process running Bengkulu's first notebook: that run fails, Bengkulu's next
+    notebook and Kendari still run, and last build's Bengkulu page and numbers are gone from the folder, the
+    index and the cross-city page."""
+    write_probe(
+        "first",
+        "import os\nfrom analysis import reporting\n"
+        'if city == "bengkulu":\n    os.kill(os.getppid(), 9)  # the kernel kills the worker that runs it\n'
+        'reporting.write_results(results_path, {"city": city})',
+    )
+    write_probe(
+        "second", 'from analysis import reporting\nreporting.write_results(results_path, {"city": city})'
+    )
+    out = probe_notebooks / "reports"
+    (out / "bengkulu").mkdir(parents=True)
+    for name, text in (("first.html", "last week's page"), ("first.results.json", '{"city": "STALE"}')):
+        (out / "bengkulu" / name).write_text(text)
+    runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=2)
+    status = {(r.city, r.notebook): (r.status, r.error) for r in runs}
+    assert status[("bengkulu", "first")][0] == "failed"
+    assert "worker process died" in status[("bengkulu", "first")][1]
+    assert status[("bengkulu", "second")][0] == "ok" and status[("kendari", "first")][0] == "ok"
+    assert status[("kendari", "second")][0] == "ok" and status[("all", "cross_city")][0] == "ok"
+    assert not (out / "bengkulu" / "first.html").exists()
+    assert not (out / "bengkulu" / "first.results.json").exists()
+    assert "STALE" not in (out / "index.html").read_text() + (out / "cross_city.html").read_text()
+    assert not list((out / ".staging").glob("*"))
+
+
+def test_a_timed_out_run_leaves_no_executed_notebook_beside_no_page(probe_notebooks):
+    write_probe("sleepy", "import time\ntime.sleep(60)")
+    out = probe_notebooks / "reports"
+    (out / "kendari").mkdir(parents=True)
+    (out / "kendari" / "sleepy.ipynb").write_text("{}")  # last build's executed notebook
+    runs = reporting.build(["kendari"], ("sleepy",), out_root=out, workers=1, timeout=3, cross_city=False)
+    assert [r.status for r in runs] == ["failed"]
+    assert not list((out / "kendari").glob("sleepy.*"))
+
+
+def test_two_builds_at_once_in_one_folder_take_turns(probe_notebooks):
+    """Two `report` processes started together on one folder: the second waits for the lock; both succeed
+    and the folder holds one consistent build (every page with its numbers, nothing half-made)."""
+    write_probe(
+        "slowish",
+        "import time\nfrom analysis import reporting\ntime.sleep(2)\n"
+        'reporting.write_results(results_path, {"city": city})',
+    )
+    out = probe_notebooks / "reports"
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom analysis import reporting\n"
+        f"reporting.NOTEBOOKS_DIR = Path({str(reporting.NOTEBOOKS_DIR)!r})\n"
+        f"runs = reporting.build(['kendari'], ('slowish',), out_root=Path({str(out)!r}), workers=1)\n"
+        "sys.exit(0 if all(r.status == 'ok' for r in runs) else 1)\n"
+    )
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=300)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert sum("waiting: another report build" in o for o in outputs) == 1
+    assert json.loads((out / "kendari" / "slowish.results.json").read_text()) == {"city": "kendari"}
+    assert (out / "kendari" / "slowish.html").exists() and (out / "index.html").exists()
+    assert not list((out / ".staging").glob("*"))
 
 
 def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_problems(tmp_path):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import privacy, reference, talent, training
+from analysis import disclosure, reference, talent, training
 
 ATAS, SESUAI, BAWAH = "Di atas ekspektasi", "Sesuai ekspektasi", "Di bawah ekspektasi"
 
@@ -114,16 +114,14 @@ def test_twenty_jp_right():
 
 
 def test_small_cells_are_suppressed_with_their_derived_figures():
-    t = pd.DataFrame({"group": ["g1", "g2", "g3"], "people": [25, 4, 0], "cost_idr": [1e6, 2e5, 0.0]})
-    out, n = privacy.suppress_rows(t, "people", dependent=("cost_idr",))
-    assert n == 1 and out.loc[1, "people"] == "<10" and out.loc[1, "cost_idr"] == "<10"
-    assert out.loc[0, "people"] == 25 and out.loc[2, "people"] == 0
-
-
-def test_crosstab_complementary_suppression():
-    t = pd.DataFrame({"a": [30, 12], "b": [3, 40], "c": [15, 0]}, index=["X", "Y"])
-    out, n = privacy.suppress_crosstab(t)
-    assert (
-        out.loc["X", "b"] == "<10" and out.loc["X", "c"] == "<10"
-    )  # c is the next smallest: b can't be recovered
-    assert out.loc["X", "a"] == 30 and out.loc["X", "total"] == 48 and out.loc["Y", "a"] == 12 and n == 2
+    """A row of 4 people: its count shows '<10' and its cost the dependent marker; a zero stays 0."""
+    people = [f"p{i}" for i in range(29)]
+    frame = pd.DataFrame(
+        {"staff_id": people, "group": ["g1"] * 25 + ["g2"] * 4, "cost_idr": [1e6] * 25 + [5e4] * 4}
+    )
+    page = disclosure.Page(people)
+    page.grouped("plan", frame, ["group"], count="people", sums=("cost_idr",))
+    page.protect()
+    out = page.frame("plan").set_index("group")
+    assert out.at["g2", "people"] == "<10" and out.at["g2", "cost_idr"] == disclosure.DEPENDENT
+    assert out.at["g1", "people"] == 25 and out.at["g1", "cost_idr"] == 25e6

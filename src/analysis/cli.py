@@ -38,9 +38,11 @@ def _demo_current(truth: Path) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import io, problems
+    from . import io, problems, readiness
+    from .messages import msg
 
-    found = io.validate(Path(args.directory))
+    data = io.read_city(Path(args.directory))
+    found = data.problems
     if args.csv:
         problems.to_frame(found).to_csv(args.csv, index=False)
     errors = [p for p in found if p.severity == "error"]
@@ -51,6 +53,9 @@ def _validate(args: argparse.Namespace) -> int:
     if not errors:
         n_warn = len(found) - len(errors)
         print(f"OK: no errors ({n_warn} warning(s); --warnings to list them).")
+        print(msg("ready.heading", args.lang))
+        for section in readiness.plan(data):
+            print("  - " + section.line(args.lang))
         return 0
     return 1
 
@@ -115,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("directory")
     p.add_argument("--warnings", action="store_true", help="list warnings too")
     p.add_argument("--csv", help="also write all problems to this CSV file")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report plan")
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("template", help="write an empty Excel workbook for planners to fill")

@@ -69,7 +69,10 @@ REQUIRED_SOURCES = ("reference", "recorded")
 
 
 def required_level_differences(
-    assessments: pd.DataFrame, staff: pd.DataFrame, required: pd.DataFrame | None = None
+    assessments: pd.DataFrame,
+    staff: pd.DataFrame,
+    required: pd.DataFrame | None = None,
+    records: bool = False,
 ) -> pd.DataFrame:
     """Where the ``level_required`` recorded with an assessment differs from the standard level for the staff's
     position class (data/reference/required_levels.csv, PermenPAN-RB 38/2017 practice).
@@ -77,7 +80,8 @@ def required_level_differences(
     An instansi may record its own standard; the gaps use the reference table unless told otherwise, so a
     planner must be told when the two disagree. Latest assessment per staff and competency (what the gaps
     use). One row per (position_class, competency, standard, recorded): ``staff`` and ``first_row`` (the
-    spreadsheet row of the first such record, header = row 1).
+    spreadsheet row of the first such record, header = row 1). ``records=True``: the differing records
+    themselves (staff_id, position_class, competency, standard, recorded, row), for disclosure control.
     """
     cols = ["position_class", "competency", "standard", "recorded", "staff", "first_row"]
     a = assessments.dropna(subset=["staff_id", "competency", "level_required"])
@@ -92,12 +96,15 @@ def required_level_differences(
             "position_class": a["staff_id"].map(pos).to_numpy(),
             "competency": a["competency"].to_numpy(),
             "recorded": a["level_required"].to_numpy(dtype=float),
+            "staff_id": a["staff_id"].to_numpy(),
             "row": a.index.to_numpy() + 2,
         }
     )
     keys = pd.MultiIndex.from_arrays([frame["position_class"], frame["competency"]])
     frame["standard"] = standard.reindex(keys).to_numpy(dtype=float)
     differ = frame[frame["standard"].notna() & (frame["standard"] != frame["recorded"])]
+    if records:
+        return differ.astype({"standard": int, "recorded": int}).reset_index(drop=True)
     if differ.empty:
         return pd.DataFrame(columns=cols)
     out = differ.groupby(["position_class", "competency", "standard", "recorded"], as_index=False).agg(

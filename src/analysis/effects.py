@@ -641,7 +641,11 @@ def by_group(panel: pd.DataFrame, outcome: str, group: str, min_units: int = 10,
             rows.append({group: level, **overall_effect(sub, outcome, **kw), "n_units": n_units})
         except DidInputError as exc:
             rows.append({group: level, "n_units": n_units, "note": str(exc), "reason": exc.reason})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    for col in ("estimate", "se", "ci_low", "ci_high", "note"):  # the same columns when every group is thin
+        if col not in out:
+            out[col] = np.nan if col != "note" else ""
+    return out
 
 
 def placebo(

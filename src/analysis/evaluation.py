@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import effects, panels, pretrends, reference
+from . import effects, panels, pretrends, readiness, reference
 from .io import CityData
-from .messages import msg
+from .messages import MESSAGES, msg
 
 #: Fewer treated units than this and cluster-robust inference is not trusted: too_little_data.
 MIN_TREATED_UNITS = 10
@@ -64,6 +64,7 @@ class CityEvaluation:
     outcomes: dict[str, OutcomeEvaluation] = field(default_factory=dict)
     planning: dict | None = None
     alpha: float = 0.05
+    plan: dict = field(default_factory=dict)  # readiness.effects_plan: which sections run, and why not
 
 
 def verdict(
@@ -352,13 +353,16 @@ def evaluate_city(
     """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one.
     ``anticipation`` is in months for the visit outcomes and converted to whole quarters (rounded up) for
     IKM; ``cluster`` is unit_id or a unit attribute (agency, unit_type, sector)."""
-    vp = panels.visit_panel(data) if data.visits is not None else None
-    ip = panels.ikm_panel(data, visits=vp) if "satisfaction_responses" in data.tables else None
+    vp, ip = panels.city_panels(data)
     dose = panels.training_dose(data) if {"staff", "trainings"} <= set(data.tables) else None
     ev = CityEvaluation(city=data.city, visit_panel=vp, ikm_panel=ip, alpha=alpha)
+    ev.plan = readiness.effects_plan(data, vp, ip)
     for outcome in outcomes:
         panel, freq = (ip, "quarter") if outcome == "ikm" else (vp, "month")
-        if panel is None or outcome not in panel:
+        source = "survey" if outcome == "ikm" else "visits"
+        ready = ev.plan.get(outcome) or readiness.outcome_plan(panel, outcome, source)
+        ev.plan[outcome] = ready
+        if not ready.runs or not ev.plan["report"].runs:
             continue
         lead = anticipation if freq == "month" else -(-int(anticipation) // 3)
         ev.outcomes[outcome] = evaluate_outcome(
@@ -376,13 +380,18 @@ def evaluate_city(
             estimator=estimator,
             pretrend_window=pretrend_window,
         )
-    if vp is not None and "median_wait_minutes" in vp:
-        pre = pre_programme_mean(vp, "median_wait_minutes")
-        ev.planning = {
-            "baseline_minutes": pre,
-            "target_pct": 10.0,
-            "units_needed": effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre),
-        }
+    pre = (
+        pre_programme_mean(vp, "median_wait_minutes")
+        if vp is not None and "median_wait_minutes" in vp
+        else None
+    )
+    if pre is not None and np.isfinite(pre) and pre > 0:
+        try:  # too few units or months to estimate the noise: no planning paragraph
+            needed = effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            needed = None
+        if needed is not None:
+            ev.planning = {"baseline_minutes": pre, "target_pct": 10.0, "units_needed": needed}
     return ev
 
 
@@ -413,6 +422,19 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
 
 def _p(test: dict) -> float | str:
     return round(test["p_value"], 3) if test.get("status") == "ok" else ""
+
+
+def skipped_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """One line per requested outcome the data cannot estimate at all, with the reason (readiness)."""
+    return [
+        msg("ready.outcome_skipped", lang, outcome=msg(f"outcome.{name}", lang), why=section.why(lang))
+        for name, section in ev.plan.items()
+        if name != "report"
+        and name not in ev.outcomes
+        and not section.runs
+        and section.reason
+        and f"outcome.{name}" in MESSAGES
+    ]
 
 
 def verdict_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:

@@ -544,6 +544,9 @@ def read_city(
         if log is not None:
             problems += visits.check(log, parent_keys.get("units"))
             data.visits = log
+    from . import readiness  # reads the typed tables together; imports nothing from here
+
+    problems += readiness.cross_table(data)
     for table in contracts.TABLES:
         if table not in sources and table not in contracts.REQUIRED_TABLES:
             problems.append(

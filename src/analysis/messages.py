@@ -7,6 +7,7 @@ from here, so one notebook serves both languages.
 from __future__ import annotations
 
 import re
+import string
 
 LANGS = ("id", "en")
 
@@ -304,8 +305,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "needs.by_agency": {"id": "## Kelompok per perangkat daerah", "en": "## Groups by agency"},
     "needs.suppressed": {
-        "id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}')._",
-        "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}')._",
+        "id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'); '…': JP, biaya atau "
+        "porsi pegawai yang jumlahnya disembunyikan._",
+        "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}'); '…': the JP, cost or share "
+        "of staff whose count is hidden._",
+    },
+    "needs.suppressed_both": {
+        "id": "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'), dan {m} sel lain "
+        "('x') agar sel tersebut tidak dapat dihitung dari angka lain di halaman ini; '…': JP, biaya atau porsi "
+        "pegawai yang jumlahnya disembunyikan._",
+        "en": "_{n} cells with fewer than {min_cell} staff are hidden ('<{min_cell}'), and {m} more ('x') so "
+        "that they cannot be worked out from other numbers on this page; '…': the JP, cost or share of staff "
+        "whose count is hidden._",
+    },
+    "needs.disclosure": {
+        "id": "_Perlindungan data pribadi: setiap jumlah di bawah {min_cell} pegawai disembunyikan, beserta sel "
+        "pelengkap yang dipilih dan diaudit dengan pemrograman linear sehingga tidak ada angka tersembunyi yang "
+        "dapat dihitung ulang dari tabel, kalimat, atau results.json halaman ini (aturan ambang dengan "
+        "penyembunyian sekunder; Hundepool dkk. 2012). {primary} sel disembunyikan karena kecil, {complementary} "
+        "sel pelengkap._",
+        "en": "_Personal data protection: every count under {min_cell} staff is hidden, together with "
+        "complementary cells chosen and audited by linear programming so that no hidden number can be worked "
+        "out from this page's tables, sentences or results.json (threshold rule with secondary suppression; "
+        "Hundepool et al. 2012). {primary} cells hidden as small, {complementary} complementary._",
     },
     "needs.plan": {"id": "## Rencana pelatihan", "en": "## Training plan"},
     "needs.plan_totals": {
@@ -348,8 +370,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Mean shortfall by group (n = {n} staff)",
     },
     "plot.hidden_groups": {
-        "id": "{n} kelompok dengan kurang dari {min_cell} pegawai tidak ditampilkan",
-        "en": "{n} group(s) with fewer than {min_cell} staff not shown",
+        "id": "{n} kelompok disembunyikan (kurang dari {min_cell} pegawai, atau untuk melindunginya)",
+        "en": "{n} group(s) hidden (fewer than {min_cell} staff, or to protect one that is)",
     },
     "plot.shortfall": {
         "id": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
@@ -461,6 +483,84 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "axis.city": {"id": "Kota", "en": "City"},
     "axis.share": {"id": "Porsi pegawai", "en": "Share of staff"},
+    # ------------------------------------------------------------------ what a city's data can produce (readiness)
+    "ready.heading": {
+        "id": "Bagian laporan yang akan dibuat dari data ini:",
+        "en": "What the reports will show from these data:",
+    },
+    "ready.runs": {"id": "dibuat", "en": "runs"},
+    "ready.skipped": {"id": "dilewati: {why}", "en": "skipped: {why}"},
+    "ready.report.programme_effects": {"id": "Laporan dampak program", "en": "Programme effects report"},
+    "ready.report.competency_clusters": {"id": "Laporan kebutuhan pelatihan", "en": "Training-needs report"},
+    "ready.section.report": {"id": "seluruh laporan", "en": "whole report"},
+    "ready.section.median_wait_minutes": {"id": "dampak pada waktu tunggu", "en": "effect on waiting time"},
+    "ready.section.ikm": {"id": "dampak pada IKM", "en": "effect on IKM"},
+    "ready.section.dose": {"id": "menurut jam pelatihan", "en": "by training hours"},
+    "ready.section.talent": {"id": "pandangan talenta (SKP, 9-box)", "en": "talent view (SKP, 9-box)"},
+    "ready.section.jp": {"id": "hak 20 JP", "en": "the 20 JP right"},
+    "ready.no_visits": {
+        "id": "tidak ada log kunjungan (service_visits)",
+        "en": "no visit log (service_visits)",
+    },
+    "ready.empty_visits": {
+        "id": "log kunjungan tidak berisi kunjungan dengan waktu datang",
+        "en": "the visit log holds no visit with an arrival time",
+    },
+    "ready.no_survey": {
+        "id": "tidak ada survei kepuasan (satisfaction_responses)",
+        "en": "no satisfaction survey (satisfaction_responses)",
+    },
+    "ready.empty_survey": {
+        "id": "survei kepuasan tidak berisi jawaban",
+        "en": "the survey holds no responses",
+    },
+    "ready.few_periods": {
+        "id": "data hanya mencakup {n} periode; perlu sedikitnya {min} (sebelum, saat, dan sesudah program dimulai)",
+        "en": "the data cover only {n} period(s); at least {min} are needed (before, at and after a start)",
+    },
+    "ready.no_start_inside": {
+        "id": "tidak ada unit yang mulai ikut program di dalam periode data (dengan bulan sebelum mulai)",
+        "en": "no unit starts the programme inside the data period (with a month before its start)",
+    },
+    "ready.no_comparison": {
+        "id": "semua unit mulai bersamaan dan tidak ada yang tidak ikut: tidak ada pembanding",
+        "en": "every unit starts at once and none stays out: there is nothing to compare with",
+    },
+    "ready.no_rollout": {
+        "id": "tidak ada tabel rollout (atau tidak ada tanggal mulai program): tidak ada program untuk dinilai",
+        "en": "no rollout table (or no programme start in it): there is no programme to evaluate",
+    },
+    "ready.no_outcomes": {
+        "id": "tidak ada log kunjungan maupun survei: tidak ada ukuran hasil",
+        "en": "neither a visit log nor a survey: there is no outcome to measure",
+    },
+    "ready.no_estimate": {
+        "id": "laporan dibuat, tetapi tidak ada dampak yang dapat diperkirakan (lihat alasannya per ukuran)",
+        "en": "the report runs, but no effect can be estimated (see the reason per outcome)",
+    },
+    "ready.no_trainings": {"id": "tidak ada tabel pelatihan (trainings)", "en": "no trainings table"},
+    "ready.no_assessments": {
+        "id": "tidak ada tabel pegawai (staff) atau asesmen kompetensi (competency_assessments)",
+        "en": "no staff table or no competency assessments",
+    },
+    "ready.few_assessed": {
+        "id": "hanya {n} pegawai yang diases; pengelompokan pegawai perlu sedikitnya {min}",
+        "en": "only {n} staff assessed; staff groups need at least {min}",
+    },
+    "ready.no_performance": {
+        "id": "tidak ada tabel kinerja (performance, SKP)",
+        "en": "no performance (SKP) table",
+    },
+    "ready.report_skipped": {
+        "id": "> **Laporan ini tidak dapat dibuat dari data ini:** {why}. Jalankan `asn-kinerja validate` untuk "
+        "melihat apa yang diperlukan.",
+        "en": "> **This report cannot be made from these data:** {why}. Run `asn-kinerja validate` to see what "
+        "it needs.",
+    },
+    "ready.outcome_skipped": {
+        "id": "- **{outcome}:** tidak diperkirakan, {why}.",
+        "en": "- **{outcome}:** not estimated: {why}.",
+    },
     # ------------------------------------------------------------------ verdicts and table headers
     "verdict.decrease": {"id": "turun", "en": "decreased"},
     "verdict.increase": {"id": "naik", "en": "increased"},
@@ -642,6 +742,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col.jp": {"id": "JP", "en": "JP"},
     "col.cost_idr": {"id": "Biaya (Rp)", "en": "Cost (IDR)"},
     "col.mean_jp": {"id": "Rata-rata JP", "en": "Mean JP"},
+    "col.meets_20_jp": {"id": "Pegawai >= 20 JP", "en": "Staff with >= 20 JP"},
     "col.share_20_jp": {"id": "Porsi >= 20 JP", "en": "Share with >= 20 JP"},
     "col.recognition": {"id": "Untuk penghargaan (kotak 7-9)", "en": "For recognition (boxes 7-9)"},
     "col.coaching": {"id": "Untuk coaching (kotak 1-3)", "en": "For coaching (boxes 1-3)"},
@@ -755,7 +856,22 @@ def msg(key: str, lang: str = "id", **values) -> str:
     """The text for ``key`` in ``lang``, formatted with ``values``; an unknown key is an error, not a blank."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
-    return MESSAGES[key][lang].format(**values)
+    return _FORMATTER.format(MESSAGES[key][lang], **values)
+
+
+class _Formatter(string.Formatter):
+    """str.format, except that a hidden number (its marker, '<10' or 'x') is shown as it is where the text
+    formats a number ('{people:,}')."""
+
+    def format_field(self, value, format_spec):
+        if isinstance(value, str) and format_spec and format_spec[-1:] not in ("s", ""):
+            return value
+        if isinstance(value, str) and format_spec.startswith(","):
+            return value
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
 
 
 def show(key: str, lang: str = "id", **values) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import competency, privacy, reference, talent, training
+from . import competency, disclosure, reference, talent, training
 from .io import CityData
 from .messages import group_name
 
@@ -27,6 +27,7 @@ class NeedsAnalysis:
     min_cell: int
     required_source: str = "reference"  # reference | recorded: where the required levels come from
     required_differences: pd.DataFrame | None = None  # recorded vs standard levels (competency module)
+    required_records: pd.DataFrame | None = None  # the differing records themselves (staff_id, ...)
 
 
 def analyse_city(
@@ -34,7 +35,7 @@ def analyse_city(
     k_range: range = range(2, 11),
     seed: int = 0,
     n_boot: int = 50,
-    min_cell: int = privacy.MIN_CELL,
+    min_cell: int = disclosure.MIN_CELL,
     lang: str = "en",
     required_source: str = "reference",
 ) -> NeedsAnalysis:
@@ -77,6 +78,7 @@ def analyse_city(
         min_cell=min_cell,
         required_source=required_source,
         required_differences=competency.required_level_differences(assessments, staff),
+        required_records=competency.required_level_differences(assessments, staff, records=True),
     )
 
 
@@ -100,42 +102,8 @@ def stability_note(na: NeedsAnalysis) -> tuple[str, dict]:
     }
 
 
-def group_sizes(na: NeedsAnalysis) -> pd.DataFrame:
-    """Group name, staff, share, bootstrap Jaccard and its band."""
-    c = na.clusters
-    local = na.staff.drop_duplicates("group").set_index("group")["group_name"]
-    out = pd.DataFrame(
-        {
-            "group": list(c.names),
-            "name": [local.get(g, c.names[g]) for g in c.names],
-            "staff": c.profiles["size"].reindex(list(c.names)).to_numpy(),
-        }
-    )
-    out["share"] = out["staff"] / out["staff"].sum()
-    if len(c.stability["jaccard"]):
-        out["jaccard"] = c.stability["jaccard"].to_numpy()
-        out["band"] = c.stability["band"].to_numpy()
-    hidden, _ = privacy.suppress_rows(out, "staff", dependent=("share",), min_cell=na.min_cell)
-    return hidden
-
-
-def groups_by_agency(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """Staff per agency x group, small cells suppressed (with complementary suppression of row totals)."""
-    assessed = na.staff.dropna(subset=["group"])
-    table = pd.crosstab(assessed["agency"], assessed["group_name"])
-    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
-
-
-def training_plan(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """People, enrolments, JP and cost per group and agency; rows under min_cell people suppressed."""
-    people = na.staff.set_index("staff_id")
-    plan = training.plan(na.enrolments, people["group_name"], people["agency"])
-    return privacy.suppress_rows(
-        plan, "people", dependent=("enrolments", "jp", "cost_idr"), min_cell=na.min_cell
-    )
-
-
 def plan_totals(na: NeedsAnalysis) -> dict:
+    """The whole plan (unprotected: for tests and researchers; the page shows ``page.number(("plan", ...))``)."""
     e = na.enrolments
     return {
         "people": int(e["staff_id"].nunique()),
@@ -145,69 +113,31 @@ def plan_totals(na: NeedsAnalysis) -> dict:
     }
 
 
-def jp_by_agency(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """Share of staff per agency who reached 20 JP in the latest year (agencies under min_cell suppressed)."""
-    if na.jp_check is None:
-        return pd.DataFrame(), 0
-    j = na.jp_check.assign(agency=na.jp_check["staff_id"].map(na.staff.set_index("staff_id")["agency"]))
-    out = (
-        j.groupby("agency")
-        .agg(staff=("staff_id", "size"), mean_jp=("jp", "mean"), share_20_jp=("meets_20_jp", "mean"))
-        .reset_index()
-    )
-    return privacy.suppress_rows(out, "staff", dependent=("mean_jp", "share_20_jp"), min_cell=na.min_cell)
+#: The tables of the competency page, in the order it shows them (names as in :func:`publish`).
+TABLES = (
+    "required_differences",
+    "group_sizes",
+    "groups_by_agency",
+    "plan_by_programme",
+    "training_plan",
+    "jp_by_agency",
+    "predicate_by_group",
+    "talent_by_group",
+    "talent_actions",
+)
 
 
-def talent_by_group(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """Staff per staff group x 9-box (latest SKP period), small cells suppressed."""
-    if na.latest_performance is None:
-        return pd.DataFrame(), 0
-    lp = na.latest_performance.join(na.staff.set_index("staff_id")["group_name"], how="inner").dropna(
-        subset=["box"]
-    )
-    table = pd.crosstab(lp["group_name"], lp["box"].astype(int))
-    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
+def table(page: disclosure.Page, name: str) -> pd.DataFrame:
+    """A table as published (empty when the page has none of that name, e.g. no SKP data)."""
+    return page.frame(name) if name in page.tables else pd.DataFrame()
 
 
-def predicate_by_group(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    if na.latest_performance is None:
-        return pd.DataFrame(), 0
-    lp = na.latest_performance.join(na.staff.set_index("staff_id")["group_name"], how="inner")
-    table = pd.crosstab(lp["group_name"], lp["predicate"])
-    order = [p for p in reference.allowed("skp_predicate") if p in table.columns]  # best to worst, not A-Z
-    table = table[order + [c for c in table.columns if c not in order]]
-    return privacy.suppress_crosstab(table, min_cell=na.min_cell)
-
-
-def talent_actions(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """Per agency: staff for recognition (boxes 7-9) and for coaching (boxes 1-3)."""
-    if na.latest_performance is None:
-        return pd.DataFrame(), 0
-    out = talent.actions_by_agency(na.latest_performance, na.staff.set_index("staff_id")["agency"])
-    small = out["staff"] < na.min_cell
-    hidden, n = privacy.suppress_rows(
-        out, "staff", dependent=("recognition", "coaching"), min_cell=na.min_cell
-    )
-    for col in ("recognition", "coaching"):
-        few = ~small & (out[col] > 0) & (out[col] < na.min_cell)
-        hidden.loc[few, col] = privacy.MARK.format(min_cell=na.min_cell)
-        n += int(few.sum())
-    return hidden, n
-
-
-def required_differences(na: NeedsAnalysis) -> tuple[pd.DataFrame, int]:
-    """Recorded vs standard required levels, per position class and competency; rows of fewer than min_cell
-    staff suppressed."""
-    d = na.required_differences
-    if d is None or d.empty:
-        return pd.DataFrame(), 0
-    return privacy.suppress_rows(d.drop(columns=["first_row"]), "staff", dependent=(), min_cell=na.min_cell)
-
-
-def largest_need(na: NeedsAnalysis) -> dict | None:
-    """The programme with the most eligible staff (shown only when at least min_cell staff need it)."""
-    by_prog = training.plan_by_programme(na.enrolments)
-    if by_prog.empty or by_prog["participants"].iloc[0] < na.min_cell:
+def largest_need(page: disclosure.Page) -> dict | None:
+    """The programme with the most eligible staff, when its count is published."""
+    if "plan_by_programme" not in page.tables:
+        return None
+    by_prog = page.frame("plan_by_programme")
+    if by_prog.empty or not isinstance(by_prog["participants"].iloc[0], int):
         return None
     top = by_prog.iloc[0]
     return {
@@ -218,44 +148,129 @@ def largest_need(na: NeedsAnalysis) -> dict | None:
     }
 
 
-def results(na: NeedsAnalysis, demo: bool, lang: str) -> dict:
-    """The headline numbers the report shows (results.json); group sizes under min_cell are withheld."""
-    sizes = group_sizes(na)
+def results(na: NeedsAnalysis, page: disclosure.Page, demo: bool, lang: str) -> dict:
+    """The headline numbers the report shows (results.json), every count as the page publishes it (None when
+    hidden): results.json is part of the page, so it cannot undo the page's suppression."""
+    sizes = page.frame("group_sizes")
     groups = [
         {
             "name": r["name"],
-            "share": float(r["share"]) if isinstance(r["staff"], int | float) else None,
-            "staff": int(r["staff"]) if isinstance(r["staff"], int | float) else None,
+            "share": float(r["share"]) if not isinstance(r["staff"], str) else None,
+            "staff": int(r["staff"]) if not isinstance(r["staff"], str) else None,
         }
         for _, r in sizes.iterrows()
     ]
-    jp = na.jp_check
+    jp_staff, jp_meets = page.number(("jp", "staff")), page.number(("jp", "meets_20_jp"))
     return {
         "city": na.city,
         "demo": demo,
         "lang": lang,
-        "n_assessed": int(len(na.gaps)),
+        "n_assessed": page.number(("text", "assessed")),
         "k": int(na.clusters.k),
         "stable": bool(na.clusters.stable),
         "bootstrap_ari": na.clusters.stability["mean_ari"],
         "groups": groups,
-        "largest_need": largest_need(na),
-        "plan": plan_totals(na),
+        "largest_need": largest_need(page),
+        "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()},
         "jp_year": na.jp_year,
-        "share_20_jp": float(jp["meets_20_jp"].mean()) if jp is not None else None,
+        "share_20_jp": jp_meets / jp_staff if jp_staff and jp_meets is not None else None,
         "min_cell": na.min_cell,
-        "required_levels": required_summary(na),
+        "disclosure": {"method": disclosure.METHOD, **page.counts()},
+        "required_levels": required_summary(na, page),
     }
 
 
-def required_summary(na: NeedsAnalysis) -> dict:
+PLAN_FIELDS = {"people": "people", "enrolments": "enrolments", "jp": "hours_jp", "cost_idr": "cost_idr"}
+
+
+def required_summary(na: NeedsAnalysis, page: disclosure.Page) -> dict:
     """Where the required levels came from and how far the recorded ones disagree: the number of (position
-    class, competency) standards that differ, and the staff records concerned (withheld under min_cell)."""
+    class, competency) standards that differ, and the assessment records concerned (None when hidden)."""
     d = na.required_differences
     pairs = 0 if d is None or d.empty else int(len(d[["position_class", "competency"]].drop_duplicates()))
-    records = 0 if d is None or d.empty else int(d["staff"].sum())
-    return {
-        "source": na.required_source,
-        "differing_standards": pairs,
-        "records": records if records == 0 or records >= na.min_cell else None,
-    }
+    records = page.number(("required", "records")) if ("required", "records") in page.cells else 0
+    return {"source": na.required_source, "differing_standards": pairs, "records": records}
+
+
+def publish(na: NeedsAnalysis) -> disclosure.Page:
+    """Every staff count the competency page states (its tables, sentences, figure titles and results.json),
+    registered on one :class:`disclosure.Page` and protected together: a hidden count cannot be recovered
+    from any other number on the page."""
+    staff = na.staff
+    page = disclosure.Page(staff["staff_id"], min_cell=na.min_cell)
+    assessed = staff[staff["staff_id"].isin(na.gaps.index)].dropna(subset=["group"])
+    shortfalls = competency.shortfall(na.gaps)
+    page.count(("text", "assessed"), na.gaps.index)
+    page.count(("text", "short"), shortfalls.index[(shortfalls > 0).any(axis=1)])
+
+    c = na.clusters
+    order = pd.DataFrame({"group": list(c.names)})
+    sizes = page.grouped("group_sizes", assessed, ["group"], rows=order, keep={"name": "group_name"})
+    sizes["name"] = [
+        n if isinstance(n, str) else group_name(c.names[g], "en")
+        for g, n in zip(sizes["group"], sizes["name"], strict=False)
+    ]
+    sizes["share"] = sizes["staff"] / max(len(assessed), 1)
+    if len(c.stability["jaccard"]):
+        sizes["jaccard"] = c.stability["jaccard"].reindex(sizes["group"]).to_numpy()
+        sizes["band"] = c.stability["band"].reindex(sizes["group"]).to_numpy()
+    page.tables["group_sizes"].base = sizes
+    page.tables["group_sizes"].derived = {"share": ["staff"]}
+
+    page.crosstab("groups_by_agency", assessed, "agency", "group_name")
+
+    e = na.enrolments.assign(
+        group=na.enrolments["staff_id"].map(staff.set_index("staff_id")["group_name"]),
+        agency=na.enrolments["staff_id"].map(staff.set_index("staff_id")["agency"]),
+        enrolments=1,
+    )
+    page.grouped(
+        "training_plan", e, ["group", "agency"], count="people", sums=("enrolments", "hours_jp", "cost_idr")
+    )
+    page.tables["training_plan"].rename = {"hours_jp": "jp"}
+    page.count(("plan", "people"), e["staff_id"])
+    for s in ("enrolments", "hours_jp", "cost_idr"):
+        page.total(("plan", s), e.set_index("staff_id")[s], owner=("plan", "people"))
+    by_programme = page.grouped(
+        "plan_by_programme",
+        e,
+        ["training_code"],
+        count="participants",
+        sums=("hours_jp", "cost_idr"),
+        keep={"name": "name", "competency": "competency", "mode": "mode"},
+    )
+    page.tables["plan_by_programme"].rename = {"hours_jp": "jp"}
+    page.tables["plan_by_programme"].order = by_programme.sort_values(
+        ["participants", "training_code"], ascending=[False, True]
+    ).index
+
+    if na.jp_check is not None:
+        j = na.jp_check.assign(agency=na.jp_check["staff_id"].map(staff.set_index("staff_id")["agency"]))
+        base = page.grouped("jp_by_agency", j, ["agency"], flags=("meets_20_jp",))
+        base["mean_jp"] = j.groupby("agency")["jp"].mean().reindex(base["agency"]).to_numpy()
+        base["share_20_jp"] = base["meets_20_jp"] / base["staff"]
+        page.tables["jp_by_agency"].derived = {"mean_jp": ["staff"], "share_20_jp": ["staff", "meets_20_jp"]}
+        page.count(("jp", "staff"), j["staff_id"])
+        page.count(("jp", "meets_20_jp"), j.loc[j["meets_20_jp"], "staff_id"])
+
+    if na.latest_performance is not None:
+        lp = na.latest_performance.join(staff.set_index("staff_id")[["group_name", "agency"]], how="inner")
+        lp = lp.rename_axis("staff_id").reset_index()
+        predicates = [p for p in reference.allowed("skp_predicate") if p in set(lp["predicate"])]
+        page.crosstab("predicate_by_group", lp, "group_name", "predicate", columns=predicates)
+        boxed = lp.dropna(subset=["box"]).assign(box=lambda d: d["box"].astype(int))
+        page.crosstab("talent_by_group", boxed, "group_name", "box")
+        actions = lp.assign(
+            recognition=lp["box"].isin(talent.RECOGNITION_BOXES).fillna(False).astype(bool),
+            coaching=lp["box"].isin(talent.COACHING_BOXES).fillna(False).astype(bool),
+        )
+        page.grouped("talent_actions", actions, ["agency"], flags=("recognition", "coaching"))
+
+    r = na.required_records
+    if r is not None and len(r):
+        page.grouped("required_differences", r, ["position_class", "competency", "standard", "recorded"])
+        page.count(("required", "staff"), r["staff_id"])
+        page.total(
+            ("required", "records"), r.assign(n=1).set_index("staff_id")["n"], owner=("required", "staff")
+        )
+    return page.protect()

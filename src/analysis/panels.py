@@ -47,6 +47,8 @@ def visit_panel(city: CityData) -> pd.DataFrame:
     """).df()
     con.close()
     panel["month"] = pd.to_datetime(panel["month"])
+    if panel.empty:  # a header-only log: nothing to time (readiness.effects_plan says so)
+        return panel
     return add_timing(panel, city, "month", "M")
 
 
@@ -70,6 +72,16 @@ def ikm_panel(city: CityData, visits: pd.DataFrame | None = None) -> pd.DataFram
     return add_timing(table, city, "quarter", "Q")
 
 
+def city_panels(city: CityData) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The visit panel and the IKM panel, None where the city has no (or only an empty) visit log or survey:
+    the one place that decides, for the report and for `validate`'s plan alike."""
+    vp = visit_panel(city) if city.visits is not None else None
+    vp = None if vp is None or vp.empty else vp
+    survey = city.tables.get("satisfaction_responses")
+    ip = ikm_panel(city, visits=vp) if survey is not None and survey["surveyed_on"].notna().any() else None
+    return vp, (None if ip is None or ip.empty else ip)
+
+
 def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) -> pd.DataFrame:
     """Attach unit attributes, the integer ``period`` and the programme ``cohort`` (in periods)."""
     units = city.table("units")[["unit_id", "agency", "unit_type", "sector"]]
@@ -88,6 +100,9 @@ def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) ->
         out["programme_start"], out["cohort"] = pd.NaT, float("nan")
     out["event_time"] = out["period"] - out["cohort"]
     out["treated"] = (out["event_time"] >= 0).astype(int)
+    # a start before the first period is "in the programme from the first period on": no month before it
+    # is observed, so the estimators leave the unit out as always treated (not a wave in period -35)
+    out["cohort"] = out["cohort"].clip(lower=1)
     return out
 
 

@@ -286,18 +286,26 @@ def group_profiles(
     jaccard: pd.Series | None = None,
     lang: str = "id",
     min_cell: int = 10,
+    sizes: dict | None = None,
+    n: int | None = None,
 ) -> plt.Figure:
-    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability. Groups of
-    fewer than ``min_cell`` staff are left out (their means would describe a few identifiable people)."""
+    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability.
+
+    ``sizes``: group -> its size as the page publishes it (None when hidden; see disclosure.Page); hidden
+    groups are left out (their means would describe a few identifiable people) and the title's ``n`` is the
+    page's number of assessed staff, never the sum of the groups shown (that would reveal the hidden ones by
+    subtraction). Without ``sizes``, groups under ``min_cell`` are left out."""
     style()
     comp = competency_names(lang)
-    hidden = int((profiles["size"] < min_cell).sum())
-    profiles = profiles[profiles["size"] >= min_cell]
-    data = profiles.drop(columns=["size"])
+    if sizes is None:
+        sizes = {g: (int(s) if s >= min_cell else None) for g, s in profiles["size"].items()}
+    shown = [g for g in profiles.index if sizes.get(g) is not None]
+    hidden = len(profiles) - len(shown)
+    data = profiles.loc[shown].drop(columns=["size"])
     rows = []
     for g in data.index:
         badge = "" if jaccard is None or g >= len(jaccard) else f", Jaccard {jaccard.iloc[g]:.2f}"
-        rows.append(f"{names[g]}\n(n = {int(profiles.at[g, 'size'])}{badge})")
+        rows.append(f"{names[g]}\n(n = {sizes[g]}{badge})")
     fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
     sns.heatmap(
         data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1),
@@ -305,11 +313,11 @@ def group_profiles(
         fmt=".1f",
         cmap="Reds",
         vmin=0,
-        vmax=max(2.0, float(data.to_numpy().max())),
+        vmax=max(2.0, float(data.to_numpy().max()) if data.size else 2.0),
         ax=ax,
         cbar_kws={"label": msg("axis.shortfall", lang)},
     )
-    title = msg("plot.profiles", lang, n=int(profiles["size"].sum()))
+    title = msg("plot.profiles", lang, n=n if n is not None else f"<{min_cell}")
     if hidden:
         title += "\n" + msg("plot.hidden_groups", lang, n=hidden, min_cell=min_cell)
     ax.set(title=title, xlabel=msg("axis.competency", lang), ylabel="")
@@ -318,14 +326,17 @@ def group_profiles(
     return fig
 
 
-def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id") -> plt.Figure:
+def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) -> plt.Figure:
+    """Mean shortfall per competency; ``n`` as the page publishes it (default: every row)."""
     style()
     comp = competency_names(lang)
     mean = shortfalls.mean().rename(index=comp).sort_values()
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.barh(mean.index, mean.to_numpy(), color="C3")
     ax.set(
-        title=msg("plot.shortfall", lang, n=len(shortfalls)), xlabel=msg("axis.shortfall", lang), ylabel=""
+        title=msg("plot.shortfall", lang, n=len(shortfalls) if n is None else n),
+        xlabel=msg("axis.shortfall", lang),
+        ylabel="",
     )
     fig.tight_layout()
     return fig

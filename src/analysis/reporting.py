@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -398,6 +397,61 @@ def _execute(
     return executed
 
 
+#: What a notebook publishes beside its HTML, all moved into place together only when the run succeeded.
+PUBLISHED = (".results.json", ".ipynb", ".html")
+
+
+def published_paths(out_root: Path, city: str, notebook: str) -> list[Path]:
+    out_dir = out_root / city if city else out_root
+    return [out_dir / f"{notebook}{ext}" for ext in PUBLISHED]
+
+
+def unpublish(out_root: Path, city: str, notebook: str) -> None:
+    """Remove a notebook's published page, numbers and executed notebook (a failed run must leave none)."""
+    for path in published_paths(out_root, city, notebook):
+        path.unlink(missing_ok=True)
+
+
+def scrub_paths(text: str, replacements: list[tuple[str, str]]) -> str:
+    """Machine paths out of a published file: each absolute prefix replaced (longest first) by a relative name."""
+    for absolute, relative in sorted(replacements, key=lambda r: -len(r[0])):
+        if absolute and absolute not in ("/", "."):
+            text = text.replace(absolute, relative)
+    return text
+
+
+def scrub_notebook(src: Path, dst: Path, replacements: list[tuple[str, str]]) -> Path:
+    """:func:`scrub_paths` on every text of a notebook (sources, outputs, metadata, papermill's input and
+    output paths), never inside an image's data, where the same letters can occur by chance."""
+
+    def clean(node, key=""):
+        if isinstance(node, dict):
+            return {k: v if k.startswith("image/") else clean(v, k) for k, v in node.items()}
+        if isinstance(node, list):
+            return [clean(v, key) for v in node]
+        return scrub_paths(node, replacements) if isinstance(node, str) else node
+
+    nb = json.loads(Path(src).read_text(encoding="utf-8"))
+    Path(dst).write_text(json.dumps(clean(nb), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return Path(dst)
+
+
+def path_replacements(out_root: Path, stage: Path | None = None, city: str = "") -> list[tuple[str, str]]:
+    """Absolute prefix -> what a reader sees: the staging folder is the city's folder, the report folder is
+    'reports' (or its path in the repository), the repository is '.', the home folder '~'."""
+    out_root = Path(out_root).resolve()
+    try:
+        shown_root = str(out_root.relative_to(REPO_ROOT.resolve()))
+    except ValueError:
+        shown_root = "reports"
+    pairs = [(str(out_root), shown_root), (str(REPO_ROOT.resolve()), "."), (str(Path.home()), "~")]
+    if stage is not None:
+        pairs.append((str(Path(stage).resolve()), f"{shown_root}/{city}" if city else shown_root))
+    tmp = tempfile.gettempdir()
+    pairs.append((str(Path(tmp).resolve()), "<tmp>"))
+    return pairs
+
+
 def run_one(
     city: str,
     notebook: str,
@@ -407,27 +461,47 @@ def run_one(
     slot: int = 0,
     session: KernelSession | None = None,
 ) -> Run:
-    """Execute one notebook for one city and export it; never raises (the failure is the returned status).
+    """Execute one notebook for one city and publish it; never raises (the failure is the returned status).
 
+    The notebook runs in a private staging folder (``<out>/.staging/``); only when it and its HTML export
+    succeed are its results.json, executed notebook and HTML moved into ``<out>/<city>/`` (same file system:
+    each move is atomic), with every absolute machine path replaced by a relative one. Last build's files
+    are removed first, so a failure, a timeout or a killed worker leaves no stale page or numbers; a failed
+    executed notebook is kept for debugging under ``<out>/.failed/``, which nothing links to.
     Without ``session`` the notebook gets its own kernel (what plain papermill does).
     """
     for var in THREAD_VARS:  # inherited by the kernel this process starts
         os.environ[var] = "1"
     t0 = time.perf_counter()
+    out_root = Path(out_root)
     out_dir = out_root / city if city else out_root
     out_dir.mkdir(parents=True, exist_ok=True)
+    unpublish(out_root, city, notebook)
+    stage = Path(tempfile.mkdtemp(prefix=f"{city or 'all'}-{notebook}-", dir=_private(out_root / ".staging")))
+    replace = path_replacements(out_root, stage, city)
     html_path = out_dir / f"{notebook}.html"
-    results_path = out_dir / f"{notebook}.results.json"
-    for stale in (html_path, results_path):  # a failed run must not leave last build's page or numbers behind
-        stale.unlink(missing_ok=True)
-    params = {**params, "results_path": str(results_path)}
+    params = {**params, "results_path": str(stage / f"{notebook}.results.json")}
     try:
-        executed = _execute(notebook, out_dir, params, timeout, f"{city or 'all'}/{notebook}", slot, session)
-        export_html(executed, html_path)
+        executed = _execute(notebook, stage, params, timeout, f"{city or 'all'}/{notebook}", slot, session)
+        results = stage / f"{notebook}.results.json"
+        if results.exists():
+            results.write_text(scrub_paths(results.read_text(encoding="utf-8"), replace), encoding="utf-8")
+        scrub_notebook(executed, executed, replace)
+        export_html(executed, stage / f"{notebook}.html")
+        # results.json first, the page last: the index never links a page without its numbers
+        for ext in PUBLISHED:
+            if (stage / f"{notebook}{ext}").exists():
+                os.replace(stage / f"{notebook}{ext}", out_dir / f"{notebook}{ext}")
         return Run(city or "all", notebook, "ok", round(time.perf_counter() - t0, 1), str(html_path))
     except Exception as exc:  # noqa: BLE001 - one failure must not stop the others; it is reported
         if session is not None:
             session.close()  # the next notebook gets a fresh kernel
+        failed = stage / f"{notebook}.ipynb"
+        if failed.exists():
+            scrub_notebook(
+                failed, _private(out_root / ".failed" / (city or "all")) / f"{notebook}.ipynb", replace
+            )
+        unpublish(out_root, city, notebook)
         return Run(
             city or "all",
             notebook,
@@ -436,6 +510,13 @@ def run_one(
             str(html_path),
             error=_reason(exc)[:300],
         )
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _private(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 def _reason(exc: Exception) -> str:
@@ -447,13 +528,25 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
-def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None) -> list[Run]:
+def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None, events=None) -> list[Run]:
     """One worker: take the next city's notebooks from ``queue`` until it is empty, all in one shared kernel.
 
     ``last`` = (lock, counter of lanes still running, cross-city parameters or None): the lane that finishes
     last runs the cross-city notebook in its warm kernel, once every city's results.json is written.
+    ``events``: a queue that hears ("start", slot, city, notebook) before and ("done", slot, Run) after each
+    run, so the parent knows what a worker was doing if it dies.
     """
     from queue import Empty
+
+    def say(*event):
+        if events is not None:
+            events.put(event)
+
+    def run(city, nb, params):
+        say("start", slot, city or "all", nb)
+        r = run_one(city, nb, params, out_root, timeout, slot, session)
+        say("done", slot, r)
+        return r
 
     session = KernelSession()
     runs: list[Run] = []
@@ -463,19 +556,74 @@ def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None) -> list[
                 tasks = queue.get_nowait()
             except Empty:
                 break
-            runs += [
-                run_one(city, nb, params, out_root, timeout, slot, session) for city, nb, params in tasks
-            ]
+            runs += [run(city, nb, params) for city, nb, params in tasks]
         if last is not None:
             lock, running, cross_params = last
             with lock:
                 running.value -= 1
                 is_last = running.value == 0
             if is_last and cross_params is not None:
-                runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout, slot, session))
+                runs.append(run("", CROSS_CITY, cross_params))
         return runs
     finally:
         session.close()
+
+
+def _lane_main(queue, out_root, timeout, slot, last, events) -> None:
+    """A lane process: its runs reach the parent through ``events`` only."""
+    run_lane(queue, out_root, timeout, slot, last, events)
+
+
+def _supervise(queue, events, last, out_root, timeout, lanes, params_of, notebooks) -> list[Run]:
+    """Start ``lanes`` worker processes and collect their runs. A worker that dies (killed, out of memory)
+    fails only the notebook it was running: the rest of its city goes back on the queue and a new worker
+    takes over its slot."""
+    import multiprocessing
+    from queue import Empty
+
+    ctx = multiprocessing.get_context("fork")  # as ProcessPoolExecutor on Linux: the worker inherits settings
+    procs: dict[int, multiprocessing.Process] = {}
+    doing: dict[int, tuple[str, str]] = {}
+    runs: list[Run] = []
+
+    def start(slot):
+        procs[slot] = ctx.Process(target=_lane_main, args=(queue, out_root, timeout, slot, last, events))
+        procs[slot].start()
+
+    def drain(wait: float) -> None:
+        try:
+            while True:
+                event = events.get(timeout=wait)
+                wait = 0.0
+                if event[0] == "start":
+                    doing[event[1]] = (event[2], event[3])
+                else:
+                    doing.pop(event[1], None)
+                    runs.append(event[2])
+        except Empty:
+            return
+
+    for slot in range(lanes):
+        start(slot)
+    while procs:
+        drain(0.5)
+        for slot, proc in list(procs.items()):
+            if proc.is_alive():
+                continue
+            proc.join()
+            drain(0.0)  # what it said before it ended
+            del procs[slot]
+            if proc.exitcode == 0 or slot not in doing:
+                continue
+            city, nb = doing.pop(slot)
+            why = f"worker process died (exit code {proc.exitcode}) while running this notebook"
+            runs.append(Run(city, nb, "failed", 0.0, "", why))
+            if city in params_of and nb in notebooks:  # the city's notebooks after this one still run
+                rest = notebooks[notebooks.index(nb) + 1 :]
+                if rest:
+                    queue.put([(city, n, params_of[city]) for n in rest])
+            start(slot)  # the queue may hold other cities too
+    return runs
 
 
 def _data_size(params: dict) -> int:
@@ -489,6 +637,38 @@ def _data_size(params: dict) -> int:
 
 
 def build(
+    cities: list[str] | None = None,
+    notebooks: tuple[str, ...] = CITY_NOTEBOOKS,
+    out_root: Path = REPORTS_DIR,
+    workers: int = 2,
+    timeout: int = 900,
+    cross_city: bool = True,
+    overrides: dict | None = None,
+) -> list[Run]:
+    """Run every (city, notebook); then the cross-city report and the index page (see :func:`_build`).
+
+    One build at a time per output folder: a second ``report`` in the same folder waits for the first
+    (an exclusive lock on ``<out>/.lock``), so two builds never interleave their files.
+    """
+    import fcntl
+
+    out_root = Path(out_root)
+    out_root.mkdir(parents=True, exist_ok=True)
+    with open(out_root / ".lock", "a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting: another report build is writing to {out_root.name}/ ...", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            shutil.rmtree(out_root / ".staging", ignore_errors=True)  # a killed build's half-made files
+            return _build(cities, notebooks, out_root, workers, timeout, cross_city, overrides)
+        finally:
+            shutil.rmtree(out_root / ".staging", ignore_errors=True)  # a killed worker's half-made files
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build(
     cities: list[str] | None = None,
     notebooks: tuple[str, ...] = CITY_NOTEBOOKS,
     out_root: Path = REPORTS_DIR,
@@ -522,29 +702,19 @@ def build(
     cross_params = (
         {"reports_dir": str(out_root), "lang": (overrides or {}).get("lang", "id")} if cross_city else None
     )
-    with Manager() as manager, ProcessPoolExecutor(max_workers=lanes) as pool:
-        queue = manager.Queue()
+    with Manager() as manager:
+        queue, events = manager.Queue(), manager.Queue()
         for city in sorted(params_of, key=lambda c: -_data_size(params_of[c])):
             queue.put([(city, nb, params_of[city]) for nb in notebooks])
         last = (manager.Lock(), manager.Value("i", lanes), cross_params)
-        futures = (
-            [pool.submit(run_lane, queue, out_root, timeout, i, last) for i in range(lanes)]
-            if params_of
-            else []
+        runs += _supervise(
+            queue, events, last, out_root, timeout, lanes if params_of else 0, params_of, tuple(notebooks)
         )
-        died = ""
-        for future in as_completed(futures):
-            try:
-                runs += future.result()
-            except Exception as exc:  # noqa: BLE001 - a worker process died: what it had not reported failed
-                died = f"worker process died: {exc}"[:300]
-    if died:
-        done = {(r.city, r.notebook) for r in runs}
-        runs += [
-            Run(c, nb, "failed", 0.0, "", died) for c in params_of for nb in notebooks if (c, nb) not in done
-        ]
     if cross_city and not any(r.notebook == CROSS_CITY for r in runs):  # no city ran, or its lane died
         runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
+    for r in runs:  # whatever failed, for whatever reason, publishes nothing
+        if r.status != "ok":
+            unpublish(out_root, "" if r.city == "all" else r.city, r.notebook)
     write_index(out_root)
     order = {c: i for i, c in enumerate([*cities, "all"])}
     return sorted(runs, key=lambda r: (order.get(r.city, 99), r.notebook))

@@ -44,6 +44,35 @@ class VisitLog:
             return f"read_parquet('{p}')"
         return f"read_csv('{p}', all_varchar = true, header = true, auto_detect = true)"
 
+    def coverage(self) -> tuple[set, pd.Timestamp | None, pd.Timestamp | None]:
+        """The units with visits, and the first and last month with a readable arrival time (scanned once)."""
+        if getattr(self, "_coverage", None) is not None:
+            return self._coverage
+        con = duckdb.connect()
+        try:
+            scan = self._scan(con)
+            cols = {
+                r[0].strip().lower(): r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()
+            }
+            if "unit_id" not in cols or "arrived_at" not in cols:
+                return set(), None, None
+            unit, arrived = cols["unit_id"], cols["arrived_at"]
+            when = f"TRY_CAST(nullif(trim(CAST(\"{arrived}\" AS VARCHAR)), '') AS TIMESTAMP)"
+            units = con.execute(
+                f'SELECT DISTINCT trim(CAST("{unit}" AS VARCHAR)) FROM {scan} WHERE "{unit}" IS NOT NULL'
+            ).fetchall()
+            first, last = con.execute(
+                f"SELECT date_trunc('month', min({when})), date_trunc('month', max({when})) FROM {scan}"
+            ).fetchone()
+        finally:
+            con.close()
+
+        def stamp(v):
+            return None if v is None else pd.Timestamp(v)
+
+        self._coverage = ({u for (u,) in units if u}, stamp(first), stamp(last))
+        return self._coverage
+
     def register(self, con: duckdb.DuckDBPyConnection, name: str = "service_visits") -> list[str]:
         """Create ``name`` (typed, with the spreadsheet row number ``_row``) and ``name_raw`` on ``con``.
 

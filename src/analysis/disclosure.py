@@ -1,0 +1,413 @@
+"""Disclosure control for one published page (UU 27/2022 PDP: aggregates only, and aggregates that cannot be
+taken apart).
+
+A page (the HTML, its figures' titles and labels, its sentences, its results.json) states many counts of staff
+that overlap: groups x agency with agency totals, the training plan per group and agency, per programme, the
+plan totals in a sentence, group sizes in results.json. Hiding a small cell in one table protects nothing if
+another table, a total or a sentence lets a reader work it out by subtraction. So every number a page states
+is registered here first, as what it is: a linear function of the page's people (a count of the staff in a
+set, or a sum of a known amount per person such as planned JP or cost). Only then is anything shown.
+
+Method: the **threshold rule with complementary (secondary) suppression, audited by linear programming**, as
+statistical agencies do it (Hundepool et al. 2012, *Statistical Disclosure Control*, Wiley, ch. 4; the
+"audit" of tau-ARGUS):
+
+1. Primary suppression: every count of 1 to ``min_cell - 1`` staff is hidden (marker ``<10``), with the
+   figures that describe the same people (their JP, cost, shares, means: marker ``…``).
+2. Audit: the attacker knows every published number, that each ``<10`` cell holds 1 to ``min_cell - 1``, that
+   each complementary cell (marker ``x``) holds at least ``min_cell`` (the distinct marker tells them), and
+   that counts are not negative. For each hidden count, two linear programmes give the smallest and largest
+   value consistent with all of that (the bounds rounded inward to whole people). The cell is protected when
+   that interval holds at least ``protection + 1`` whole numbers.
+3. Secondary suppression: for a cell that is not protected, the published numbers that pin it are the binding
+   constraints of those programmes (non-zero duals). The smallest count among them is hidden too (marker
+   ``x``), with its dependent figures and every other place the same count is stated; then the audit runs
+   again. Hiding more can only widen intervals, so the loop ends, and it ends with every hidden count
+   protected against all linear arithmetic on the page, not only against its own row total.
+
+Zero counts are published: a zero says nobody, and hiding it would not protect anyone here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import linprog
+
+MIN_CELL = 10
+#: A hidden count must stay uncertain by at least this many staff (an interval of protection + 1 whole numbers).
+PROTECTION = 2
+PRIMARY = "<{min_cell}"
+COMPLEMENTARY = "x"
+#: A figure about hidden people (their JP, cost, share, mean): not a count, so neither count marker fits.
+DEPENDENT = "…"
+METHOD = (
+    "threshold rule + complementary suppression, audited by linear programming (Hundepool et al. 2012, ch. 4)"
+)
+
+Key = tuple[Hashable, ...]
+
+
+@dataclass
+class Cell:
+    key: Key
+    people: np.ndarray  # positions of the people it counts or sums over (in Page.people)
+    amounts: np.ndarray  # amount per such person: 1 for a count
+    value: float
+    count: bool  # a count of staff (threshold rule applies) or a sum of a known amount per person
+    owner: Key | None = None  # a sum is hidden when the count of its people is
+
+
+@dataclass
+class _Table:
+    base: pd.DataFrame
+    cells: dict[str, list[Key | None]]  # column -> the cell shown in each row (None: nothing there)
+    derived: dict[str, list[str]] = field(default_factory=dict)  # column -> hidden when an owner column is
+    rename: dict[str, str] = field(default_factory=dict)  # column names as published
+    order: pd.Index | None = None  # row order as published
+
+
+class Page:
+    """The counts one published page states, their suppression and its audit.
+
+    ``people``: the ids of everyone the page may count (the staff table). Register every number first
+    (:meth:`count`, :meth:`total`, :meth:`table`, :meth:`grouped`, :meth:`crosstab`), then :meth:`protect`,
+    then read what may be shown (:meth:`value`, :meth:`frame`, :meth:`number`).
+    """
+
+    def __init__(self, people: Iterable, min_cell: int = MIN_CELL, protection: int = PROTECTION):
+        self.people = pd.Index(pd.unique(pd.Index(people).dropna()))
+        self.min_cell = min_cell
+        self.protection = protection
+        self.cells: dict[Key, Cell] = {}
+        self.tables: dict[str, _Table] = {}
+        self.primary: set[Key] = set()
+        self.complementary: set[Key] = set()
+        self.protected = False
+        self.audit_log: list[dict] = []
+
+    # ------------------------------------------------------------------ registering what a page states
+    def count(self, key: Key, members) -> int:
+        """A count of the staff in ``members`` (ids); returns it."""
+        pos = self.people.get_indexer(pd.Index(members).dropna())
+        pos = np.unique(pos[pos >= 0])
+        return int(self._add(Cell(key, pos, np.ones(len(pos)), float(len(pos)), count=True)))
+
+    def total(self, key: Key, amounts: pd.Series, owner: Key) -> float:
+        """A sum of a known amount per person (``amounts`` indexed by person; planned JP, cost): published
+        with the count ``owner`` of the same people and hidden with it."""
+        per = amounts.groupby(level=0).sum().astype(float)
+        pos = self.people.get_indexer(per.index)
+        per, pos = per[(pos >= 0) & (per.to_numpy() != 0)], pos[(pos >= 0) & (per.to_numpy() != 0)]
+        order = np.argsort(pos)
+        pos, vals = pos[order], per.to_numpy()[order]
+        return self._add(Cell(key, pos, vals, float(vals.sum()), count=False, owner=owner))
+
+    def _add(self, cell: Cell) -> float:
+        if self.protected:
+            raise RuntimeError("register every number before protect()")
+        if cell.key in self.cells:
+            raise KeyError(f"{cell.key!r} registered twice")
+        self.cells[cell.key] = cell
+        return cell.value
+
+    def table(self, name: str, base: pd.DataFrame, cells: dict[str, list[Key | None]], derived=None) -> None:
+        """A published table: ``base`` holds its words and numbers; the columns in ``cells`` show the named
+        cells (replaced by markers when hidden); a ``derived`` column (a share, a mean) is hidden when any of
+        its owner columns in the same row is hidden."""
+        self.tables[name] = _Table(base.reset_index(drop=True), cells, derived or {})
+
+    def grouped(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        by: list[str],
+        person: str = "staff_id",
+        count: str = "staff",
+        flags: tuple[str, ...] = (),
+        sums: tuple[str, ...] = (),
+        keep: dict[str, str] | None = None,
+        rows: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """A long table: one row per combination of ``by`` in ``frame`` (or per row of ``rows``): ``count``
+        distinct people, a count per boolean column in ``flags`` (recognition, coaching), and a sum per column
+        in ``sums`` (JP, cost; one value per row of ``frame``, summed per person). ``keep``: output column ->
+        ``frame`` column of descriptive values (first per row). Registers the table; returns its base."""
+        keep = keep or {}
+        grouping = frame.groupby(by, sort=True, dropna=False)
+        groups = {k if isinstance(k, tuple) else (k,): sub for k, sub in grouping}
+        combos = rows[by] if rows is not None else grouping.size().reset_index()[by]
+        base = combos.reset_index(drop=True).copy()
+        cells: dict[str, list[Key]] = {count: [], **{f: [] for f in flags}, **{s: [] for s in sums}}
+        values: dict[str, list] = {c: [] for c in cells}
+        extra: dict[str, list] = {c: [] for c in keep}
+        for row in base.itertuples(index=False):
+            at = tuple(row)
+            sub = groups.get(at, frame.iloc[:0])
+            owner = (name, *at, count)
+            values[count].append(self.count(owner, sub[person]))
+            cells[count].append(owner)
+            for f in flags:
+                key = (name, *at, f)
+                values[f].append(self.count(key, sub.loc[sub[f].astype(bool), person]))
+                cells[f].append(key)
+            for s in sums:
+                key = (name, *at, s)
+                values[s].append(self.total(key, sub.set_index(person)[s], owner=owner))
+                cells[s].append(key)
+            for out, col in keep.items():
+                extra[out].append(sub[col].iloc[0] if len(sub) else None)
+        for c, v in {**values, **extra}.items():
+            base[c] = v
+        self.table(name, base, cells)
+        return self.tables[name].base
+
+    def crosstab(
+        self,
+        name: str,
+        frame: pd.DataFrame,
+        row: str,
+        column: str,
+        person: str = "staff_id",
+        totals: bool = True,
+        columns: list | None = None,
+    ) -> pd.DataFrame:
+        """Staff per ``row`` x ``column`` value (every combination, zeros included), with a row total;
+        ``columns`` in the order given (default: sorted)."""
+        rows = sorted(frame[row].dropna().unique(), key=str)
+        cols = columns if columns is not None else sorted(frame[column].dropna().unique(), key=_sortable)
+        base = pd.DataFrame({row: rows})
+        cells: dict[str, list[Key]] = {}
+        for c in cols:
+            keys = []
+            for r in rows:
+                members = frame.loc[(frame[row] == r) & (frame[column] == c), person]
+                key = (name, r, c)
+                base.loc[base[row] == r, c] = self.count(key, members)
+                keys.append(key)
+            cells[c] = keys
+        if totals:
+            keys = []
+            counted = frame[frame[column].isin(cols)]
+            for r in rows:
+                key = (name, r, "total")
+                base.loc[base[row] == r, "total"] = self.count(key, counted.loc[counted[row] == r, person])
+                keys.append(key)
+            cells["total"] = keys
+        self.table(name, base, cells)
+        return self.tables[name].base
+
+    # ------------------------------------------------------------------ suppression
+    def hidden(self, key: Key) -> bool:
+        cell = self.cells[key]
+        if cell.count:
+            return key in self.primary or key in self.complementary
+        return cell.owner in self.primary or cell.owner in self.complementary
+
+    def marker(self, key: Key) -> str | None:
+        cell = self.cells[key]
+        if not cell.count:
+            return DEPENDENT if self.hidden(key) else None
+        if key in self.primary:
+            return PRIMARY.format(min_cell=self.min_cell)
+        if key in self.complementary:
+            return COMPLEMENTARY
+        return None
+
+    def protect(self, max_rounds: int = 50) -> Page:
+        """Primary suppression, then audit and complementary suppression until every hidden count is
+        protected (see the module docstring)."""
+        self.protected = True
+        self._matrix()
+        self.primary = {
+            k for k, c in self.cells.items() if c.count and 0 < c.value < self.min_cell
+        } | self._same_as({k for k, c in self.cells.items() if c.count and 0 < c.value < self.min_cell})
+        self.complementary = set()
+        pending = set(self.primary)
+        self._pool = [self._atom_size]  # feasible solutions found so far; the true counts are one
+        for _ in range(max_rounds):
+            exposed = {}
+            for key in sorted(pending, key=str):
+                lo, hi, binding = self._interval(key)
+                if hi - lo < self.protection:
+                    exposed[key] = binding
+            self.audit_log.append({"checked": len(pending), "exposed": len(exposed)})
+            pending = set(exposed)
+            if not exposed:
+                return self
+            chosen = set()
+            for key, binding in exposed.items():
+                pick = self._complement(key, binding, chosen)
+                if pick is not None:
+                    chosen.add(pick)
+            if not chosen:
+                break
+            self.complementary |= self._same_as(chosen) - self.primary
+        raise RuntimeError(
+            f"disclosure control did not converge: {sorted(pending, key=str)[:5]} still exposed"
+        )
+
+    def _same_as(self, keys: set[Key]) -> set[Key]:
+        """The keys and every other count stated with exactly the same people (the same number said twice)."""
+        out = set(keys)
+        for k in keys:
+            out |= set(self._twins.get(self._signature[k], ()))
+        return out
+
+    def _matrix(self) -> None:
+        """Cells x atoms: people who are in exactly the same cells with the same amounts are one atom (the
+        attacker cannot tell them apart), which keeps the linear programmes small."""
+        keys = list(self.cells)
+        rows = np.concatenate([np.full(len(self.cells[k].people), i) for i, k in enumerate(keys)] or [[]])
+        cols = np.concatenate([self.cells[k].people for k in keys] or [[]]).astype(int)
+        vals = np.concatenate([self.cells[k].amounts for k in keys] or [[]])
+        w = sparse.csc_matrix((vals, (rows.astype(int), cols)), shape=(len(keys), len(self.people)))
+        w.sort_indices()
+        signature = [
+            (
+                w.indices[w.indptr[j] : w.indptr[j + 1]].tobytes(),
+                w.data[w.indptr[j] : w.indptr[j + 1]].tobytes(),
+            )
+            for j in range(w.shape[1])
+        ]
+        atom_of, _ = pd.factorize(pd.Series(signature, dtype=object))
+        first = pd.Series(np.arange(len(atom_of))).groupby(atom_of).first().to_numpy()
+        self._keys = keys
+        self._row = {k: i for i, k in enumerate(keys)}
+        self._atoms = w[:, first].toarray()  # cells x atoms
+        self._atom_size = np.bincount(atom_of, minlength=len(first)).astype(float)
+        scale = np.abs(self._atoms).max(axis=1, keepdims=True)
+        self._scale = np.where(scale > 0, scale, 1.0)
+        self._signature = {}
+        self._twins: dict[bytes, list[Key]] = {}
+        for i, k in enumerate(keys):
+            if self.cells[k].count:
+                sig = self._atoms[i].tobytes()
+                self._signature[k] = sig
+                self._twins.setdefault(sig, []).append(k)
+
+    def _system(self):
+        """The attacker's linear system for the current suppression (rebuilt when it changes)."""
+        state = (len(self.primary), len(self.complementary))
+        if getattr(self, "_state", None) == state:
+            return self._cached
+        a = self._atoms / self._scale
+        values = np.array([self.cells[k].value for k in self._keys]) / self._scale.ravel()
+        shown = [i for i, k in enumerate(self._keys) if not self.hidden(k)]
+        prim = sorted(self._row[k] for k in self.primary)  # sorted: the same LP, so the same choices, in any
+        comp = sorted(self._row[k] for k in self.complementary)  # process (set order follows the hash seed)
+        a_eq = sparse.csr_matrix(a[shown]) if shown else None
+        b_eq = values[shown] if shown else None
+        ub_rows, ub = [], []
+        for i in prim:  # 1 <= x <= min_cell - 1, as '<10' says
+            ub_rows += [a[i], -a[i]]
+            ub += [(self.min_cell - 1) / self._scale[i, 0], -1 / self._scale[i, 0]]
+        for i in comp:  # x >= min_cell, as 'x' says
+            ub_rows.append(-a[i])
+            ub.append(-self.min_cell / self._scale[i, 0])
+        a_ub = sparse.csr_matrix(np.vstack(ub_rows)) if ub_rows else None
+        self._state = state
+        self._cached = (shown, a_eq, b_eq, a_ub, np.array(ub) if ub_rows else None)
+        return self._cached
+
+    def _interval(self, key: Key) -> tuple[float, float, set[Key]]:
+        """The smallest and largest value of a hidden count that everything published allows (whole people),
+        and the published cells that pin it."""
+        shown, a_eq, b_eq, a_ub, b_ub = self._system()
+        target = self._atoms[self._row[key]]
+        value = self.cells[key].value
+        binding: set[Key] = set()
+        for sign in (-1.0, 1.0):  # the largest value first: often already far enough from the true one
+            seen = target @ np.column_stack(self._pool)
+            lo, hi = np.ceil(seen.min() - 1e-6), np.floor(seen.max() + 1e-6)
+            if hi - lo >= self.protection:  # two feasible solutions this far apart: protected, no more LPs
+                return float(lo), float(hi), binding
+            res = linprog(
+                sign * target,
+                A_ub=a_ub,
+                b_ub=b_ub,
+                A_eq=a_eq,
+                b_eq=b_eq,
+                bounds=(0, None),
+                method="highs-ds",
+                options={"presolve": False},
+            )
+            if res.status != 0:  # cannot happen (the true counts are feasible); treat as exposed to be safe
+                return value, value, set()
+            self._pool.append(res.x)
+            duals = res.eqlin.marginals if shown else np.zeros(0)
+            binding |= {self._keys[shown[j]] for j in np.flatnonzero(np.abs(duals) > 1e-9)}
+        seen = target @ np.column_stack(self._pool)
+        lo, hi = np.ceil(seen.min() - 1e-6), np.floor(seen.max() + 1e-6)
+        return float(lo), float(hi), binding
+
+    def _complement(self, key: Key, binding: set[Key], chosen: set[Key]) -> Key | None:
+        """The smallest published count among those that pin ``key`` (a sum stands for its count); failing
+        that, the smallest published count that shares people with it."""
+        candidates = {b if self.cells[b].count else self.cells[b].owner for b in binding}
+        candidates = {c for c in candidates if c is not None and not self.hidden(c)}
+        if not candidates:
+            target = self._atoms[self._row[key]] != 0
+            candidates = {
+                k
+                for k in self._keys
+                if self.cells[k].count
+                and not self.hidden(k)
+                and self.cells[k].value > 0
+                and (self._atoms[self._row[k]][target] != 0).any()
+            }
+        if candidates & chosen:
+            return None  # one pick this round already cuts this cell's equations
+        if not candidates:
+            return None
+        return min(candidates, key=lambda k: (self.cells[k].value, str(k)))
+
+    # ------------------------------------------------------------------ what may be shown
+    def value(self, key: Key):
+        """The number, or its marker when hidden."""
+        if not self.protected:
+            raise RuntimeError("protect() the page before showing anything")
+        return self.marker(key) or _plain(self.cells[key].value)
+
+    def number(self, key: Key):
+        """The number, or None when hidden (for results.json and sentences)."""
+        return None if self.hidden(key) else _plain(self.value(key))
+
+    def frame(self, name: str) -> pd.DataFrame:
+        t = self.tables[name]
+        out = t.base.copy()
+        for col, keys in t.cells.items():
+            out[col] = [None if k is None else self.value(k) for k in keys]
+            out[col] = out[col].astype(object)
+        for col, owners in t.derived.items():
+            out[col] = out[col].astype(object)
+            for i in range(len(out)):
+                if any(isinstance(out.at[i, o], str) for o in owners):
+                    out.at[i, col] = DEPENDENT
+        if t.order is not None:
+            out = out.loc[t.order].reset_index(drop=True)
+        return out.rename(columns=t.rename)
+
+    def hidden_in(self, name: str) -> tuple[int, int]:
+        """How many counts of table ``name`` are hidden by the threshold rule, and how many to protect them."""
+        keys = [k for col in self.tables[name].cells.values() for k in col if k is not None]
+        counts = [k for k in keys if self.cells[k].count]
+        return sum(k in self.primary for k in counts), sum(k in self.complementary for k in counts)
+
+    def counts(self) -> dict[str, int]:
+        """How many counts are hidden by the threshold rule and how many to protect them."""
+        return {"primary": len(self.primary), "complementary": len(self.complementary)}
+
+
+def _sortable(v):
+    return (0, v, "") if isinstance(v, int | float | np.integer | np.floating) else (1, 0, str(v))
+
+
+def _plain(v):
+    if isinstance(v, float | np.floating) and float(v).is_integer():
+        return int(v)
+    return v
