@@ -253,15 +253,20 @@ def test_empty_file(tmp_path):
     assert (p.file, p.rule) == ("trainings.csv", "file is empty")
 
 
-def test_wrong_encoding(tmp_path):
+def test_a_windows_1252_file_is_read_with_a_warning_that_names_the_encoding(tmp_path):
+    """Excel's plain 'CSV' on Windows writes Windows-1252: the accented name is read right, and the planner is
+    told which encoding was assumed (it was an error, 'not UTF-8', with no way forward)."""
     d = write_city(tmp_path / "c", tiny_tables())
     (d / "units.csv").write_bytes(
         "unit_id,city,agency,unit_type,sector\nU1,kendari,Dinas Kesehatan,puskesmas,health\n"
-        "U2,kendari,Kecamatan Kambu\xe9,puskesmas,health\n".encode("latin-1")
+        "U2,kendari,Kecamatan Kambu\xe9,puskesmas,health\n".encode("cp1252")
     )
-    errors = [p for p in io.validate(d) if p.severity == "error"]
-    assert errors[0].rule == "file is not UTF-8 text (byte 0xe9 on line 3)"
-    assert errors[0].fix == "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice"
+    found = io.validate(d)
+    assert not [p for p in found if p.severity == "error"]
+    assert [p.rule for p in found if p.file == "units.csv"] == [
+        "file is Windows-1252, not UTF-8: read as Windows-1252"
+    ]
+    assert io.load_city(d).tables["units"]["agency"].iloc[1] == "Kecamatan Kambu\xe9"
 
 
 def test_extra_field_in_a_row(tmp_path):
@@ -269,7 +274,7 @@ def test_extra_field_in_a_row(tmp_path):
     with open(d / "trainings.csv", "a") as fh:
         fh.write("x,y,2024-01-01,2024-01-02,3,classroom,extra\n")
     p = only([p for p in io.validate(d) if p.severity == "error"])
-    assert (p.rule, p.row) == ("row has 7 fields but the header has 6", 3)
+    assert (p.rule, p.row) == ("row has 7 fields but the header has 6 (fields separated by comma)", 3)
 
 
 def test_semicolon_csv_is_read(tmp_path):

@@ -184,7 +184,7 @@ def city_folders(draw):
     n_staff = draw(st.integers(0, 40))
     if n_staff:
         staff = pd.concat([base["staff"]] * (n_staff // 2 + 1), ignore_index=True).head(n_staff)
-        staff["nip"] = [f"{NIP_A[:14]}{(i % 2) + 1}{i:03d}" for i in range(n_staff)]
+        staff["nip"] = [f"{NIP_A[:14]}{(i % 2) + 1}{i + 1:03d}" for i in range(n_staff)]
         staff["unit_id"] = [units["unit_id"].iloc[i % n_units] for i in range(n_staff)]
         assess = pd.DataFrame(
             [

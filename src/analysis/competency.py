@@ -266,6 +266,9 @@ def bootstrap_stability(uniq: np.ndarray, w: np.ndarray, k: int, seed: int, n_bo
         for b in range(n_boot):
             counts = rng.multinomial(n, p).astype(float)
             inb = counts > 0
+            if inb.sum() < k:  # a tiny city's resample has fewer distinct staff than groups: it cannot
+                aris.append(0.0)  # reproduce the grouping, which is the point of the check (counted as such)
+                continue
             fit = _kmeans(uniq[inb], counts[inb], k, seed + 2 + b)
             new = fit.predict(uniq[inb])
             old = ref_labels[inb]

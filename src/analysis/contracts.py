@@ -189,11 +189,21 @@ def _some_unsur_answered() -> Rule:
     )
 
 
+#: A NIP that went through Excel as a number: Excel keeps 15 significant digits, so the last three (the serial)
+#: become 000 and the 15th (the sex digit) may be rounded; or the cell shows it as 1.98904E+17.
+EXCEL_NIP_RULE = Rule(
+    id="nip_excel",
+    text="Excel rounded this NIP: it was stored as a number, which keeps only 15 significant digits (the last "
+    "digits became 0 and the sex digit may have changed) / Excel membulatkan NIP ini: tersimpan sebagai angka",
+    fix="Format the nip column as Text and paste the NIPs again from the source / Format kolom nip sebagai "
+    "Teks lalu tempel ulang NIP dari sumbernya",
+    fn=lambda s: s.notna(),
+)
 NIP_RULE = Rule(
     id="nip",
     text="nip must be an 18-digit NIP: birth date YYYYMMDD, appointment YYYYMM, sex digit 1/2, serial "
     "(Perka BKN 22/2007)",
-    fix="Copy the NIP as text without spaces or dots (Excel drops leading digits of long numbers)",
+    fix="Copy the NIP as text without spaces or dots (format the column as Text before pasting)",
     fn=lambda s: s.notna(),  # checked in pseudonymise.nip_problems; kept here for the message
 )
 

@@ -265,11 +265,21 @@ def estimate_did(
     na_rm = bool(att_gt["att"].isna().any())
     if na_rm:
         notes.append(("na_cells", {"n": int(att_gt["att"].isna().sum())}))
+    if not att_gt.loc[att_gt["post"], "att"].notna().any():
+        raise DidInputError(
+            "no (wave, period) cell after a start can be estimated: every comparison is missing",
+            "no_comparison",
+        )
 
     def agg(kind: str, **kw) -> dict:
-        with _quiet(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model.aggte(typec=kind, alp=alpha, na_rm=na_rm, **kw)
+        try:
+            with _quiet(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.aggte(typec=kind, alp=alpha, na_rm=na_rm, **kw)
+        except ValueError as exc:  # csdid: every cell of this aggregation is NA (tiny or gappy panels)
+            raise DidInputError(
+                f"the estimator could not aggregate the effect ({exc})", "no_comparison"
+            ) from exc
         return model.atte
 
     simple = agg("simple", bstrap=False)
@@ -566,7 +576,6 @@ def twfe_event_study(
     already treated ("forbidden comparisons", Goodman-Bacon 2021; Sun & Abraham 2021), so its coefficients
     mix effects across event times. Event time -1 is the reference; bins at the window ends; clustered by unit.
     """
-    import statsmodels.formula.api as smf
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     e = np.where(df[cohort] > 0, df[time] - df[cohort], np.nan)
@@ -580,7 +589,7 @@ def twfe_event_study(
         names.append((k, col))
     df["_unit"] = pd.factorize(df[unit])[0]
     formula = f"Q('{outcome}') ~ " + " + ".join(c for _, c in names) + f" + C(_unit) + C({time})"
-    fit = smf.ols(formula, data=df).fit(cov_type="cluster", cov_kwds={"groups": df["_unit"]})
+    fit = _clustered_ols(formula, df)
     z = stats.norm.ppf(1 - alpha / 2)
     out = pd.DataFrame(
         {
@@ -593,6 +602,21 @@ def twfe_event_study(
     return out
 
 
+def _clustered_ols(formula: str, df: pd.DataFrame):
+    """OLS with unit-clustered SEs; DidInputError when the panel is too small for it (under 2 units, or no
+    residual degrees of freedom), which statsmodels would answer with a ZeroDivisionError or a singular fit."""
+    import statsmodels.formula.api as smf
+
+    if df["_unit"].nunique() < 2:
+        raise DidInputError("fewer than 2 units: a clustered regression cannot be fitted", "no_comparison")
+    try:
+        return smf.ols(formula, data=df).fit(cov_type="cluster", cov_kwds={"groups": df["_unit"]})
+    except (ZeroDivisionError, ValueError, np.linalg.LinAlgError) as exc:
+        raise DidInputError(
+            f"the regression cannot be fitted on this panel ({exc})", "no_comparison"
+        ) from exc
+
+
 def twfe_static(
     panel: pd.DataFrame,
     outcome: str,
@@ -603,14 +627,11 @@ def twfe_static(
 ) -> dict:
     """The single TWFE 'treated' coefficient (unit and period fixed effects, clustered by unit), for contrast:
     biased under staggered adoption with dynamic effects, which is why it is not the headline."""
-    import statsmodels.formula.api as smf
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     df["_d"] = ((df[cohort] > 0) & (df[time] >= df[cohort])).astype(float)
     df["_unit"] = pd.factorize(df[unit])[0]
-    fit = smf.ols(f"Q('{outcome}') ~ _d + C(_unit) + C({time})", data=df).fit(
-        cov_type="cluster", cov_kwds={"groups": df["_unit"]}
-    )
+    fit = _clustered_ols(f"Q('{outcome}') ~ _d + C(_unit) + C({time})", df)
     return _summary(float(fit.params["_d"]), float(fit.bse["_d"]), alpha, n_units=int(df[unit].nunique()))
 
 

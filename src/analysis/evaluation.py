@@ -267,10 +267,16 @@ def _robustness(
 ) -> None:
     alpha = kw["alpha"]
     if outcome != "ikm" and (panel[outcome].dropna() > 0).all():
-        ev.percent = effects.percent_effect(panel, outcome, **kw)
-    ev.twfe_event = effects.twfe_event_study(
-        panel, outcome, alpha=alpha, window=(-6, 12) if frequency == "month" else (-3, 6)
-    )
+        try:
+            ev.percent = effects.percent_effect(panel, outcome, **kw)
+        except effects.DidInputError:
+            ev.percent = None
+    try:
+        ev.twfe_event = effects.twfe_event_study(
+            panel, outcome, alpha=alpha, window=(-6, 12) if frequency == "month" else (-3, 6)
+        )
+    except effects.DidInputError:
+        ev.twfe_event = None
     control = kw["control"]
     rows = [{"check": "main", "estimator": ev.estimator, "control": control, **ev.headline}]
     other_estimator = (
@@ -300,7 +306,10 @@ def _robustness(
                     "reason": exc.reason,
                 }
             )
-    rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
+    try:
+        rows.append({"check": "twfe", **effects.twfe_static(panel, outcome, alpha=alpha)})
+    except effects.DidInputError as exc:
+        rows.append({"check": "twfe", "note": str(exc), "reason": exc.reason})
     try:
         rows.append(
             {"check": "placebo", **effects.placebo(panel, outcome, shift=PLACEBO_SHIFT[frequency], **kw)}

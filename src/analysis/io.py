@@ -172,19 +172,32 @@ def _workbook_sources(path: Path) -> list[Source | Problem]:
             )
         ]
     out: list[Source | Problem] = []
-    for sheet in sheets:
-        name = sheet.strip().lower().replace(" ", "_")
-        if name in contracts.TABLES:
-            out.append(Source(name, path, sheet))
-        elif name not in IGNORED_SHEETS:
-            out.append(
-                Problem(
-                    file=path.name,
-                    sheet=sheet,
-                    rule="sheet name is not a table name",
-                    fix="Rename the sheet to one of: " + ", ".join(contracts.TABLES),
-                )
+    named = [s for s in sheets if s.strip().lower().replace(" ", "_") in contracts.TABLES]
+    others = [s for s in sheets if s not in named and s.strip().lower() not in IGNORED_SHEETS]
+    stem = path.stem.strip().lower().replace(" ", "_")
+    if not named and stem in contracts.TABLES and others:  # staff.xlsx with one sheet 'Sheet1': one table
+        return [Source(stem, path, others[0])] + [
+            Problem(
+                file=path.name,
+                sheet=sheet,
+                severity="warning",
+                rule=f"only the first sheet ('{others[0]}') is read as table '{stem}'; this one is ignored",
+                fix="Nothing to do; or remove the sheet",
             )
+            for sheet in others[1:]
+        ]
+    for sheet in named:
+        out.append(Source(sheet.strip().lower().replace(" ", "_"), path, sheet))
+    for sheet in others:
+        out.append(
+            Problem(
+                file=path.name,
+                sheet=sheet,
+                severity="warning",
+                rule="sheet name is not a table name: the sheet is ignored",
+                fix="Rename the sheet to one of these if it holds a table: " + ", ".join(contracts.TABLES),
+            )
+        )
     return out
 
 
@@ -205,6 +218,119 @@ def _normalise_header(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+#: Field separators a CSV export may use: comma, semicolon (Excel with a decimal-comma locale), tab, pipe.
+SEPARATORS = (",", ";", "\t", "|")
+#: Rows searched for the header (titles, logos and blank rows above the table are common in exports).
+HEADER_SEARCH_ROWS = 20
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _decode(raw: bytes) -> tuple[str | None, str, str]:
+    """(text, encoding, why it failed): UTF-8 (with or without BOM), UTF-16 with its BOM, else Windows-1252,
+    which is what Excel's plain 'CSV' writes on Windows."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), "UTF-16", ""
+        except UnicodeDecodeError as exc:
+            return None, "UTF-16", f"not valid UTF-16 ({exc.reason})"
+    try:
+        return raw.decode("utf-8-sig"), "UTF-8", ""
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        return raw.decode("cp1252"), "Windows-1252", ""
+    except UnicodeDecodeError:
+        line = raw[: utf8_error.start].count(b"\n") + 1
+        return (
+            None,
+            "",
+            f"byte 0x{raw[utf8_error.start]:02x} on line {line} is neither UTF-8 nor Windows-1252",
+        )
+
+
+def _sniff_separator(text: str) -> str:
+    """The separator that splits the first non-blank lines into the most, equally many, fields."""
+    lines = [ln for ln in text.splitlines()[:HEADER_SEARCH_ROWS] if ln.strip()][:5]
+    best, score = ",", -1
+    for sep in SEPARATORS:
+        counts = [ln.count(sep) for ln in lines]
+        if not counts or max(counts) == 0:
+            continue
+        value = max(counts) * 10 - (max(counts) - min(counts))
+        if value > score:
+            best, score = sep, value
+    return best
+
+
+def _header_row(grid: pd.DataFrame, table: str) -> int | None:
+    """Position of the header in a header-less grid: the first of the top rows that names at least two of the
+    table's columns (or its only column); None when no row does."""
+    names = set(contracts.spec(table).column_names) | {"nip"}
+    need = 1 if len(names) <= 2 else 2
+    for i in range(min(len(grid), HEADER_SEARCH_ROWS)):
+        cells = {str(v).strip().lower().replace(" ", "_") for v in grid.iloc[i] if str(v).strip()}
+        if len(cells & names) >= need:
+            return i
+    return None
+
+
+def _from_grid(
+    grid: pd.DataFrame, src: Source, first_row: int = 1
+) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """A header-less grid of strings (row i = spreadsheet row ``first_row + i``) -> the table with its header
+    found, blank rows dropped, index = spreadsheet row; duplicate names are refused before anything renames
+    them (pandas would read the second 'sector' as 'sector.1' and keep the stale first)."""
+    problems: list[Problem] = []
+    grid = grid.fillna("").astype(str)
+    if grid.empty:
+        return None, [
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                rule="file is empty",
+                fix="Export the table again with its header row and data",
+            )
+        ]
+    at = _header_row(grid, src.table)
+    if at is None:
+        at = 0  # the contract check then lists the missing columns
+    elif at > 0:
+        problems.append(
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                row=first_row + at,
+                severity="warning",
+                rule=f"the header is on row {first_row + at}; the {at} row(s) above it are ignored",
+                fix="Nothing to do; or delete the title rows so the header is row 1",
+            )
+        )
+    header = [str(c).strip().lower().replace(" ", "_") for c in grid.iloc[at]]
+    seen: dict[str, int] = {}
+    for c in header:
+        if c:
+            seen[c] = seen.get(c, 0) + 1
+    dup = [c for c, n in seen.items() if n > 1]
+    if dup:
+        return None, problems + [
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                row=first_row + at,
+                column=", ".join(dup),
+                rule=f"column names repeat in the header: {', '.join(dup)}",
+                fix="Keep one column per name: delete or rename the other copy",
+            )
+        ]
+    body = grid.iloc[at + 1 :].copy()
+    body.columns = [c if c else f"unnamed_{j}" for j, c in enumerate(header)]
+    body.index = pd.RangeIndex(first_row + at + 1, first_row + at + 1 + len(body))
+    blank = (body.apply(lambda col: col.str.strip()) == "").all(axis=1)
+    body = body[~blank]
+    empty_cols = [c for c in body.columns if c.startswith("unnamed_") and (body[c].str.strip() == "").all()]
+    return body.drop(columns=empty_cols), problems
+
+
 def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A table as strings, index = spreadsheet row (header = 1), or None with the reason."""
 
@@ -214,10 +340,13 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
     suffix = src.path.suffix.lower()
     if src.sheet:
         try:
-            df = pd.read_excel(src.path, sheet_name=src.sheet, dtype=str, keep_default_na=False)
+            grid = pd.read_excel(
+                src.path, sheet_name=src.sheet, dtype=str, header=None, keep_default_na=False
+            )
         except Exception as exc:  # noqa: BLE001
             return fail(f"sheet cannot be read ({type(exc).__name__})", "Save the workbook again as .xlsx")
-    elif suffix == ".parquet":
+        return _from_grid(grid, src)
+    if suffix == ".parquet":
         try:
             df = _as_strings(pd.read_parquet(src.path))
         except Exception as exc:  # noqa: BLE001
@@ -225,45 +354,50 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
                 f"file cannot be read as Parquet ({type(exc).__name__})",
                 "Export the table again as Parquet, or as UTF-8 CSV",
             )
-    else:
-        raw = src.path.read_bytes()
-        if not raw.strip():
-            return fail("file is empty", "Export the table again with its header row and data")
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
+        df = _normalise_header(df)
+        df.index = pd.RangeIndex(2, len(df) + 2)
+        return df, []
+    raw = src.path.read_bytes()
+    if not raw.strip():
+        return fail("file is empty", "Export the table again with its header row and data")
+    text, encoding, why = _decode(raw)
+    if text is None:
+        return fail(
+            f"file is not text in a known encoding ({why})",
+            "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice",
+        )
+    notes: list[Problem] = []
+    if encoding != "UTF-8":
+        notes.append(
+            Problem(
+                file=src.label,
+                severity="warning",
+                rule=f"file is {encoding}, not UTF-8: read as {encoding}",
+                fix="Check names with accents; next time save as 'CSV UTF-8 (comma delimited)'",
+            )
+        )
+    sep = _sniff_separator(text)
+    try:
+        grid = pd.read_csv(
+            _io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, header=None, skip_blank_lines=False
+        )
+    except pd.errors.EmptyDataError:
+        return fail("file is empty", "Export the table again with its header row and data")
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m:
             return fail(
-                f"file is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line})",
-                "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice",
-                row=line,
+                f"row has {m.group(3)} fields but the header has {m.group(1)} "
+                f"(fields separated by {SEPARATOR_NAMES[sep]})",
+                "Quote values that contain the separator, or remove the extra separator",
+                row=int(m.group(2)),
             )
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") > first.count(",") else ","
-        try:
-            df = pd.read_csv(
-                _io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=True
-            )
-        except pd.errors.EmptyDataError:
-            return fail("file is empty", "Export the table again with its header row and data")
-        except pd.errors.ParserError as exc:
-            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-            if m:
-                return fail(
-                    f"row has {m.group(3)} fields but the header has {m.group(1)}",
-                    "Quote values that contain the separator, or remove the extra separator",
-                    row=int(m.group(2)),
-                )
-            return fail(
-                f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
-                "Export the table again as UTF-8 CSV with one header row",
-            )
-    df = _normalise_header(df)
-    df.index = pd.RangeIndex(2, len(df) + 2)
-    dup = [c for c in df.columns[df.columns.duplicated()]]
-    if dup:
-        return fail(f"column names repeat: {', '.join(dup)}", "Keep one column per name")
-    return df, []
+        return fail(
+            f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
+            "Export the table again as UTF-8 CSV with one header row",
+        )
+    df, problems = _from_grid(grid, src)
+    return df, notes + problems
 
 
 # ---------------------------------------------------------------------------------------------- typing
@@ -281,6 +415,18 @@ def _numbers(s: pd.Series) -> pd.Series:
     return num.where(np.isfinite(num))
 
 
+#: 99,000 / 99.000 / 1.250.000: digits grouped in threes. Read as a decimal it is 99.0 (a thousand times too
+#: small); Indonesian and English spreadsheets disagree on which mark groups and which is decimal, so it is
+#: refused, not guessed.
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*$")
+THOUSANDS_TEXT = "number with a thousands separator (99,000 or 99.000): it would be read as 99"
+THOUSANDS_FIX = "Write the number without separators, e.g. 99000; a decimal needs a point or comma, e.g. 12.5"
+
+
+def thousands_separated(s: pd.Series) -> pd.Series:
+    return s.astype("string").str.strip().str.match(_THOUSANDS.pattern).fillna(False).astype(bool)
+
+
 def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """Typed values and a mask of cells that were filled but could not be parsed."""
     s = raw.astype("string").str.strip()
@@ -290,7 +436,7 @@ def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
         return s.astype("object").where(filled, None), pd.Series(False, index=raw.index)
     if kind in ("int", "float"):
         num = _numbers(s.str.replace(",", ".", regex=False))
-        bad = filled & num.isna()
+        bad = filled & (num.isna() | thousands_separated(s))
         if kind == "int":
             frac = filled & num.notna() & ((num != np.round(num)) | (num.abs() >= 2.0**63))  # or beyond int64
             bad |= frac
@@ -310,7 +456,9 @@ def parse_column(raw: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
 
 # ---------------------------------------------------------------------------------------------- checking
 def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.DataFrame, list[Problem], set]:
-    """Check NIPs, derive sex/birth/hire year (staff table), hash to staff_id, drop the NIP."""
+    """Check NIPs, derive sex/birth/hire year (staff table), hash to staff_id, drop the NIP. The masked NIP of
+    each row stays in ``df.attrs["masked_nip"]`` so that any later problem names the row as the planner
+    knows it (never by its hash)."""
     problems: list[Problem] = []
     bad_rows: set[int] = set()
     if "nip" in df.columns:
@@ -319,12 +467,21 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
         raw = df[["nip", *(["asn_type"] if "asn_type" in df.columns else [])]].astype("string")
         codes = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
         distinct = raw.drop_duplicates().reset_index(drop=True)  # the same order: first appearance
-        clean = distinct["nip"].str.strip().str.replace(r"[\s.]", "", regex=True)
+        excel = pseudonymise.excel_number(distinct["nip"])  # 1.98904E+17: Excel stored it as a number
+        clean = distinct["nip"].str.strip().str.lstrip("'").str.replace(r"[\s.]", "", regex=True)
         asn = distinct["asn_type"].str.strip() if "asn_type" in distinct.columns else None
         nips = pd.Series(clean.to_numpy()[codes], index=df.index, dtype="string")
-        why = pd.Series(pseudonymise.nip_problems_many(clean, asn).to_numpy()[codes], index=df.index)
+        masked = pd.Series([pseudonymise.mask_nip(v) for v in distinct["nip"]], dtype=object)
+        masked_rows = pd.Series(masked.to_numpy()[codes], index=df.index)
+        reasons = pseudonymise.nip_problems_many(clean, asn).where(~excel.to_numpy(), "excel_number")
+        why = pd.Series(reasons.to_numpy()[codes], index=df.index)
         for row, nip in nips[why.notna()].items():
             bad_rows.add(row)
+            rule = (
+                contracts.EXCEL_NIP_RULE
+                if why[row] in ("excel_rounded", "excel_number")
+                else contracts.NIP_RULE
+            )
             problems.append(
                 Problem(
                     file=src.label,
@@ -332,8 +489,8 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
                     row=int(row),
                     column="nip",
                     value=pseudonymise.mask_nip(nip),
-                    rule=contracts.NIP_RULE.text,
-                    fix=contracts.NIP_RULE.fix,
+                    rule=rule.text,
+                    fix=rule.fix,
                 )
             )
         good = nips.where(~nips.index.isin(list(bad_rows)))
@@ -353,6 +510,7 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
             ids = pseudonymise.hash_nips(clean.where(clean.fillna("") != ""), key).fillna("").to_numpy()
             df["staff_id"] = ids[codes]
         df = df.drop(columns=["nip"])
+        df.attrs["masked_nip"] = masked_rows
     return df, problems, bad_rows
 
 
@@ -363,9 +521,35 @@ def check_table(
     spec = contracts.spec(src.table)
     problems: list[Problem] = []
     skip: set[tuple[int, str]] = set()
+    masked_nip = None
     df_raw = df_raw.copy()
+    if "nip" not in df_raw.columns and "staff_id" in df_raw.columns:
+        ids = (
+            df_raw["staff_id"]
+            .astype("string")
+            .str.strip()
+            .str.lstrip("'")
+            .str.replace(r"[\s.]", "", regex=True)
+        )
+        nip_like = ids.str.fullmatch(r"[0-9]{18}").fillna(False) | pseudonymise.excel_number(
+            df_raw["staff_id"]
+        )
+        if nip_like.any():  # a NIP typed where the template asks for an id: hash it, never keep it
+            df_raw = df_raw.rename(columns={"staff_id": "nip"})
+            problems.append(
+                Problem(
+                    file=src.label,
+                    sheet=src.sheet,
+                    column="staff_id",
+                    value=f"{int(nip_like.sum()):,} NIP-shaped values",
+                    severity="warning",
+                    rule="staff_id holds NIPs: they are read as NIPs (checked, then replaced by their keyed hash)",
+                    fix="Nothing to do; or rename the column to nip",
+                )
+            )
     if "nip" in df_raw.columns:
         df_raw, nip_problems, bad_rows = _nip_to_staff_id(df_raw, src, key or pseudonymise.load_key())
+        masked_nip = df_raw.attrs.get("masked_nip")
         problems += nip_problems
         skip |= {(r, c) for r in bad_rows for c in ("staff_id", "sex", "birth_year", "hire_year")}
     df_raw = df_raw.drop(columns=[c for c in df_raw.columns if c in pseudonymise.NAME_COLUMNS])
@@ -410,6 +594,7 @@ def check_table(
     for name in present:
         kind = spec.column(name).kind
         typed[name], bad = parse_column(df_raw[name], kind)
+        grouped = thousands_separated(df_raw[name]) if kind in ("int", "float") else bad & False
         for row in bad[bad].index:
             skip.add((row, name))
             problems.append(
@@ -419,8 +604,8 @@ def check_table(
                     row=int(row),
                     column=name,
                     value=show_value(df_raw.at[row, name]),
-                    rule=PARSE_TEXT[kind],
-                    fix=PARSE_FIX[kind],
+                    rule=THOUSANDS_TEXT if grouped[row] else PARSE_TEXT[kind],
+                    fix=THOUSANDS_FIX if grouped[row] else PARSE_FIX[kind],
                 )
             )
 
@@ -428,7 +613,7 @@ def check_table(
     try:
         compiled.schema.validate(typed, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        problems += _failures_to_problems(exc.failure_cases, compiled, typed, df_raw, src, skip)
+        problems += _failures_to_problems(exc.failure_cases, compiled, typed, df_raw, src, skip, masked_nip)
     except pandera.errors.SchemaError as exc:  # pragma: no cover - lazy mode collects; kept as a safety net
         problems.append(Problem(file=src.label, sheet=src.sheet, rule=str(exc)[:200], fix="Check the table"))
     return typed.reset_index(drop=True), problems
@@ -441,6 +626,7 @@ def _failures_to_problems(
     raw: pd.DataFrame,
     src: Source,
     skip: set,
+    masked_nip: pd.Series | None = None,
 ) -> list[Problem]:
     out: list[Problem] = []
     seen: set[tuple] = set()
@@ -475,6 +661,8 @@ def _failures_to_problems(
         k = (row, column, text)
         if k in seen or (row, column) in skip:
             continue
+        if column == "staff_id" and masked_nip is not None and row in masked_nip.index:
+            value = f"NIP {masked_nip[row]}"  # the row as the planner's file has it, not its keyed hash
         seen.add(k)
         out.append(
             Problem(file=src.label, sheet=src.sheet, row=row, column=column, value=value, rule=text, fix=fix)

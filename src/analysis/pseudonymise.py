@@ -122,6 +122,8 @@ def nip_problems(nip: str, asn_type: str | None = None) -> str | None:
     """
     if not _NIP.fullmatch(nip):
         return "not_18_digits"
+    if nip[15:] == "000":  # serials start at 001: 000 is what Excel's 15 significant digits leave
+        return "excel_rounded"
     try:
         pd.Timestamp(year=int(nip[0:4]), month=int(nip[4:6]), day=int(nip[6:8]))
     except ValueError:
@@ -157,8 +159,18 @@ def nip_problems_many(nips: pd.Series, asn_type: pd.Series | None = None) -> pd.
     reason[digits & ~sex.isin(["1", "2"])] = "bad_sex_digit"
     reason[digits & (~appointed.between(1900, 2100) | (pns & ~month.between(1, 12)))] = "bad_appointment"
     reason[digits & born.isna()] = "bad_birth_date"
+    reason[digits & s.str[15:18].eq("000").fillna(False).astype(bool)] = "excel_rounded"
     reason[~digits] = "not_18_digits"
     return reason
+
+
+#: How a NIP cell looks after Excel stored it as a number: 1.98904E+17, 1,98904E+17 or 198904032010112000.0.
+EXCEL_NUMBER = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*$|^\s*\d{15,18}[.,]0+\s*$")
+
+
+def excel_number(values: pd.Series) -> pd.Series:
+    """Cells that hold a NIP as Excel wrote a number (scientific notation, or a trailing .0)."""
+    return values.astype("string").str.match(EXCEL_NUMBER.pattern).fillna(False).astype(bool)
 
 
 def derive_from_nip(nips: pd.Series) -> pd.DataFrame:

@@ -64,7 +64,9 @@ def cross_table(data) -> list[Problem]:
                     )
                 )
     active = _units_with_data(data)
-    if "rollout" in t:
+    if "units" in t and "unit_id" in t["units"]:
+        active &= set(t["units"]["unit_id"].dropna())  # a unit missing from units is reported there already
+    if "rollout" in t and {"unit_id", "programme_start"} <= set(t["rollout"]):
         known = set(t["rollout"]["unit_id"].dropna())
         for unit in sorted(active - known)[:20]:
             out.append(
@@ -130,8 +132,9 @@ def _units_with_data(data) -> set:
             units |= data.visits.coverage()[0]
         except (OSError, ValueError, duckdb.Error):
             pass
-    if "satisfaction_responses" in data.tables:
-        units |= set(data.tables["satisfaction_responses"]["unit_id"].dropna())
+    survey = data.tables.get("satisfaction_responses")
+    if survey is not None and "unit_id" in survey:
+        units |= set(survey["unit_id"].dropna())
     return units
 
 
@@ -144,8 +147,9 @@ def _data_period(data) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
                 return first, last
         except (OSError, ValueError, duckdb.Error):
             pass
-    if "satisfaction_responses" in data.tables and len(data.tables["satisfaction_responses"]):
-        when = data.tables["satisfaction_responses"]["surveyed_on"].dropna()
+    survey = data.tables.get("satisfaction_responses")
+    if survey is not None and "surveyed_on" in survey:
+        when = survey["surveyed_on"].dropna()
         if len(when):
             return when.min().to_period("M").start_time, when.max().to_period("M").start_time
     return None, None
@@ -176,7 +180,8 @@ def effects_plan(data, vp=None, ip=None) -> dict[str, Section]:
     """The programme-effects report's sections (pass the panels when already built)."""
     report = "programme_effects"
     plan: dict[str, Section] = {}
-    if "rollout" not in data.tables or data.tables["rollout"]["programme_start"].notna().sum() == 0:
+    rollout = data.tables.get("rollout")
+    if rollout is None or "programme_start" not in rollout or rollout["programme_start"].notna().sum() == 0:
         plan["report"] = Section(report, "report", False, "no_rollout")
     elif data.visits is None and "satisfaction_responses" not in data.tables:
         plan["report"] = Section(report, "report", False, "no_outcomes")
@@ -203,7 +208,8 @@ def needs_plan(data) -> dict[str, Section]:
     if "staff" not in t or "competency_assessments" not in t:
         plan["report"] = Section(report, "report", False, "no_assessments")
     else:
-        n = int(t["competency_assessments"]["staff_id"].nunique())
+        a = t["competency_assessments"]
+        n = int(a["staff_id"].nunique()) if "staff_id" in a else 0
         plan["report"] = (
             Section(report, "report", True)
             if n >= MIN_ASSESSED

@@ -5,25 +5,44 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from . import contracts, reference
 
 _README = [
-    "asn-kinerja data template",
+    "Templat data asn-kinerja / asn-kinerja data template",
     "",
+    "BAHASA INDONESIA",
+    "Isi satu lembar (sheet) per tabel. Jangan ubah baris judul kolom (baris 1); satu catatan per baris.",
+    "Judul tebal = kolom wajib; yang lain boleh kosong. Arahkan kursor ke judul kolom untuk penjelasannya.",
+    "Tanggal: YYYY-MM-DD. Bulan: YYYY-MM. Waktu: YYYY-MM-DD HH:MM:SS. Angka tanpa pemisah ribuan (99000).",
+    "NIP: isi di kolom 'nip' (18 digit). Kolom itu sudah berformat Teks: TEMPEL NIP SEBAGAI TEKS. Bila NIP",
+    "tersimpan sebagai angka, Excel hanya menyimpan 15 digit: 3 digit terakhir menjadi 0 dan digit jenis",
+    "kelamin bisa berubah; asn-kinerja menolak NIP seperti itu. NIP dan nama diganti kode rahasia saat",
+    "dibaca dan tidak pernah diterbitkan.",
+    "Log kunjungan (service_visits) biasanya terlalu besar untuk Excel: simpan sebagai service_visits.csv",
+    "atau service_visits.parquet di folder yang sama.",
+    "Periksa dengan:  asn-kinerja validate <folder>",
+    "",
+    "ENGLISH",
     "Fill one sheet per table. Keep the header row exactly as it is; one record per row.",
     "Bold headers are required columns; the others are optional.",
     "Dates: YYYY-MM-DD. Months: YYYY-MM. Times: YYYY-MM-DD HH:MM:SS.",
-    "Staff may be identified by 'nip' (18 digits, typed as text) instead of staff_id: the NIP is replaced by",
-    "a keyed hash when the file is read, and names are dropped. Nothing with a NIP or a name is ever published.",
+    "Staff are identified by 'nip' (18 digits). The column is formatted as Text: paste NIPs as text. A NIP",
+    "stored as a number keeps only 15 digits in Excel (the last 3 become 0, the sex digit may change) and is",
+    "refused. The NIP is replaced by a keyed hash when the file is read, and names are dropped; nothing with",
+    "a NIP or a name is ever published.",
     "The visit log (service_visits) is usually too large for Excel: put it beside this workbook as",
     "service_visits.csv or service_visits.parquet instead.",
     "Check the workbook with:  asn-kinerja validate <folder>",
     "",
     "Sheet 'codes' lists the allowed values of coded columns.",
 ]
+
+#: Rows pre-formatted as Text in the nip column (a city's staff fit; Excel applies the column format beyond).
+NIP_TEXT_ROWS = 5_000
 
 _CODE_COLUMNS = {
     "city": lambda: reference.cities().index.tolist(),
@@ -39,6 +58,44 @@ _CODE_COLUMNS = {
     "behaviour_rating": lambda: reference.allowed("skp_rating"),
     "predicate": lambda: reference.allowed("skp_predicate"),
     "potential": lambda: reference.allowed("potential"),
+}
+
+
+#: Tables whose rows name a person: their sheet starts with a Text-formatted 'nip' column.
+NIP_TABLES = ("staff", "competency_assessments", "trainings", "performance")
+
+#: Column labels in Bahasa Indonesia, shown as a note on each header cell.
+LABELS_ID = {
+    "nip": "NIP 18 digit, sebagai TEKS (bukan angka)",
+    "nama": "Nama (dibuang saat dibaca, tidak pernah diterbitkan)",
+    "unit_id": "Kode unit layanan",
+    "city": "Kota (kode, lihat lembar codes)",
+    "agency": "Perangkat daerah (OPD)",
+    "unit_type": "Jenis unit (lihat lembar codes)",
+    "sector": "Sektor (lihat lembar codes)",
+    "unit_name": "Nama unit",
+    "programme_start": "Bulan pertama ikut program (YYYY-MM); kosong = tidak pernah ikut",
+    "cost_idr": "Biaya dalam rupiah, tanpa pemisah ribuan",
+    "position_class": "Kelas jabatan (lihat lembar codes)",
+    "grade": "Golongan/ruang, mis. III/a",
+    "education": "Pendidikan terakhir",
+    "asn_type": "PNS atau PPPK",
+    "assessed_on": "Tanggal asesmen (YYYY-MM-DD)",
+    "competency": "Kode kompetensi (lihat lembar codes)",
+    "level_required": "Level yang dipersyaratkan (1-5)",
+    "level_assessed": "Level hasil asesmen (1-5)",
+    "training_code": "Kode pelatihan",
+    "start": "Tanggal mulai (YYYY-MM-DD)",
+    "end": "Tanggal selesai (YYYY-MM-DD)",
+    "hours_jp": "Jam pelajaran (JP)",
+    "mode": "Bentuk pengembangan (lihat lembar codes)",
+    "period": "Tahun penilaian SKP",
+    "results_rating": "Rating hasil kerja",
+    "behaviour_rating": "Rating perilaku kerja",
+    "predicate": "Predikat kinerja SKP",
+    "potential": "Potensi (Tinggi/Menengah/Rendah)",
+    "response_id": "Nomor kuesioner",
+    "surveyed_on": "Tanggal survei (YYYY-MM-DD)",
 }
 
 
@@ -65,9 +122,18 @@ def write_template(path: Path) -> Path:
     for table in contracts.TABLES:
         spec = contracts.spec(table)
         ws = wb.create_sheet(table)
-        for j, col in enumerate(spec.columns, start=1):
+        columns = list(spec.columns)
+        if table in NIP_TABLES:  # the NIP, as text, instead of the staff_id that ingestion makes from it
+            columns = [contracts.Col("nip", "str")] + [c for c in columns if c.name != "staff_id"]
+        for j, col in enumerate(columns, start=1):
             cell = ws.cell(row=1, column=j, value=col.name)
             cell.font = Font(bold=col.required)
+            if col.name in LABELS_ID:
+                cell.comment = Comment(LABELS_ID[col.name], "asn-kinerja")
+            if col.name == "nip":  # Text: Excel must never turn an 18-digit NIP into a rounded number
+                ws.column_dimensions[cell.column_letter].number_format = "@"
+                for r in range(2, NIP_TEXT_ROWS + 2):
+                    ws.cell(row=r, column=j).number_format = "@"
             cell.fill = fill
             ws.column_dimensions[cell.column_letter].width = max(12, len(col.name) + 2)
             if col.name in code_ranges:

@@ -35,6 +35,23 @@ class VisitLog:
             return "frame"
         return "parquet" if self.path.suffix.lower() == ".parquet" else "csv"
 
+    @property
+    def encoding(self) -> str:
+        """A CSV log's text encoding, from its first 64 KiB: UTF-16 (with its BOM), UTF-8, else Latin-1
+        (Windows-1252's letters; what Excel's plain 'CSV' writes on Windows). DuckDB then reads it as such."""
+        if self.format != "csv":
+            return "utf-8"
+        with open(self.path, "rb") as f:
+            head = f.read(65536)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return "utf-16"
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if exc.start < len(head) - 3:  # not just a character cut at the end of the sample
+                return "latin-1"
+        return "utf-8"
+
     def _scan(self, con: duckdb.DuckDBPyConnection) -> str:
         if self.frame is not None:
             con.register("_visits_frame", self.frame)
@@ -42,7 +59,8 @@ class VisitLog:
         p = str(self.path).replace("'", "''")
         if self.format == "parquet":
             return f"read_parquet('{p}')"
-        return f"read_csv('{p}', all_varchar = true, header = true, auto_detect = true)"
+        encoding = "" if self.encoding == "utf-8" else f", encoding = '{self.encoding}'"
+        return f"read_csv('{p}', all_varchar = true, header = true, auto_detect = true{encoding})"
 
     def coverage(self) -> tuple[set, pd.Timestamp | None, pd.Timestamp | None]:
         """The units with visits, and the first and last month with a readable arrival time (scanned once)."""
@@ -178,14 +196,26 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
         present = log.register(con, "v")
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0][:200]
+        how = f" (read as {log.encoding.upper()} text)" if log.format == "csv" else ""
         return [
             Problem(
                 file=log.label,
                 sheet=sheet,
-                rule=f"file cannot be read as {log.format.upper()}: {msg}",
+                rule=f"file cannot be read as {log.format.upper()}{how}: {msg}",
                 fix="Export the visit log again as UTF-8 CSV with a header row, or as Parquet",
             )
         ]
+    notes = []
+    if log.format == "csv" and log.encoding != "utf-8":
+        name = {"utf-16": "UTF-16", "latin-1": "Windows-1252"}[log.encoding]
+        notes.append(
+            Problem(
+                file=log.label,
+                severity="warning",
+                rule=f"file is {name}, not UTF-8: read as {name}",
+                fix="Check names with accents; next time save as 'CSV UTF-8 (comma delimited)'",
+            )
+        )
     problems = [
         Problem(
             file=log.label,
@@ -198,10 +228,10 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
         if c not in present
     ]
     if problems:
-        return problems
+        return notes + problems
     n = con.execute("SELECT count(*) FROM v_raw").fetchall()[0][0]
     if n == 0:
-        return [
+        return notes + [
             Problem(
                 file=log.label,
                 sheet=sheet,
@@ -248,4 +278,4 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                 )
             )
     con.close()
-    return problems
+    return notes + problems
