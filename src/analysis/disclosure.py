@@ -121,6 +121,24 @@ class Page:
         its owner columns in the same row is hidden."""
         self.tables[name] = _Table(base.reset_index(drop=True), cells, derived or {})
 
+    def describe(
+        self,
+        name: str,
+        base: pd.DataFrame | None = None,
+        derived: dict[str, list[str]] | None = None,
+        rename: dict[str, str] | None = None,
+        order: pd.Index | None = None,
+    ) -> None:
+        """Finish a registered table: its words and numbers (``base``, same rows), derived columns hidden with
+        their owners, the column names and the row order as published."""
+        t = self.tables[name]
+        if base is not None:
+            t.base = base.reset_index(drop=True)
+        t.derived = {**t.derived, **(derived or {})}
+        t.rename = {**t.rename, **(rename or {})}
+        if order is not None:
+            t.order = order
+
     def grouped(
         self,
         name: str,

@@ -864,9 +864,7 @@ class _Formatter(string.Formatter):
     formats a number ('{people:,}')."""
 
     def format_field(self, value, format_spec):
-        if isinstance(value, str) and format_spec and format_spec[-1:] not in ("s", ""):
-            return value
-        if isinstance(value, str) and format_spec.startswith(","):
+        if isinstance(value, str) and format_spec and not format_spec.endswith("s"):
             return value
         return super().format_field(value, format_spec)
 

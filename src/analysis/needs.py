@@ -214,8 +214,7 @@ def publish(na: NeedsAnalysis) -> disclosure.Page:
     if len(c.stability["jaccard"]):
         sizes["jaccard"] = c.stability["jaccard"].reindex(sizes["group"]).to_numpy()
         sizes["band"] = c.stability["band"].reindex(sizes["group"]).to_numpy()
-    page.tables["group_sizes"].base = sizes
-    page.tables["group_sizes"].derived = {"share": ["staff"]}
+    page.describe("group_sizes", base=sizes, derived={"share": ["staff"]})
 
     page.crosstab("groups_by_agency", assessed, "agency", "group_name")
 
@@ -227,7 +226,7 @@ def publish(na: NeedsAnalysis) -> disclosure.Page:
     page.grouped(
         "training_plan", e, ["group", "agency"], count="people", sums=("enrolments", "hours_jp", "cost_idr")
     )
-    page.tables["training_plan"].rename = {"hours_jp": "jp"}
+    page.describe("training_plan", rename={"hours_jp": "jp"})
     page.count(("plan", "people"), e["staff_id"])
     for s in ("enrolments", "hours_jp", "cost_idr"):
         page.total(("plan", s), e.set_index("staff_id")[s], owner=("plan", "people"))
@@ -239,17 +238,18 @@ def publish(na: NeedsAnalysis) -> disclosure.Page:
         sums=("hours_jp", "cost_idr"),
         keep={"name": "name", "competency": "competency", "mode": "mode"},
     )
-    page.tables["plan_by_programme"].rename = {"hours_jp": "jp"}
-    page.tables["plan_by_programme"].order = by_programme.sort_values(
-        ["participants", "training_code"], ascending=[False, True]
-    ).index
+    page.describe(
+        "plan_by_programme",
+        rename={"hours_jp": "jp"},
+        order=by_programme.sort_values(["participants", "training_code"], ascending=[False, True]).index,
+    )
 
     if na.jp_check is not None:
         j = na.jp_check.assign(agency=na.jp_check["staff_id"].map(staff.set_index("staff_id")["agency"]))
         base = page.grouped("jp_by_agency", j, ["agency"], flags=("meets_20_jp",))
         base["mean_jp"] = j.groupby("agency")["jp"].mean().reindex(base["agency"]).to_numpy()
         base["share_20_jp"] = base["meets_20_jp"] / base["staff"]
-        page.tables["jp_by_agency"].derived = {"mean_jp": ["staff"], "share_20_jp": ["staff", "meets_20_jp"]}
+        page.describe("jp_by_agency", derived={"mean_jp": ["staff"], "share_20_jp": ["staff", "meets_20_jp"]})
         page.count(("jp", "staff"), j["staff_id"])
         page.count(("jp", "meets_20_jp"), j.loc[j["meets_20_jp"], "staff_id"])
 

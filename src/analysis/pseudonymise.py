@@ -164,7 +164,8 @@ def nip_problems_many(nips: pd.Series, asn_type: pd.Series | None = None) -> pd.
     return reason
 
 
-#: How a NIP cell looks after Excel stored it as a number: 1.98904E+17, 1,98904E+17 or 198904032010112000.0.
+#: How a NIP cell looks after Excel stored it as a number: scientific notation (1.9E+17, 1,9E+17) or all
+#: its digits followed by a decimal part of zeros (".0").
 EXCEL_NUMBER = re.compile(r"^\s*\d(?:[.,]\d+)?[eE]\+?\d+\s*$|^\s*\d{15,18}[.,]0+\s*$")
 
 

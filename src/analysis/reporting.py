@@ -668,16 +668,8 @@ def build(
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _build(
-    cities: list[str] | None = None,
-    notebooks: tuple[str, ...] = CITY_NOTEBOOKS,
-    out_root: Path = REPORTS_DIR,
-    workers: int = 2,
-    timeout: int = 900,
-    cross_city: bool = True,
-    overrides: dict | None = None,
-) -> list[Run]:
-    """Run every (city, notebook); then the cross-city report and the index page.
+def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, overrides) -> list[Run]:
+    """:func:`build`, under its lock: every (city, notebook), then the cross-city report and the index page.
 
     ``workers`` lanes (one process and one kernel each) take cities from a queue, largest first; a city's
     notebooks run one after another in its lane's kernel, so its data are checked once (see

@@ -85,6 +85,9 @@ class VisitLog:
         finally:
             con.close()
 
+        return self._remember(units, first, last)
+
+    def _remember(self, units, first, last) -> tuple[set, pd.Timestamp | None, pd.Timestamp | None]:
         def stamp(v):
             return None if v is None else pd.Timestamp(v)
 
@@ -230,6 +233,11 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
     if problems:
         return notes + problems
     n = con.execute("SELECT count(*) FROM v_raw").fetchall()[0][0]
+    # what readiness needs, from the table just loaded: no second scan of a large log
+    units = con.execute("SELECT DISTINCT unit_id FROM v WHERE unit_id IS NOT NULL").fetchall()
+    months = "date_trunc('month', min(arrived_at)), date_trunc('month', max(arrived_at))"
+    first, last = con.execute(f"SELECT {months} FROM v").fetchall()[0]
+    log._remember(units, first, last)
     if n == 0:
         return notes + [
             Problem(
