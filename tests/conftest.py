@@ -148,7 +148,7 @@ def demo_city(tmp_path_factory):
     return get
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_reference() -> Path:
     if not (SHARED / "mpdta.csv").exists():
         pytest.skip(f"shared reference data not found at {SHARED} (it lives beside the repo, in ../shared/)")

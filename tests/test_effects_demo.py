@@ -85,11 +85,13 @@ def test_each_demo_city_report_shows_its_imperfection(city):
     name, true = data.city, truth["effects"][WAIT]["overall"]
     if name == "kendari":
         assert ev.verdict == "decrease", ev.reasons
+        assert ev.sensitivity.breakdown >= evaluation.BREAKDOWN_MIN  # measured 1.94
     elif name == "bengkulu":  # early adopters already improving: the drift test catches it
         assert ev.verdict == "fragile" and "trend" in ev.reasons, (ev.verdict, ev.reasons)
         assert ev.headline["ci_high"] < true  # the estimate is biased: fragile is the honest verdict
     elif name == "banda-aceh":  # anticipation not set: differences just before the start
         assert ev.verdict == "fragile" and "joint" in ev.reasons, (ev.verdict, ev.reasons)
+        assert "sensitivity" in ev.reasons  # the jump before the start is the largest pre-period move
         set_right = evaluation.evaluate_outcome(vp, WAIT, "month", n_boot=0, robustness=False, anticipation=2)
         assert set_right.headline["ci_low"] <= true <= set_right.headline["ci_high"], (
             set_right.headline,
@@ -102,6 +104,9 @@ def test_each_demo_city_report_shows_its_imperfection(city):
         true_rest = true_effect(data, without=late)  # the estimate is for the units with earlier months
         assert ev.headline["ci_low"] <= true_rest <= ev.headline["ci_high"], (ev.headline, true_rest)
         assert ev.result.overall["estimate"] > ev.headline["ci_high"] + 1  # CS's unbalanced path: biased to 0
+        # the sensitivity event study leaves the 25 out too, so it is about the same units as the headline
+        assert ev.sensitivity_dropped == 25
+        assert ev.sensitivity.estimate < 0 and ev.sensitivity.breakdown >= evaluation.BREAKDOWN_MIN
         assert any(
             "25" in s
             for s in evaluation.verdict_sentences(

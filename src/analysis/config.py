@@ -24,8 +24,9 @@ KEY_FILE = Path(os.environ.get("ASN_KINERJA_KEY_FILE", REPO_ROOT / ".asn-kinerja
 DEMO_START = "2023-01"
 DEMO_MONTHS = 36
 #: Version of the demo-data generator, written into truth.json: `demo-data --if-missing` regenerates a city
-#: whose data came from another version (2: each seed city has one realistic imperfection).
-DEMO_VERSION = 2
+#: whose data came from another version (2: each seed city has one realistic imperfection; 3: units name their
+#: kecamatan, a cluster level).
+DEMO_VERSION = 3
 
 
 def resolve(path: str | Path) -> Path:

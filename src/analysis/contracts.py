@@ -228,6 +228,13 @@ def _specs() -> dict[str, TableSpec]:
                 Col("unit_type", "str", rules=(one_of("unit_type", reference.unit_types()),)),
                 Col("sector", "str", rules=(one_of("sector", reference.sectors()),)),
                 Col("unit_name", "str", required=False, nullable=True),
+                Col(
+                    "kecamatan",
+                    "str",
+                    required=False,
+                    nullable=True,
+                    description="kecamatan the unit serves (empty for city-wide offices); a cluster level",
+                ),
             ),
             key=("unit_id",),
             description="Service units and agency offices",

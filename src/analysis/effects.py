@@ -219,7 +219,8 @@ def estimate_did(
             "g": df[cohort].to_numpy(),
         }
     )
-    for c in covariates or []:
+    covariates = _live(df, covariates)
+    for c in covariates:
         data[c] = df[c].to_numpy()
     if cluster and cluster != unit:
         data["cl"] = pd.factorize(df[cluster])[0] + 1
@@ -421,7 +422,14 @@ def overall_effect(
                 anticipation=int(anticipation),
                 cluster=cluster_column(cluster, unit),
                 allow_unbalanced_panel=not balanced,
-            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=covariates)
+            ).fit(
+                df,
+                outcome=outcome,
+                unit=unit,
+                time=time,
+                first_treat=cohort,
+                covariates=_live(df, covariates) or None,
+            )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
                 f"the estimator could not run on this panel: {exc}", "estimator_failed"
@@ -433,6 +441,11 @@ def _summary(est: float, se: float, alpha: float, **extra) -> dict:
     """An overall estimate as every estimator here returns it: estimate, SE and the normal 1 - alpha CI."""
     z = stats.norm.ppf(1 - alpha / 2)
     return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se, **extra}
+
+
+def _live(df: pd.DataFrame, covariates: list[str] | None) -> list[str]:
+    """The covariates that vary in this sample (a sector dummy is constant within one sector's re-fit)."""
+    return [c for c in covariates or [] if df[c].nunique(dropna=True) > 1]
 
 
 def cluster_column(cluster: str | None, unit: str) -> str | None:
@@ -449,6 +462,7 @@ def imputation_effect(
     alpha: float = 0.05,
     anticipation: int = 0,
     cluster: str | None = None,
+    covariates: list[str] | None = None,
     **_: object,
 ) -> dict:
     """The imputation estimator (Borusyak, Jaravel & Spiess 2024) via diff-diff: unit and period effects are
@@ -464,18 +478,26 @@ def imputation_effect(
     ``anticipation`` periods before each start are left out of the sample (neither used to fit the untreated
     model nor counted as treated), so the estimand stays the mean effect from the start on, as in
     :func:`estimate_did`; diff-diff's own ``anticipation`` would count those periods as treated.
+
+    ``covariates`` (time-invariant unit columns) enter as covariate-specific period effects
+    (:func:`analysis.panels.covariate_trends`): conditional parallel trends.
     """
     import diff_diff as dd
+
+    from .panels import covariate_trends
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     if anticipation:
         lead = (df[cohort] > 0) & (df[time] < df[cohort]) & (df[time] >= df[cohort] - int(anticipation))
         df = df[~lead]
+    trends = None
+    if covariates:
+        df, trends = covariate_trends(df, _live(df, covariates), time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             res = dd.ImputationDiD(alpha=alpha, cluster=cluster_column(cluster, unit)).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort
+                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=trends
             )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
@@ -541,19 +563,26 @@ def sun_abraham_effect(
     alpha: float = 0.05,
     anticipation: int = 0,
     cluster: str | None = None,
+    covariates: list[str] | None = None,
     **_: object,
 ) -> dict:
     """Sun & Abraham (2021) interaction-weighted event study via diff-diff, overall effect: a regression
-    estimator that avoids TWFE's forbidden comparisons, as a second check on the headline."""
+    estimator that avoids TWFE's forbidden comparisons, as a second check on the headline. ``covariates`` as
+    covariate-specific period effects (:func:`analysis.panels.covariate_trends`)."""
     import diff_diff as dd
 
+    from .panels import covariate_trends
+
     df, _ = check_panel(panel, outcome, unit, time, cohort)
+    trends = None
+    if covariates:
+        df, trends = covariate_trends(df, _live(df, covariates), time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
             res = dd.SunAbraham(
                 alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)
-            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort)
+            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=trends)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, KeyError) as exc:
             raise DidInputError(
                 f"the estimator could not run on this panel: {exc}", "estimator_failed"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import effects, panels, pretrends, readiness, reference
+from . import effects, panels, planning, pretrends, readiness, reference, sensitivity
 from .io import CityData
 from .messages import MESSAGES, msg
 
@@ -20,6 +20,9 @@ PLACEBO_SHIFT = {"month": 6, "quarter": 2}
 POOL_WINDOW = {"month": 5, "quarter": 1}
 #: results.json ``outcomes.<name>.verdict``: exactly one of these (README, "How to read a report").
 VERDICTS = ("decrease", "increase", "no_detectable_change", "fragile", "too_little_data")
+#: A breakdown value below this (HonestDiD relative magnitudes) makes a confident verdict ``fragile``: post-programme
+#: trend differences no larger than the largest pre-programme one could then explain the effect.
+BREAKDOWN_MIN = 1.0
 #: ``estimator`` parameter: which estimate the verdict rests on; auto = imputation when the panel is unbalanced.
 ESTIMATORS = ("auto", "callaway_santanna", "imputation")
 
@@ -54,6 +57,13 @@ class OutcomeEvaluation:
     cluster: str = "unit_id"
     #: event-time-balanced effect over event times 0..POOL_WINDOW (for comparing and pooling cities)
     window_effect: dict | None = None
+    #: HonestDiD relative magnitudes on the binned universal-base event study (sensitivity.py)
+    sensitivity: sensitivity.RelativeMagnitudes | None = None
+    #: treated units left out of the sensitivity event study: no month before their start
+    sensitivity_dropped: int = 0
+    #: covariates for conditional parallel trends (panels.COVARIATES) and the units left out for lack of them
+    covariates: list[str] = field(default_factory=list)
+    covariates_dropped: int = 0
 
 
 @dataclass
@@ -80,7 +90,8 @@ def verdict(
       interval that contains zero *and* the meaningful effect in both directions (the data cannot tell a
       meaningful decrease from a meaningful increase);
     - ``fragile``: the interval excludes zero but a check of the assumptions failed (``failed``: the drift
-      test, the joint pre-period test, the placebo);
+      test, the joint pre-period test, the placebo, or a breakdown value below 1 in the sensitivity
+      analysis: trend differences no larger than those before the programme could explain the effect);
     - ``decrease`` / ``increase``: the interval excludes zero and every check passed;
     - ``no_detectable_change``: the interval contains zero; the report says which effects it rules out.
     """
@@ -151,11 +162,68 @@ def _checks_failed(ev: OutcomeEvaluation, alpha: float) -> list[str]:
             and (pl["ci_low"].iloc[0] > 0 or pl["ci_high"].iloc[0] < 0)
         ):
             failed.append("placebo")
+    rm = ev.sensitivity
+    if rm is not None and rm.status == "ok" and rm.breakdown is not None and rm.breakdown < BREAKDOWN_MIN:
+        failed.append("sensitivity")
     return failed
 
 
-def check_options(panel: pd.DataFrame, anticipation: int, cluster: str | None, estimator: str) -> None:
+def sensitivity_analysis(
+    panel: pd.DataFrame,
+    outcome: str,
+    frequency: str,
+    pretests: pretrends.PretrendTests | None,
+    control: str,
+    anticipation: int,
+    cluster: str | None,
+    alpha: float,
+    covariates: list[str] | None = None,
+) -> tuple[sensitivity.RelativeMagnitudes | None, int]:
+    """HonestDiD relative magnitudes for the first half year's effect, on the universal-base event study of
+    the units the headline compares: treated units with no month before their start (less the anticipation)
+    are left out, as the imputation estimator leaves them out (their post-start months alone would shift the
+    unbalanced Callaway-Sant'Anna cells: Medan's late queue logs). Returns the analysis and how many units
+    were left out."""
+    first = panel.groupby("unit_id").agg(cohort=("cohort", "first"), first=("period", "min"))
+    no_pre = first.index[first["cohort"].notna() & (first["first"] >= first["cohort"] - anticipation)]
+    try:
+        if len(no_pre):
+            frame, cov, _ = pretrends.universal_event_study(
+                panel[~panel["unit_id"].isin(no_pre)],
+                outcome,
+                control=control,
+                anticipation=anticipation,
+                cluster=cluster,
+                alpha=alpha,
+                covariates=covariates or None,
+            )
+        elif pretests is not None:
+            frame, cov = pretests.event_study, pretests.cov
+        else:
+            return None, 0
+    except effects.DidInputError:
+        return None, len(no_pre)
+    ref = -1 - int(anticipation)
+    return sensitivity.event_study_sensitivity(frame, cov, ref, frequency, alpha=alpha), len(no_pre)
+
+
+def check_options(
+    panel: pd.DataFrame,
+    anticipation: int,
+    cluster: str | None,
+    estimator: str,
+    covariates: list[str] | tuple[str, ...] = (),
+) -> None:
     """Refuse estimation options that would silently mean something else (a city parameter typo)."""
+    if isinstance(covariates, str) or not all(isinstance(c, str) for c in covariates):
+        raise ValueError(
+            f"covariates must be a list of names, e.g. [baseline, unit_size], not {covariates!r}"
+        )
+    unknown = [c for c in covariates if c not in panels.COVARIATES]
+    if unknown:
+        raise ValueError(f"covariates must be among {list(panels.COVARIATES)}, not {unknown}")
+    if "unit_size" in covariates and panels.size_column(panel) is None:
+        raise ValueError("covariate 'unit_size' needs visit counts, which this panel does not have")
     if estimator not in ESTIMATORS:
         raise ValueError(f"estimator must be one of {list(ESTIMATORS)}, not {estimator!r}")
     if not isinstance(anticipation, (int, np.integer)) or isinstance(anticipation, bool) or anticipation < 0:
@@ -173,6 +241,14 @@ def check_options(panel: pd.DataFrame, anticipation: int, cluster: str | None, e
         raise ValueError(f"cluster column {cluster!r} must be constant within each unit")
 
 
+def fill_clusters(panel: pd.DataFrame, cluster: str | None) -> pd.DataFrame:
+    """A unit with no value in the cluster column (a city-wide office has no kecamatan) is its own cluster."""
+    if cluster in (None, "", "unit_id") or not panel[cluster].isna().any():
+        return panel
+    own = "unit:" + panel["unit_id"].astype(str)
+    return panel.assign(**{cluster: panel[cluster].astype(object).where(panel[cluster].notna(), own)})
+
+
 def evaluate_outcome(
     panel: pd.DataFrame,
     outcome: str,
@@ -187,9 +263,12 @@ def evaluate_outcome(
     cluster: str | None = None,
     estimator: str = "auto",
     pretrend_window: int = 6,
+    with_sensitivity: bool = True,
+    covariates: list[str] | tuple[str, ...] = (),
 ) -> OutcomeEvaluation:
     """One outcome: Callaway-Sant'Anna (with event-study bands), the imputation estimate, the pre-trend checks,
-    the verdict, and unless ``robustness=False`` the percent effect, TWFE contrast, other control group,
+    the sensitivity to parallel-trends violations (HonestDiD relative magnitudes; ``with_sensitivity=False``
+    skips it, for Monte Carlo studies of the other checks), the verdict, and unless ``robustness=False`` the percent effect, TWFE contrast, other control group,
     Sun-Abraham, placebo, leave-one-wave-out, by sector and by training dose.
 
     The verdict rests on the imputation estimate when the panel is unbalanced (``estimator="auto"``): the
@@ -197,12 +276,23 @@ def evaluate_outcome(
     biased when the missing months are related to the outcome (a queue system installed with the
     programme), while the imputation estimator compares each unit with its own earlier months.
     """
-    check_options(panel, anticipation, cluster, estimator)
+    check_options(panel, anticipation, cluster, estimator, covariates)
+    panel = fill_clusters(panel, cluster)
     cluster = effects.cluster_column(cluster, "unit_id")
+    cov_cols: list[str] = []
+    dropped = 0
+    if covariates:
+        panel, cov_cols, dropped = panels.with_covariates(panel, outcome, list(covariates))
     units = panel.drop_duplicates("unit_id")
     n_treated = int(units["cohort"].notna().sum())
     n_comparison = int(units["cohort"].isna().sum())
-    kw = {"control": control, "alpha": alpha, "anticipation": anticipation, "cluster": cluster}
+    kw = {
+        "control": control,
+        "alpha": alpha,
+        "anticipation": anticipation,
+        "cluster": cluster,
+        "covariates": cov_cols or None,
+    }
     ev = OutcomeEvaluation(
         outcome,
         frequency,
@@ -213,6 +303,8 @@ def evaluate_outcome(
         anticipation=anticipation,
         cluster=cluster or "unit_id",
         meaningful=meaningful_effect(panel, outcome),
+        covariates=list(covariates),
+        covariates_dropped=dropped,
     )
     try:
         ev.result = effects.estimate_did(
@@ -234,6 +326,7 @@ def evaluate_outcome(
             cluster=cluster,
             window=pretrend_window,
             alpha=alpha,
+            covariates=cov_cols or None,
         )
     except effects.DidInputError:
         ev.pretests = None
@@ -250,6 +343,10 @@ def evaluate_outcome(
         ev.window_effect = effects.window_effect(panel, outcome, POOL_WINDOW[frequency], **kw)
     except effects.DidInputError:
         ev.window_effect = None
+    if with_sensitivity:
+        ev.sensitivity, ev.sensitivity_dropped = sensitivity_analysis(
+            panel, outcome, frequency, ev.pretests, control, anticipation, cluster, alpha, cov_cols
+        )
     if robustness:
         _robustness(ev, panel, outcome, frequency, kw, dose, cs)
     ev.verdict, ev.reasons = verdict(ev.headline, n_treated, _checks_failed(ev, alpha), ev.meaningful)
@@ -358,10 +455,12 @@ def evaluate_city(
     cluster: str = "unit_id",
     estimator: str = "auto",
     pretrend_window: int = 6,
+    covariates: list[str] | tuple[str, ...] = (),
 ) -> CityEvaluation:
     """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one.
     ``anticipation`` is in months for the visit outcomes and converted to whole quarters (rounded up) for
-    IKM; ``cluster`` is unit_id or a unit attribute (agency, unit_type, sector)."""
+    IKM; ``cluster`` is unit_id or a unit attribute (agency, kecamatan, unit_type, sector); ``covariates``
+    (panels.COVARIATES) make parallel trends conditional on them."""
     vp, ip = panels.city_panels(data)
     dose = panels.training_dose(data) if {"staff", "trainings"} <= set(data.tables) else None
     ev = CityEvaluation(city=data.city, visit_panel=vp, ikm_panel=ip, alpha=alpha)
@@ -388,20 +487,55 @@ def evaluate_city(
             cluster=cluster,
             estimator=estimator,
             pretrend_window=pretrend_window,
+            covariates=list(covariates),
         )
-    pre = (
-        pre_programme_mean(vp, "median_wait_minutes")
-        if vp is not None and "median_wait_minutes" in vp
-        else None
-    )
-    if pre is not None and np.isfinite(pre) and pre > 0:
-        try:  # too few units or months to estimate the noise: no planning paragraph
-            needed = effects.units_needed(vp, "median_wait_minutes", effect=0.10 * pre)
-        except (ValueError, ZeroDivisionError, OverflowError):
-            needed = None
-        if needed is not None:
-            ev.planning = {"baseline_minutes": pre, "target_pct": 10.0, "units_needed": needed}
+    ev.planning = planning_numbers(ev, vp, alpha)
     return ev
+
+
+#: Planning target: the reduction in waiting time (share of the pre-programme mean) a next wave should detect.
+PLANNING_TARGET = 0.10
+
+
+def planning_numbers(ev: CityEvaluation, vp: pd.DataFrame | None, alpha: float) -> dict | None:
+    """How many units a roll-out needs to detect a ``PLANNING_TARGET`` reduction in waiting time with 80% power,
+    and the smallest effect today's units detect, by simulating the headline (imputation) estimator on the
+    city's calendar with its noise calibrated to the headline's SE (:mod:`analysis.planning`). The closed form
+    (two groups, 6 months before and after) stays beside it as a labelled first guess."""
+    outcome = "median_wait_minutes"
+    if vp is None or outcome not in vp:
+        return None
+    pre = pre_programme_mean(vp, outcome)
+    if not (np.isfinite(pre) and pre > 0):
+        return None
+    effect = PLANNING_TARGET * pre
+    try:  # too few units or months to estimate the noise: no planning paragraph
+        first_guess = effects.units_needed(vp, outcome, effect=effect)
+    except (ValueError, ZeroDivisionError, OverflowError):
+        return None
+    oe = ev.outcomes.get(outcome)
+    ref_se = (oe.imputation or {}).get("se") if oe is not None else None
+    try:
+        sim = planning.plan(
+            vp, outcome, effect, reference_se=ref_se, alpha=alpha, min_treated=MIN_TREATED_UNITS
+        )
+    except (ValueError, np.linalg.LinAlgError):
+        sim = None
+    out = {
+        "baseline_minutes": pre,
+        "target_pct": 100 * PLANNING_TARGET,
+        "effect_minutes": effect,
+        "first_guess_units": first_guess,
+        "units_needed": first_guess,
+        "method": "closed_form",
+    }
+    if sim is not None:
+        out.update(
+            units_needed=sim["units_needed"],
+            method=sim["method"],
+            simulation={k: v for k, v in sim.items() if k != "method"},
+        )
+    return out
 
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
@@ -663,6 +797,16 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
             out.append(msg("caveat.pretrend", lang, outcome=label))
         if "joint" in oe.reasons and not oe.anticipation:
             out.append(msg("caveat.maybe_anticipation", lang, outcome=label))
+        if oe.covariates:
+            out.append(
+                msg(
+                    "caveat.covariates",
+                    lang,
+                    outcome=label,
+                    covariates=", ".join(msg(f"covariate.{c}", lang) for c in oe.covariates),
+                    n=oe.covariates_dropped,
+                )
+            )
         if oe.anticipation:
             out.append(
                 msg(
@@ -686,6 +830,52 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
     if any(oe.by_dose is not None for oe in ev.outcomes.values()):
         out.append(msg("caveat.dose", lang))
     out.append(msg("caveat.sector", lang, min_units=MIN_TREATED_UNITS))
+    return out
+
+
+def sensitivity_summary(oe: OutcomeEvaluation) -> dict | None:
+    """results.json ``outcomes.<name>.sensitivity``: the method, the breakdown value (null when not computed;
+    ``status`` says why), the effect it is about (mean over the post bins, plain estimate and SE), the bins in
+    event time, the robust interval at each Mbar, and the treated units left out (no month before the start)."""
+    rm = oe.sensitivity
+    if rm is None:
+        return None
+
+    def num(x: float | None) -> float | None:
+        return None if x is None or not np.isfinite(x) else float(x)
+
+    return {
+        "method": "honestdid_relative_magnitudes_c_lf",
+        "status": rm.status,
+        "breakdown": (None if rm.breakdown is None else float(rm.breakdown)),
+        "breakdown_min": BREAKDOWN_MIN,
+        "estimate": num(rm.estimate),
+        "se": num(rm.se),
+        "bins": rm.detail.get("bins"),
+        "bounds": [{"mbar": float(r.mbar), "lb": num(r.lb), "ub": num(r.ub)} for r in rm.bounds.itertuples()],
+        "units_left_out": oe.sensitivity_dropped,
+    }
+
+
+def sensitivity_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """One plain sentence per outcome: how large a violation of parallel trends would overturn the result."""
+    out = []
+    for name, oe in ev.outcomes.items():
+        rm = oe.sensitivity
+        label = msg(f"outcome.{name}", lang)
+        if rm is None:
+            continue
+        if rm.status != "ok":
+            out.append(msg(f"sensitivity.{rm.status}", lang, outcome=label))
+        elif rm.breakdown == 0:
+            out.append(msg("sensitivity.not_significant", lang, outcome=label))
+        elif np.isinf(rm.breakdown):
+            out.append(msg("sensitivity.robust", lang, outcome=label, mbar=sensitivity.MBAR_MAX))
+        else:
+            key = "sensitivity.holds" if rm.breakdown >= BREAKDOWN_MIN else "sensitivity.fragile"
+            out.append(msg(key, lang, outcome=label, mbar=rm.breakdown))
+        if oe.sensitivity_dropped:
+            out.append(msg("sensitivity.left_out", lang, outcome=label, n=oe.sensitivity_dropped))
     return out
 
 
@@ -730,6 +920,8 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
             "n_never": oe.n_comparison,
             "anticipation": oe.anticipation,
             "cluster": oe.cluster,
+            "covariates": oe.covariates,
+            "covariates_units_left_out": oe.covariates_dropped,
             "meaningful_effect": oe.meaningful,
             "percent": oe.percent,
             "unidentified": oe.unidentified,
@@ -763,6 +955,7 @@ def results(ev: CityEvaluation, demo: bool, lang: str) -> dict:
                 if pt is not None
                 else None
             ),
+            "sensitivity": sensitivity_summary(oe),
         }
         if oe.verdict == "no_detectable_change":
             entry["ruled_out"] = {

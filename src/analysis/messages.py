@@ -79,6 +79,40 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "effects.planning": {"id": "## Perencanaan gelombang berikutnya", "en": "## Planning the next roll-out"},
     "effects.planning_text": {
+        "id": "Disimulasikan dengan {draws} panel untuk setiap jumlah unit: estimator imputasi (dasar kesimpulan), "
+        "jadwal peluncuran kota ini, bagian bulan yang tercatat ({observed:.0f}%) dan gangguannya, yang "
+        "disetel agar galat baku simulasi pada {n_now} unit sama dengan galat baku temuan utama. Dengan "
+        "{n_now} unit sekarang, dampak terkecil yang terdeteksi 80% kali adalah **{mde:.1f} menit**. Untuk "
+        "mendeteksi penurunan {pct:.0f}% waktu tunggu ({minutes:.1f} menit) dengan kuasa 80% dibutuhkan "
+        "sekitar **{n} unit** dengan jadwal yang sama (kuasa tersimulasi pada jumlah itu: {power:.0f}%). "
+        "Kuasa diukur dengan uji yang dikoreksi agar menolak dampak nol yang benar 5% kali; dengan {n} unit, "
+        "selang {level}% di laporan akan mengecualikan nol yang benar {size:.0f}% kali. Perkiraan awal dengan "
+        "rumus tertutup (dua kelompok, 6 bulan sebelum dan sesudah): {first} unit.",
+        "en": "Simulated with {draws} panels for each number of units: the imputation estimator (the verdict's), "
+        "this city's roll-out calendar, its share of recorded months ({observed:.0f}%) and its noise, scaled "
+        "so that the simulated standard error at {n_now} units equals the headline's. With today's {n_now} "
+        "units the smallest effect detected 80% of the time is **{mde:.1f} minutes**. To detect a {pct:.0f}% "
+        "reduction in waiting time ({minutes:.1f} minutes) with 80% power, about **{n} units** are needed on "
+        "the same calendar (simulated power at that number: {power:.0f}%). Power is measured with a test "
+        "corrected to reject a true zero 5% of the time; with {n} units the report's {level}% interval would "
+        "exclude a true zero {size:.0f}% of the time. First guess from a closed-form formula (two groups, 6 "
+        "months before and after): {first} units.",
+    },
+    "effects.planning_min_treated": {
+        "id": "{n} unit adalah juga jumlah terkecil dengan {min_treated} unit ikut program; dengan lebih sedikit, "
+        "laporan menyatakan *data terlalu sedikit*.",
+        "en": "{n} units is also the smallest roll-out with {min_treated} units in the programme; with fewer, "
+        "the report says *too little data*.",
+    },
+    "effects.planning_beyond": {
+        "id": "Disimulasikan dengan {draws} panel untuk setiap jumlah unit: penurunan {pct:.0f}% waktu tunggu "
+        "({minutes:.1f} menit) tidak terdeteksi dengan kuasa 80% bahkan dengan {max_units} unit pada jadwal "
+        "ini. Dengan {n_now} unit sekarang, dampak terkecil yang terdeteksi 80% kali adalah **{mde:.1f} menit**.",
+        "en": "Simulated with {draws} panels for each number of units: a {pct:.0f}% reduction in waiting time "
+        "({minutes:.1f} minutes) is not detected with 80% power even with {max_units} units on this calendar. "
+        "With today's {n_now} units the smallest effect detected 80% of the time is **{mde:.1f} minutes**.",
+    },
+    "effects.planning_closed_form": {
         "id": "Perkiraan awal dengan rumus tertutup: untuk mendeteksi penurunan {pct:.0f}% waktu tunggu "
         "({minutes:.1f} menit) dengan kuasa 80% dibutuhkan sekitar **{n} unit** (separuh ikut program, 6 bulan "
         "sebelum dan 6 bulan sesudah). Rumus ini mengandaikan dua kelompok, bukan jadwal peluncuran "
@@ -114,6 +148,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "**{outcome}**: a pre-trend check rejects; the estimate may mix in trends that "
         "differed before the programme.",
     },
+    "caveat.covariates": {
+        "id": "{outcome}: tren sejajar hanya diandaikan di antara unit yang serupa dalam {covariates} (diukur "
+        "sebelum gelombang pertama mulai); {n} unit tanpa nilai itu tidak termasuk.",
+        "en": "{outcome}: parallel trends are assumed only among units alike in {covariates} (measured before "
+        "the first wave started); {n} units without these values are left out.",
+    },
+    "covariate.baseline": {"id": "tingkat awal", "en": "baseline level"},
+    "covariate.unit_size": {"id": "ukuran unit (kunjungan)", "en": "unit size (visits)"},
     "caveat.estimator.unbalanced": {
         "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, karena sebagian unit tidak punya data pada "
         "sebagian bulan. Estimator ini membandingkan setiap unit dengan bulan-bulannya sendiri sebelum "
@@ -665,6 +707,91 @@ MESSAGES: dict[str, dict[str, str]] = {
         "id": "plasebo menemukan 'dampak' sebelum program",
         "en": "the placebo found an 'effect' before the programme",
     },
+    "check_failed.sensitivity": {
+        "id": "perbedaan tren yang tidak lebih besar dari sebelum program sudah cukup untuk menjelaskannya",
+        "en": "trend differences no larger than those before the programme could explain it",
+    },
+    "effects.sensitivity": {
+        "id": "## Seberapa kuat kesimpulan bila tren tidak sejajar",
+        "en": "## How robust the conclusion is if trends were not parallel",
+    },
+    "effects.sensitivity_text": {
+        "id": "Uji pra-tren yang lolos tidak membuktikan tren sejajar; bisa jadi ujinya kurang kuat. Karena itu "
+        "kami bertanya: seberapa besar perbedaan tren setelah program yang dapat membatalkan kesimpulan? "
+        "Metode HonestDiD (Rambachan & Roth 2023, batasan *besaran relatif*) mengizinkan perbedaan tren setelah "
+        "program bergeser dari satu periode ke periode berikutnya paling banyak **M** kali pergeseran terbesar "
+        "yang terlihat sebelum program. Untuk tiap M, grafik menunjukkan selang {level}% dampak rata-rata "
+        "pada {months} bulan pertama (IKM: {quarters} triwulan pertama) yang tetap sah; **nilai patah** adalah M terkecil yang selangnya memuat nol. Nilai patah di "
+        "bawah {mbar_min:g} berarti perbedaan tren sebesar yang sudah ada sebelum program cukup untuk "
+        "menjelaskan dampak: kesimpulan menjadi *rapuh*. Koefisien bulanan dirata-rata per {width} bulan "
+        "agar pergeseran terbesar tidak ditentukan oleh gangguan acak satu bulan.",
+        "en": "A pre-trend test that passes does not prove parallel trends; it may lack power. So we ask: how "
+        "large a difference in trends after the programme would overturn the conclusion? HonestDiD "
+        "(Rambachan & Roth 2023, *relative magnitudes*) lets the trend difference after the programme move "
+        "from one period to the next by at most **M** times the largest move seen before the programme. For "
+        "each M the figure shows the {level}% interval of the average effect over the first {months} months (IKM: "
+        "the first {quarters} quarters) that remains valid; "
+        "the **breakdown value** is the smallest M whose interval contains zero. A breakdown value below "
+        "{mbar_min:g} means trend differences as large as those already present before the programme could "
+        "explain the effect: the verdict becomes *fragile*. Monthly coefficients are averaged over {width} "
+        "months so that the largest move is not set by one month's noise.",
+    },
+    "sensitivity.holds": {
+        "id": "{outcome}: kesimpulan bertahan kecuali perbedaan tren setelah program bergeser lebih dari "
+        "**{mbar:.2f} kali** pergeseran terbesar sebelum program.",
+        "en": "{outcome}: the conclusion holds unless post-programme trends diverge more than **{mbar:.2f} "
+        "times** the largest pre-programme divergence.",
+    },
+    "sensitivity.fragile": {
+        "id": "{outcome}: perbedaan tren sebesar **{mbar:.2f} kali** pergeseran terbesar sebelum program sudah "
+        "cukup untuk membatalkan kesimpulan; itu lebih kecil dari yang sudah terlihat sebelum program.",
+        "en": "{outcome}: trend differences of **{mbar:.2f} times** the largest pre-programme divergence are "
+        "enough to overturn the conclusion, less than what was already seen before the programme.",
+    },
+    "sensitivity.not_significant": {
+        "id": "{outcome}: dampak rata-rata periode awal tidak berbeda dari nol bahkan bila tren benar-benar "
+        "sejajar (nilai patah 0).",
+        "en": "{outcome}: the average early effect is not different from zero even if trends were exactly "
+        "parallel (breakdown value 0).",
+    },
+    "sensitivity.robust": {
+        "id": "{outcome}: kesimpulan bertahan bahkan bila perbedaan tren setelah program bergeser {mbar:g} kali "
+        "pergeseran terbesar sebelum program.",
+        "en": "{outcome}: the conclusion holds even if post-programme trends diverge {mbar:g} times the "
+        "largest pre-programme divergence.",
+    },
+    "sensitivity.too_few_pre_periods": {
+        "id": "{outcome}: analisis kepekaan tidak dapat dihitung: tidak ada periode sebelum program.",
+        "en": "{outcome}: the sensitivity analysis cannot be computed: no periods before the programme.",
+    },
+    "sensitivity.too_few_post_periods": {
+        "id": "{outcome}: analisis kepekaan tidak dapat dihitung: terlalu sedikit periode setelah mulai.",
+        "en": "{outcome}: the sensitivity analysis cannot be computed: too few periods after the start.",
+    },
+    "sensitivity.singular": {
+        "id": "{outcome}: analisis kepekaan tidak dapat dihitung: kovarians singular (terlalu sedikit unit).",
+        "en": "{outcome}: the sensitivity analysis cannot be computed: singular covariance (too few units).",
+    },
+    "sensitivity.left_out": {
+        "id": "{outcome}: {n} unit yang tidak punya catatan sebelum tanggal mulainya tidak termasuk dalam "
+        "analisis kepekaan (seperti pada estimator imputasi).",
+        "en": "{outcome}: {n} treated units with no record before their start are left out of the "
+        "sensitivity analysis (as in the imputation estimator).",
+    },
+    "plot.sensitivity_title": {
+        "id": "{outcome}: selang {level}% menurut M (n = {n} unit)",
+        "en": "{outcome}: {level}% interval by M (n = {n} units)",
+    },
+    "plot.sensitivity_x": {
+        "id": "M (kali pergeseran terbesar sebelum program)",
+        "en": "M (times the largest pre-programme move)",
+    },
+    "plot.sensitivity_y": {
+        "id": "Dampak rata-rata awal ({unit})",
+        "en": "Average early effect ({unit})",
+    },
+    "plot.sensitivity_breakdown": {"id": "nilai patah {mbar:.2f}", "en": "breakdown {mbar:.2f}"},
+    "plot.sensitivity_plain": {"id": "tanpa batasan (M = 0)", "en": "no violation (M = 0)"},
     "pretest.detectable": {
         "id": "menangkap pergeseran {drift:.2f} {unit} {per} pada satu gelombang 80% kali",
         "en": "catches a drift of {drift:.2f} {unit} {per} in one wave 80% of the time",

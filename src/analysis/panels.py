@@ -84,7 +84,8 @@ def city_panels(city: CityData) -> tuple[pd.DataFrame | None, pd.DataFrame | Non
 
 def add_timing(panel: pd.DataFrame, city: CityData, time_col: str, freq: str) -> pd.DataFrame:
     """Attach unit attributes, the integer ``period`` and the programme ``cohort`` (in periods)."""
-    units = city.table("units")[["unit_id", "agency", "unit_type", "sector"]]
+    attributes = ["unit_id", "agency", "unit_type", "sector", "kecamatan"]
+    units = city.table("units").reindex(columns=attributes)
     out = panel.merge(units, on="unit_id", how="left")
     first = out[time_col].min().to_period(freq).ordinal
 
@@ -118,3 +119,67 @@ def training_dose(city: CityData) -> pd.Series:
     jp = trainings.groupby("unit_id")["hours_jp"].sum()
     headcount = staff.groupby("unit_id").size()
     return (jp.reindex(headcount.index, fill_value=0.0) / headcount).rename("jp_per_staff")
+
+
+#: Unit covariates for conditional parallel trends (the effects notebook's ``covariates``): the outcome's level
+#: and the unit's visits per period before any unit started. Unit type and sector are not offered: in a city
+#: a type often has no comparison unit (Kendari: 2 perizinan units, both treated), and conditioning on it then
+#: leaves no estimate at all (Callaway-Sant'Anna needs comparison units in every covariate group).
+COVARIATES = ("baseline", "unit_size")
+
+
+def with_covariates(
+    panel: pd.DataFrame,
+    outcome: str,
+    names: list[str] | tuple[str, ...],
+    unit: str = "unit_id",
+    time: str = "period",
+    cohort: str = "cohort",
+) -> tuple[pd.DataFrame, list[str], int]:
+    """The panel with one numeric column per covariate (``cov_<name>``), measured before the first wave
+    starts so that the programme cannot have moved them, centred. Returns the panel, the covariate columns, and how many units were left out
+    because a covariate is missing (no month before the first start, or no visit count).
+
+    ``baseline``: the unit's mean outcome before the first start; ``unit_size``: log of its mean visits per
+    period then (the visit panel's ``visits``, the IKM panel's ``service_users``; centred, so the period
+    length does not matter)."""
+    unknown = [n for n in names if n not in COVARIATES]
+    if unknown:
+        raise ValueError(f"covariates must be among {list(COVARIATES)}, not {unknown}")
+    first = panel[cohort].min()
+    pre = panel[panel[time] < first] if pd.notna(first) else panel
+    units = panel.drop_duplicates(unit).set_index(unit)
+    cols = pd.DataFrame(index=units.index)
+    for name in names:
+        if name == "baseline":
+            cols["cov_baseline"] = pre.groupby(unit)[outcome].mean()
+        elif name == "unit_size":
+            size = size_column(panel)
+            if size is None:
+                raise ValueError("covariate 'unit_size' needs the visit log's visit counts")
+            cols["cov_unit_size"] = np.log(pre.groupby(unit)[size].mean().clip(lower=1))
+    cols = cols - cols.mean()
+    keep = cols.dropna().index
+    out = panel[panel[unit].isin(keep)].merge(cols.loc[keep], left_on=unit, right_index=True, how="left")
+    return out, list(cols.columns), int(len(units) - len(keep))
+
+
+def size_column(panel: pd.DataFrame) -> str | None:
+    """The panel's visit count per unit and period, if it has one."""
+    return next((c for c in ("visits", "service_users") if c in panel), None)
+
+
+def covariate_trends(
+    df: pd.DataFrame, covariates: list[str], time: str = "period"
+) -> tuple[pd.DataFrame, list[str]]:
+    """Time-invariant covariates as covariate-specific period effects, ``X_i x 1[t = s]`` for every period but
+    the first: with unit and period effects the untreated model becomes Y = a_i + b_t + X_i'g_t, which is
+    conditional parallel trends for the regression-based estimators (imputation, Sun-Abraham, the drift test;
+    Borusyak, Jaravel & Spiess 2024, sec. 4.4). Callaway-Sant'Anna takes the covariates as they are."""
+    periods = sorted(df[time].unique())[1:]
+    new = {
+        f"{c}_t{int(s)}": np.where(df[time].to_numpy() == s, df[c].to_numpy(float), 0.0)
+        for c in covariates
+        for s in periods
+    }
+    return pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1), list(new)

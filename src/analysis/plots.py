@@ -370,3 +370,52 @@ def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
     ax.legend(title="", fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     fig.tight_layout()
     return fig
+
+
+def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, alpha: float = 0.05):
+    """Robust intervals of the early effect by Mbar (HonestDiD relative magnitudes, :mod:`analysis.sensitivity`):
+    the interval widens as larger post-programme trend differences are allowed; the breakdown value, where it
+    first touches zero, is marked."""
+    style()
+    b = rm.bounds.dropna()
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    finite = b[np.isfinite(b["lb"]) & np.isfinite(b["ub"])]
+    ax.vlines(finite["mbar"], finite["lb"], finite["ub"], color="C0", lw=3)
+    plain = finite[finite["mbar"] == 0]
+    if len(plain):
+        ax.vlines(
+            plain["mbar"],
+            plain["lb"],
+            plain["ub"],
+            color="C1",
+            lw=3,
+            label=msg("plot.sensitivity_plain", lang),
+        )
+    ax.axhline(0, color="black", lw=0.8)
+    if rm.breakdown is not None and 0 < rm.breakdown <= float(b["mbar"].max()):
+        ax.axvline(rm.breakdown, color="C3", ls="--", lw=1)
+        ax.text(
+            rm.breakdown,
+            0.93,
+            " " + msg("plot.sensitivity_breakdown", lang, mbar=rm.breakdown),
+            color="C3",
+            va="top",
+            fontsize="small",
+            transform=ax.get_xaxis_transform(),
+        )
+    level = int(round(100 * (1 - alpha)))
+    ax.set(
+        title=msg(
+            "plot.sensitivity_title",
+            lang,
+            outcome=msg(f"outcome.{outcome}", lang),
+            level=level,
+            n=n_units if n_units is not None else "?",
+        ),
+        xlabel=msg("plot.sensitivity_x", lang),
+        ylabel=msg("plot.sensitivity_y", lang, unit=msg(f"unit.{outcome}", lang)),
+    )
+    if len(plain):
+        ax.legend(fontsize="small", loc="lower left")
+    fig.tight_layout()
+    return fig

@@ -55,6 +55,8 @@ class PretrendTests:
     joint: dict = field(default_factory=dict)  # statistic (F), df1, df2, p_value, status
     #: drift per wave: statistic (F), df1, df2, p_value, status, drifts {cohort: per period}, detectable
     trend: dict = field(default_factory=dict)
+    #: covariance of ``event_study["att"]`` (rows in its order): the input of the sensitivity analysis
+    cov: np.ndarray | None = None
 
     def failed(self, alpha: float = 0.05) -> list[str]:
         """The checks that reject parallel trends at ``alpha`` ('trend', 'joint')."""
@@ -75,12 +77,14 @@ def universal_event_study(
     anticipation: int = 0,
     cluster: str | None = None,
     alpha: float = 0.05,
+    covariates: list[str] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, int]:
     """Event-study coefficients against one reference period (e = -1 - anticipation), their covariance and
-    the number of clusters; never-treated units have a missing ``cohort``."""
+    the number of clusters; never-treated units have a missing ``cohort``. ``covariates``: time-invariant
+    unit columns for conditional parallel trends (Callaway-Sant'Anna's outcome regression)."""
     import diff_diff as dd
 
-    from .effects import DidInputError, check_panel, cluster_column
+    from .effects import DidInputError, _live, check_panel, cluster_column
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
@@ -95,7 +99,15 @@ def universal_event_study(
                 alpha=alpha,
                 cluster=cluster_column(cluster, unit),
                 allow_unbalanced_panel=not balanced,
-            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, aggregate="event_study")
+            ).fit(
+                df,
+                outcome=outcome,
+                unit=unit,
+                time=time,
+                first_treat=cohort,
+                aggregate="event_study",
+                covariates=_live(df, covariates) or None,
+            )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
                 f"the estimator could not run on this panel: {exc}", "estimator_failed"
@@ -132,20 +144,23 @@ def pretrend_tests(
     window: int = 6,
     alpha: float = 0.05,
     power: float = 0.8,
+    covariates: list[str] | None = None,
 ) -> PretrendTests:
     """Joint F test over the ``window`` event-study coefficients before the reference period, and the
-    per-wave drift test on the untreated unit-periods."""
+    per-wave drift test on the untreated unit-periods; both conditional on ``covariates`` when given."""
     frame, cov, g = universal_event_study(
-        panel, outcome, unit, time, cohort, control, anticipation, cluster, alpha
+        panel, outcome, unit, time, cohort, control, anticipation, cluster, alpha, covariates
     )
     ref = -1 - int(anticipation)
     pick = (
         (frame["event_time"] < ref) & (frame["event_time"] >= ref - window) & frame["se"].gt(0)
     ).to_numpy()
-    out = PretrendTests(event_study=frame, reference=ref, window=int(window), n_clusters=g)
+    out = PretrendTests(event_study=frame, reference=ref, window=int(window), n_clusters=g, cov=cov)
     b, v = frame["att"].to_numpy()[pick], cov[np.ix_(pick, pick)]
     out.joint = joint_f_test(b, v, g)
-    out.trend = drift_test(panel, outcome, unit, time, cohort, anticipation, cluster, alpha, power)
+    out.trend = drift_test(
+        panel, outcome, unit, time, cohort, anticipation, cluster, alpha, power, covariates=covariates
+    )
     return out
 
 
@@ -162,6 +177,7 @@ def drift_test(
     min_periods: int = 3,
     n_boot: int = 999,
     seed: int = 0,
+    covariates: list[str] | None = None,
 ) -> dict:
     """Do waves drift apart before they start? Least squares of the outcome on unit and period effects and
     one linear drift (per period, centred) for each wave, on untreated unit-periods only; the drifts are tested
@@ -178,7 +194,7 @@ def drift_test(
     drift^2 x [V^-1]_ww, the Hotelling factor applied): a conservative statement of the test's power.
     """
     cols = [unit, time, cohort, outcome] + ([cluster] if cluster and cluster != unit else [])
-    df = panel[cols].dropna(subset=[outcome]).copy()
+    df = panel[cols + list(covariates or [])].dropna(subset=[outcome]).copy()
     g = df[cohort]
     untreated = g.isna() | (df[time] < g - int(anticipation))
     df = df[untreated]
@@ -211,6 +227,17 @@ def drift_test(
     drift = np.column_stack([np.where(df[cohort].to_numpy() == w, tc, 0.0) for w in waves])
     both = demean_two_way(np.column_stack([df[outcome].to_numpy(float), drift]), u, t)
     y, dm = both[:, 0], both[:, 1:]
+    if covariates:
+        # conditional on covariate-specific period effects: partialled out like the unit and period effects
+        # (FWL), once on the full sample; the jackknife re-fits only the drifts (a small approximation)
+        from .effects import _live
+        from .panels import covariate_trends
+
+        expanded, names = covariate_trends(df, _live(df, covariates), time)
+        x = demean_two_way(expanded[names].to_numpy(float), u, t)
+        coef = np.linalg.lstsq(x, np.column_stack([y, dm]), rcond=None)[0]
+        rest = np.column_stack([y, dm]) - x @ coef
+        y, dm = rest[:, 0], rest[:, 1:]
     clusters = pd.factorize(df[cluster] if cluster and cluster != unit else df[unit])[0]
     n_cl = int(clusters.max() + 1)
     k = len(waves)

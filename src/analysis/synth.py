@@ -202,7 +202,19 @@ def _units(city: str) -> pd.DataFrame:
     sector = reference.table("unit_types").set_index("unit_type")["sector"]
     units.insert(1, "city", city)
     units.insert(4, "sector", units["unit_type"].map(sector))
+    units["kecamatan"] = _kecamatan(units, n_kec)
     return units
+
+
+def _kecamatan(units: pd.DataFrame, n_kec: int) -> pd.Series:
+    """The kecamatan each unit serves (a cluster level for the effects: units of one kecamatan share
+    population and roads): offices of a kecamatan by their number, other units spread by their number in
+    turn, city-wide OPD offices none. Deterministic, so the other demo tables do not change."""
+    number = units["unit_id"].str.rsplit("-", n=1).str[-1].astype(int)
+    kec = "Kecamatan " + ((number - 1) % n_kec + 1).map("{:02d}".format)
+    return kec.where(units["unit_type"] != "kantor_opd", None).where(
+        ~units["unit_id"].str.contains("-KEC-"), "Kecamatan " + number.map("{:02d}".format)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- roll-out

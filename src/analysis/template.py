@@ -74,6 +74,7 @@ LABELS_ID = {
     "unit_type": "Jenis unit (lihat lembar codes)",
     "sector": "Sektor (lihat lembar codes)",
     "unit_name": "Nama unit",
+    "kecamatan": "Kecamatan yang dilayani unit (kosong untuk kantor tingkat kota)",
     "programme_start": "Bulan pertama ikut program (YYYY-MM); kosong = tidak pernah ikut",
     "cost_idr": "Biaya dalam rupiah, tanpa pemisah ribuan",
     "position_class": "Kelas jabatan (lihat lembar codes)",
