@@ -219,7 +219,7 @@ def estimate_did(
             "g": df[cohort].to_numpy(),
         }
     )
-    covariates = _live(df, covariates)
+    covariates = live_covariates(df, covariates)
     for c in covariates:
         data[c] = df[c].to_numpy()
     if cluster and cluster != unit:
@@ -428,7 +428,7 @@ def overall_effect(
                 unit=unit,
                 time=time,
                 first_treat=cohort,
-                covariates=_live(df, covariates) or None,
+                covariates=live_covariates(df, covariates) or None,
             )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
@@ -443,8 +443,9 @@ def _summary(est: float, se: float, alpha: float, **extra) -> dict:
     return {"estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se, **extra}
 
 
-def _live(df: pd.DataFrame, covariates: list[str] | None) -> list[str]:
-    """The covariates that vary in this sample (a sector dummy is constant within one sector's re-fit)."""
+def live_covariates(df: pd.DataFrame, covariates: list[str] | None) -> list[str]:
+    """The covariates that vary in this sample (a re-fit on a subset, one sector or one wave left out, may hold
+    a single value of one, which the estimators cannot take)."""
     return [c for c in covariates or [] if df[c].nunique(dropna=True) > 1]
 
 
@@ -492,7 +493,7 @@ def imputation_effect(
         df = df[~lead]
     trends = None
     if covariates:
-        df, trends = covariate_trends(df, _live(df, covariates), time)
+        df, trends = covariate_trends(df, live_covariates(df, covariates), time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -576,7 +577,7 @@ def sun_abraham_effect(
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     trends = None
     if covariates:
-        df, trends = covariate_trends(df, _live(df, covariates), time)
+        df, trends = covariate_trends(df, live_covariates(df, covariates), time)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:

@@ -268,8 +268,10 @@ def evaluate_outcome(
 ) -> OutcomeEvaluation:
     """One outcome: Callaway-Sant'Anna (with event-study bands), the imputation estimate, the pre-trend checks,
     the sensitivity to parallel-trends violations (HonestDiD relative magnitudes; ``with_sensitivity=False``
-    skips it, for Monte Carlo studies of the other checks), the verdict, and unless ``robustness=False`` the percent effect, TWFE contrast, other control group,
-    Sun-Abraham, placebo, leave-one-wave-out, by sector and by training dose.
+    skips it, for Monte Carlo studies of the other checks), the verdict, and unless ``robustness=False`` the
+    percent effect, TWFE contrast, other control group, Sun-Abraham, placebo, leave-one-wave-out, by sector
+    and by training dose. ``covariates`` (:data:`analysis.panels.COVARIATES`) make parallel trends
+    conditional on them in every one of these.
 
     The verdict rests on the imputation estimate when the panel is unbalanced (``estimator="auto"``): the
     unbalanced-panel Callaway-Sant'Anna estimator compares different sets of units before and after, which is
@@ -519,8 +521,8 @@ def planning_numbers(ev: CityEvaluation, vp: pd.DataFrame | None, alpha: float) 
         sim = planning.plan(
             vp, outcome, effect, reference_se=ref_se, alpha=alpha, min_treated=MIN_TREATED_UNITS
         )
-    except (ValueError, np.linalg.LinAlgError):
-        sim = None
+    except (ValueError, ZeroDivisionError, IndexError, np.linalg.LinAlgError):
+        sim = None  # the closed form stays, labelled a first guess
     out = {
         "baseline_minutes": pre,
         "target_pct": 100 * PLANNING_TARGET,

@@ -721,9 +721,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Metode HonestDiD (Rambachan & Roth 2023, batasan *besaran relatif*) mengizinkan perbedaan tren setelah "
         "program bergeser dari satu periode ke periode berikutnya paling banyak **M** kali pergeseran terbesar "
         "yang terlihat sebelum program. Untuk tiap M, grafik menunjukkan selang {level}% dampak rata-rata "
-        "pada {months} bulan pertama (IKM: {quarters} triwulan pertama) yang tetap sah; **nilai patah** adalah M terkecil yang selangnya memuat nol. Nilai patah di "
-        "bawah {mbar_min:g} berarti perbedaan tren sebesar yang sudah ada sebelum program cukup untuk "
-        "menjelaskan dampak: kesimpulan menjadi *rapuh*. Koefisien bulanan dirata-rata per {width} bulan "
+        "pada {months} bulan pertama (IKM: {quarters} triwulan pertama) yang tetap sah; **nilai patah** "
+        "adalah M terkecil yang selangnya memuat nol. Nilai patah di bawah {mbar_min:g} berarti perbedaan "
+        "tren sebesar yang sudah ada sebelum program cukup untuk menjelaskan dampak: kesimpulan menjadi *rapuh*. Koefisien bulanan dirata-rata per {width} bulan "
         "agar pergeseran terbesar tidak ditentukan oleh gangguan acak satu bulan.",
         "en": "A pre-trend test that passes does not prove parallel trends; it may lack power. So we ask: how "
         "large a difference in trends after the programme would overturn the conclusion? HonestDiD "

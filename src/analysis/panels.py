@@ -137,8 +137,9 @@ def with_covariates(
     cohort: str = "cohort",
 ) -> tuple[pd.DataFrame, list[str], int]:
     """The panel with one numeric column per covariate (``cov_<name>``), measured before the first wave
-    starts so that the programme cannot have moved them, centred. Returns the panel, the covariate columns, and how many units were left out
-    because a covariate is missing (no month before the first start, or no visit count).
+    starts so that the programme cannot have moved them, centred. Returns the panel, the covariate columns,
+    and how many units were left out because a covariate is missing (no month before the first start, or no
+    visit count).
 
     ``baseline``: the unit's mean outcome before the first start; ``unit_size``: log of its mean visits per
     period then (the visit panel's ``visits``, the IKM panel's ``service_users``; centred, so the period

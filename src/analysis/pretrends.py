@@ -84,7 +84,7 @@ def universal_event_study(
     unit columns for conditional parallel trends (Callaway-Sant'Anna's outcome regression)."""
     import diff_diff as dd
 
-    from .effects import DidInputError, _live, check_panel, cluster_column
+    from .effects import DidInputError, check_panel, cluster_column, live_covariates
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
@@ -106,7 +106,7 @@ def universal_event_study(
                 time=time,
                 first_treat=cohort,
                 aggregate="event_study",
-                covariates=_live(df, covariates) or None,
+                covariates=live_covariates(df, covariates) or None,
             )
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
@@ -230,10 +230,10 @@ def drift_test(
     if covariates:
         # conditional on covariate-specific period effects: partialled out like the unit and period effects
         # (FWL), once on the full sample; the jackknife re-fits only the drifts (a small approximation)
-        from .effects import _live
+        from .effects import live_covariates
         from .panels import covariate_trends
 
-        expanded, names = covariate_trends(df, _live(df, covariates), time)
+        expanded, names = covariate_trends(df, live_covariates(df, covariates), time)
         x = demean_two_way(expanded[names].to_numpy(float), u, t)
         coef = np.linalg.lstsq(x, np.column_stack([y, dm]), rcond=None)[0]
         rest = np.column_stack([y, dm]) - x @ coef

@@ -12,12 +12,12 @@ the largest pre-programme divergence").
 The confidence sets are R HonestDiD's default for Delta^RM, the conditional least-favourable hybrid test of
 Andrews, Roth & Pakes (2023; method "C-LF", ``createSensitivityResults_relativeMagnitudes``), ported from R's
 ``deltarm.R`` and ``arp-nuisance.R`` (asheshrambachan/HonestDiD): union over the period ``s`` whose move is
-the largest and over its sign; moments on post-period differences only; first-stage least-favourable critical
-value at size ``kappa = alpha / 10`` from simulated draws (R: 1,000; here ``SIMS``); second stage the conditional test
-with the truncated-normal critical value. diff-diff 3.13's ``HonestDiD`` is not used: its relative-magnitude
-interval is a fixed-length interval, not C-LF, and differs from R (on the published example Mbar = 2:
-0.0113 / 0.0816 against R's -0.0009 / 0.0881), and its smoothness interval differs from R's by up to 2.6e-5
-(M = 0.02). The smoothness interval (Delta^SD, :func:`smoothness_flci`) is ported from R's
+the largest and over its sign; moments on post-period differences only; first-stage least-favourable
+critical value at size ``kappa = alpha / 10`` from simulated draws (R: 1,000; here ``SIMS``); second stage
+the conditional test with the truncated-normal critical value. diff-diff 3.13's ``HonestDiD`` is not used:
+its relative-magnitude interval is a fixed-length interval, not C-LF, and differs from R (on the published
+example Mbar = 2: 0.0113 / 0.0816 against R's -0.0009 / 0.0881), and its smoothness interval differs from
+R's by up to 2.6e-5 (M = 0.02). The smoothness interval (Delta^SD, :func:`smoothness_flci`) is ported from R's
 ``findOptimalFLCI`` too; with R's own simulated critical value (R's random numbers are reproduced) both
 restrictions give R's published bounds on its example (``tests/test_sensitivity.py``).
 
@@ -56,7 +56,8 @@ class RelativeMagnitudes:
     ``bounds``: one row per Mbar (``mbar``, ``lb``, ``ub``; NaN where every value was rejected).
     ``breakdown``: the smallest Mbar whose interval contains 0 (0.0 if it already contains 0 at Mbar = 0: the
     effect is not significant even under exact parallel trends; ``inf`` if it still excludes 0 at
-    ``MBAR_MAX``; ``None`` when not computed, ``status`` says why). ``estimate`` and ``se`` are the plain event-study estimate of the same effect.
+    ``MBAR_MAX``; ``None`` when not computed, ``status`` says why). ``estimate`` and ``se`` are the plain
+    event-study estimate of the same effect.
     """
 
     bounds: pd.DataFrame
