@@ -1,10 +1,12 @@
 """Planning by simulation: the smallest effect a city's data would detect, and how many units a roll-out needs,
 from the simulated power of the estimator the verdict rests on, on the city's own roll-out calendar and noise.
 
-Why a module of its own: the closed-form "units needed" (two groups, 6 months before and after) understated
-about 3x what the staggered design and the estimator actually need (15 units for a 10% reduction in Kendari,
-where simulated power of the real estimator was 0.41 at 15 units, 0.66 at 30, 0.90 at 60). A planner sizing
-the next wave needs the number for *this* design.
+Why a module of its own: the closed-form "units needed" (two groups, 6 months before and after) is not the
+design the city runs nor the estimator it reports: for a 10% reduction in Kendari it says 15 units, while the
+Callaway-Sant'Anna estimate had simulated power 0.41 at 15 units, 0.66 at 30 and 0.90 at 60. The estimator
+the verdict rests on (imputation) is about twice as precise; simulated on Kendari's own calendar it needs 18
+units, with at least 10 of them in the programme. A planner sizing the next wave needs the number for *this*
+design and *this* estimator.
 
 How: each draw is a panel with the city's months, its waves in their shares (never-treated included), its
 share of missing unit-months, and noise with the city's residual variance and month-to-month correlation
