@@ -33,8 +33,9 @@ validate: demo-data ## Validate every city's data in data/raw/
 reports: demo-data ## Build every city's report on the demo data: reports/index.html (+ reports/<city>/)
 	$(BIN)/asn-kinerja report --all
 
-test: $(STAMP) ## Lint and run the whole test suite
+test: $(STAMP) ## Lint, check the format and run the whole test suite
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
 test-fast: $(STAMP) ## Run the tests not marked slow

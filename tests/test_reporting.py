@@ -366,6 +366,15 @@ def test_results_json_numbers_are_the_ones_shown(built):
     for o in res["outcomes"].values():
         assert f"{o['estimate']:.2f}" in page
         assert f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" in page
+        sens = o["sensitivity"]  # the breakdown value in its sentence, and fragile when below 1
+        assert sens["status"] == "ok" and f"{sens['breakdown']:.2f}" in page
+        assert ("sensitivity" in o["reasons"]) == (
+            sens["breakdown"] < sens["breakdown_min"] and o["verdict"] == "fragile"
+        )
+    plan = res["planning"]  # simulated, with its draws, beside the closed form's first guess
+    assert plan["method"] == "simulation_imputation"
+    assert f"{plan['simulation']['units_needed']} unit" in page
+    assert f"{plan['simulation']['draws']} panel" in page and f"{plan['first_guess_units']} unit" in page
     assert f"{res['ikm_now']['ikm']:.2f}" in page
     needs_page = (d / "competency_clusters.html").read_text()
     needs_res = json.loads((d / "competency_clusters.results.json").read_text())
@@ -382,6 +391,14 @@ def test_both_languages_render(built):
     en_page = (built["en"] / built["city"] / "programme_effects.html").read_text()
     assert "Temuan utama" in id_page and "Headline effects" not in id_page
     assert "Headline effects" in en_page and "Temuan utama" not in en_page
+    # a real title (the page's heading) and the report language, on every page
+    assert '<html lang="en">' in en_page and "<title>Notebook</title>" not in en_page
+    for name, page in pages(built).items():
+        if name == "index.html":
+            continue
+        assert f'<html lang="{"en" if name.startswith("en/") else "id"}">' in page, name
+        title = re.search(r"<title>(.*?)</title>", page).group(1)
+        assert title != "Notebook" and title in page.split("</head>", 1)[1], (name, title)
 
 
 @pytest.mark.slow

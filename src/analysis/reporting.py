@@ -109,8 +109,23 @@ def export_html(executed: Path, out: Path) -> Path:
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     body, _ = _exporter().from_notebook_node(nb)
-    out.write_text(add_toc(body), encoding="utf-8")
+    lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang", "id")
+    out.write_text(add_toc(page_head(body, lang)), encoding="utf-8")
     return out
+
+
+_H1 = re.compile(r"<h1[^>]*>(?P<text>.*?)</h1>", re.S)
+
+
+def page_head(page: str, lang: str) -> str:
+    """The page's real title (its first heading, not nbconvert's "Notebook": what a browser tab, a bookmark
+    and a search result show) and the report language in ``<html lang>`` (screen readers and the phone's
+    translate offer read it)."""
+    first = _H1.search(page)
+    title = re.sub(r"<[^>]+>|¶", "", first.group("text")).strip() if first else ""
+    if title:
+        page = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title}</title>", page, count=1, flags=re.S)
+    return re.sub(r"<html[^>]*>", f'<html lang="{html.escape(lang)}">', page, count=1)
 
 
 @functools.cache
