@@ -121,7 +121,8 @@ def test_no_estimate_is_too_little_data():
         ({"anticipation": 1.5}, "anticipation must be a whole number"),
         ({"cluster": "kecamatan"}, "'kecamatan' is not a column"),
         ({"covariates": ["size"]}, "covariates must be among"),
-        ({"covariates": "baseline"}, "covariates must be a list"),
+        ({"covariates": "unit_size"}, "covariates must be a list"),
+        ({"covariates": ["baseline"]}, "covariates must be among"),
         ({"covariates": ["unit_size"]}, "needs visit counts"),
     ],
 )

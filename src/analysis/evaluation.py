@@ -216,9 +216,7 @@ def check_options(
 ) -> None:
     """Refuse estimation options that would silently mean something else (a city parameter typo)."""
     if isinstance(covariates, str) or not all(isinstance(c, str) for c in covariates):
-        raise ValueError(
-            f"covariates must be a list of names, e.g. [baseline, unit_size], not {covariates!r}"
-        )
+        raise ValueError(f"covariates must be a list of names, e.g. [unit_size], not {covariates!r}")
     unknown = [c for c in covariates if c not in panels.COVARIATES]
     if unknown:
         raise ValueError(f"covariates must be among {list(panels.COVARIATES)}, not {unknown}")

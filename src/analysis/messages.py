@@ -154,7 +154,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{outcome}: parallel trends are assumed only among units alike in {covariates} (measured before "
         "the first wave started); {n} units without these values are left out.",
     },
-    "covariate.baseline": {"id": "tingkat awal", "en": "baseline level"},
     "covariate.unit_size": {"id": "ukuran unit (kunjungan)", "en": "unit size (visits)"},
     "caveat.estimator.unbalanced": {
         "id": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, karena sebagian unit tidak punya data pada "

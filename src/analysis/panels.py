@@ -121,11 +121,15 @@ def training_dose(city: CityData) -> pd.Series:
     return (jp.reindex(headcount.index, fill_value=0.0) / headcount).rename("jp_per_staff")
 
 
-#: Unit covariates for conditional parallel trends (the effects notebook's ``covariates``): the outcome's level
-#: and the unit's visits per period before any unit started. Unit type and sector are not offered: in a city
-#: a type often has no comparison unit (Kendari: 2 perizinan units, both treated), and conditioning on it then
-#: leaves no estimate at all (Callaway-Sant'Anna needs comparison units in every covariate group).
-COVARIATES = ("baseline", "unit_size")
+#: Unit covariates for conditional parallel trends (the effects notebook's ``covariates``): the unit's visits per
+#: period before any unit started. Not offered, with the reason measured:
+#: - the outcome's own pre-programme level ("baseline"): it is measured in the months the pre-trend checks
+#:   look at, so conditioning on it lets regression to the mean into them (true null, Kendari design, 40
+#:   draws: the joint pre-test rejected 17.5% instead of 5%); matching on pre-period outcomes can also bias
+#:   a DiD that was unbiased (Daw & Hatfield 2018, Health Services Research 53(6));
+#: - unit type and sector: in a city a type often has no comparison unit (Kendari: 2 perizinan units, both
+#:   treated), and conditioning on it then leaves Callaway-Sant'Anna no estimate at all.
+COVARIATES = ("unit_size",)
 
 
 def with_covariates(
@@ -141,9 +145,8 @@ def with_covariates(
     and how many units were left out because a covariate is missing (no month before the first start, or no
     visit count).
 
-    ``baseline``: the unit's mean outcome before the first start; ``unit_size``: log of its mean visits per
-    period then (the visit panel's ``visits``, the IKM panel's ``service_users``; centred, so the period
-    length does not matter)."""
+    ``unit_size``: log of the unit's mean visits per period then (the visit panel's ``visits``, the IKM
+    panel's ``service_users``; centred, so the period length does not matter)."""
     unknown = [n for n in names if n not in COVARIATES]
     if unknown:
         raise ValueError(f"covariates must be among {list(COVARIATES)}, not {unknown}")
@@ -152,9 +155,7 @@ def with_covariates(
     units = panel.drop_duplicates(unit).set_index(unit)
     cols = pd.DataFrame(index=units.index)
     for name in names:
-        if name == "baseline":
-            cols["cov_baseline"] = pre.groupby(unit)[outcome].mean()
-        elif name == "unit_size":
+        if name == "unit_size":
             size = size_column(panel)
             if size is None:
                 raise ValueError("covariate 'unit_size' needs the visit log's visit counts")
