@@ -394,12 +394,14 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
     ax.axhline(0, color="black", lw=0.8)
     if rm.breakdown is not None and 0 < rm.breakdown <= float(b["mbar"].max()):
         ax.axvline(rm.breakdown, color="C3", ls="--", lw=1)
+        right = rm.breakdown > 0.6 * float(b["mbar"].max())  # near the right edge: label on the line's left
         ax.text(
             rm.breakdown,
             0.93,
-            " " + msg("plot.sensitivity_breakdown", lang, mbar=rm.breakdown),
+            f" {msg('plot.sensitivity_breakdown', lang, mbar=rm.breakdown)} ",
             color="C3",
             va="top",
+            ha="right" if right else "left",
             fontsize="small",
             transform=ax.get_xaxis_transform(),
         )
