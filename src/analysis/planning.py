@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .pretrends import demean_two_way
+
 #: Draws per design for the power of one number of units (the report says it): power's Monte Carlo SE is
 #: at most 0.5 / sqrt(DRAWS) = 0.022.
 DRAWS = 500
@@ -70,17 +72,19 @@ def design_from_panel(
     panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period", cohort: str = "cohort"
 ) -> Design:
     """The city's design: waves and shares from its units, missingness and noise from its panel (residuals of
-    the untreated unit-months after unit and month means, two-way demeaned by alternating projections)."""
+    the untreated unit-months after unit and month effects, :func:`analysis.pretrends.demean_two_way`)."""
     df = panel[[unit, time, cohort, outcome]].dropna(subset=[outcome])
     units = df.drop_duplicates(unit)
     g = units[cohort].fillna(np.inf).to_numpy(float)
     cohorts, counts = np.unique(g, return_counts=True)
     n_periods = int(df[time].max())
     untreated = df[df[cohort].isna() | (df[time] < df[cohort])]
-    r = untreated[outcome].astype(float) - untreated[outcome].mean()
-    for _ in range(50):
-        r = r - r.groupby(untreated[unit]).transform("mean")
-        r = r - r.groupby(untreated[time]).transform("mean")
+    resid = demean_two_way(
+        untreated[[outcome]].to_numpy(float),
+        pd.factorize(untreated[unit])[0],
+        pd.factorize(untreated[time])[0],
+    )[:, 0]
+    r = pd.Series(resid, index=untreated.index)
     n_obs = len(untreated)
     dof = n_obs - untreated[unit].nunique() - untreated[time].nunique() + 1
     sigma = float(np.sqrt((r**2).sum() / max(dof, 1)))
@@ -153,13 +157,14 @@ def imputation_many(g: np.ndarray, mask: np.ndarray, y: np.ndarray) -> tuple[np.
         return np.full(y.shape[0], np.nan), np.full(y.shape[0], np.nan), 0
     # two-way design on the untreated: all unit dummies + month dummies but the first kept month
     months = np.flatnonzero(keep_t)
-    mcol = {m: j for j, m in enumerate(months[1:])}
+    col_of = np.full(t, -1)
+    col_of[months[1:]] = np.arange(len(months) - 1)  # month -> its dummy's column (-1: none)
     p = n + len(months) - 1
 
     def design_rows(u: np.ndarray, tt: np.ndarray) -> np.ndarray:
         a = np.zeros((len(u), p))
         a[np.arange(len(u)), u] = 1.0
-        cols = np.array([mcol.get(m, -1) for m in tt])
+        cols = col_of[tt]
         hit = cols >= 0
         a[np.flatnonzero(hit), n + cols[hit]] = 1.0
         return a
@@ -184,7 +189,7 @@ def imputation_many(g: np.ndarray, mask: np.ndarray, y: np.ndarray) -> tuple[np.
     est = w @ tau_it
     eps0 = y0 - a0 @ theta
     # auxiliary groups: cohort x event time; with uniform weights tau_tilde is the group mean
-    keys = pd.factorize(pd.Series(list(zip(g[u1], t1 + 1 - g[u1], strict=True))))[0]
+    keys = np.unique(np.column_stack([g[u1], t1 + 1 - g[u1]]), axis=0, return_inverse=True)[1].ravel()
     counts = np.bincount(keys)
     group_mean = np.zeros((counts.size, y.shape[0]))
     np.add.at(group_mean, keys, tau_it)

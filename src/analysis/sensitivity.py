@@ -32,6 +32,7 @@ critical value and a 1,000-point grid a few matrix products instead of 10^4 LPs.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 
@@ -157,15 +158,19 @@ def least_favourable_cv(
     return float(np.quantile(eta, 1 - kappa))
 
 
+@functools.lru_cache(maxsize=8)
 def _normals(n: int, dim: int, seed: int) -> np.ndarray:
     """Standard normal draws from a scrambled Sobol sequence (randomised quasi-Monte Carlo): the 99.5%
     quantile behind the first-stage critical value then varies far less from seed to seed than with
-    pseudo-random draws of the same number."""
+    pseudo-random draws of the same number. Cached (read-only): the breakdown search asks for the same
+    draws at every Mbar it tries."""
     from scipy.stats import qmc
 
     m = int(np.ceil(np.log2(max(n, 2))))
     u = qmc.Sobol(dim, scramble=True, seed=seed).random_base2(m)[:n]
-    return special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+    out = special.ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+    out.flags.writeable = False
+    return out
 
 
 def _truncnorm_quantile(p: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
