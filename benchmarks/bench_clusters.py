@@ -20,7 +20,7 @@ import pandas as pd
 
 def simulate(n: int, seed: int = 0) -> pd.DataFrame:
     """Gap vectors from four overlapping profiles, like the demo data (levels short on two competencies)."""
-    from analysis import reference
+    from analysis.data import reference
 
     comps = reference.competencies()
     rng = np.random.default_rng(seed)
@@ -37,7 +37,7 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def case(name: str) -> None:
-    from analysis import competency
+    from analysis.methods import competency
 
     n, n_boot = {"city": (15_000, 50), "national": (4_300_000, 0)}[name]
     gaps = simulate(n)

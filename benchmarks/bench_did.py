@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from analysis import effects
+from analysis.methods import did
 
 
 def simulate(n_units: int, n_periods: int, seed: int = 0) -> pd.DataFrame:
@@ -62,7 +62,7 @@ def main() -> None:
     for size in args.sizes:
         n, p = map(int, size.split("x"))
         df = simulate(n, p)
-        ours = timed(lambda df=df: effects.estimate_did(df, "y", n_boot=args.n_boot))
+        ours = timed(lambda df=df: did.estimate_did(df, "y", n_boot=args.n_boot))
 
         def raw(df=df):
             m = ATTgt(

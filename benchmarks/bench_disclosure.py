@@ -14,7 +14,9 @@ import argparse
 import time
 import warnings
 
-from analysis import config, disclosure, io, needs
+from analysis import config
+from analysis.data import load
+from analysis.report import privacy, training_needs
 
 
 def main() -> None:
@@ -24,23 +26,23 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore")
     solved = [0]
-    original = disclosure.linprog
+    original = privacy.linprog
 
     def counting(*a, **k):
         solved[0] += 1
         return original(*a, **k)
 
-    disclosure.linprog = counting
+    privacy.linprog = counting
     for city in args.city or list(config.CITIES):
-        data = io.load_city(config.resolve(f"data/raw/{city}"))
+        data = load.load_city(config.resolve(f"data/raw/{city}"))
         analyse, publish = [], []
         for _ in range(args.repeats):
             t = time.perf_counter()
-            na = needs.analyse_city(data)
+            na = training_needs.analyse_city(data)
             analyse.append(time.perf_counter() - t)
             solved[0] = 0
             t = time.perf_counter()
-            page = needs.publish(na)
+            page = training_needs.publish(na)
             publish.append(time.perf_counter() - t)
         a, p = min(analyse), min(publish)
         print(

@@ -21,8 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CODE = """
 import json, sys, time, warnings
 warnings.simplefilter("ignore")
-from analysis import evaluation, io
-data = io.load_city(sys.argv[1])
+from analysis.methods import evaluation
+from analysis.data import load
+data = load.load_city(sys.argv[1])
 evaluation.evaluate_city(data, n_boot=50)  # warm imports and caches
 times = []
 for _ in range(int(sys.argv[2])):

@@ -16,13 +16,19 @@ matplotlib.use("agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from IPython.core.pylabtools import print_figure  # noqa: E402
 
-from analysis import competency, config, evaluation, io, needs, plots  # noqa: E402
+from analysis import config
+from analysis.data import load
+from analysis.methods import competency, evaluation
+from analysis.report import (
+    plots,  # noqa: E402
+    training_needs,
+)
 
 
 def figures(city: str) -> dict:
-    data = io.load_city(config.RAW_DIR / city)
+    data = load.load_city(config.RAW_DIR / city)
     ev = evaluation.evaluate_city(data, robustness=False, n_boot=0)
-    na = needs.analyse_city(data, n_boot=5)
+    na = training_needs.analyse_city(data, n_boot=5)
     oe = ev.outcomes["median_wait_minutes"]
     return {
         "rollout": lambda: plots.rollout_timing(ev.visit_panel),

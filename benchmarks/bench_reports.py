@@ -1,7 +1,7 @@
 """Time the report build against its floor.
 
 - build: `make reports` end to end (demo data present: the Makefile only checks for it), and the notebook build
-  alone (`reporting.build`: 4 cities x 2 notebooks + cross-city + index, HTML export included);
+  alone (`runner.build`: 4 cities x 2 notebooks + cross-city + index, HTML export included);
 - floor: the same number of empty notebooks run by plain papermill (its Python API, a fresh kernel each, 2 at a
   time on our 2 cores; one after another is shown too);
 - the analyses alone: load + evaluate + analyse every city in one warm Python process, no notebooks, kernels,
@@ -26,9 +26,10 @@ from pathlib import Path
 
 import nbformat
 
-from analysis import config, reporting
+from analysis import config
+from analysis.report import runner
 
-for var in reporting.THREAD_VARS:
+for var in runner.THREAD_VARS:
     os.environ[var] = "1"
 
 
@@ -41,14 +42,14 @@ def floor(n: int, workers: int) -> float:
     (tmp / "params").mkdir()
     for i in range(n):
         nbformat.write(nb, tmp / f"empty{i}.ipynb")
-    original = reporting.NOTEBOOKS_DIR
-    reporting.NOTEBOOKS_DIR = tmp
+    original = runner.NOTEBOOKS_DIR
+    runner.NOTEBOOKS_DIR = tmp
     try:
         t0 = time.perf_counter()
         with ProcessPoolExecutor(max_workers=workers) as pool:
             runs = list(
                 pool.map(
-                    reporting.run_one,
+                    runner.run_one,
                     ["x"] * n,
                     [f"empty{i}" for i in range(n)],
                     [{}] * n,
@@ -59,7 +60,7 @@ def floor(n: int, workers: int) -> float:
             )
         secs = time.perf_counter() - t0
     finally:
-        reporting.NOTEBOOKS_DIR = original
+        runner.NOTEBOOKS_DIR = original
         shutil.rmtree(tmp, ignore_errors=True)
     assert all(r.status == "ok" for r in runs), runs
     return secs
@@ -73,13 +74,16 @@ def analyses_alone(robustness: bool = True) -> dict[str, float]:
     """
     code = f"""
 import json, time
-from analysis import config, evaluation, io, needs
+from analysis import config
+from analysis.methods import evaluation
+from analysis.data import load
+from analysis.report import training_needs
 out = {{}}
 for city in config.CITIES:
     t = time.perf_counter()
-    data = io.load_city(config.RAW_DIR / city)
+    data = load.load_city(config.RAW_DIR / city)
     evaluation.evaluate_city(data, robustness={robustness})
-    needs.analyse_city(data)
+    training_needs.analyse_city(data)
     out[city] = time.perf_counter() - t
 print(json.dumps(out))
 """
@@ -93,7 +97,7 @@ def build_once() -> tuple[float, list]:
     out = Path(tempfile.mkdtemp())
     try:
         t0 = time.perf_counter()
-        runs = reporting.build(out_root=out)
+        runs = runner.build(out_root=out)
         return time.perf_counter() - t0, runs
     finally:
         shutil.rmtree(out, ignore_errors=True)
@@ -112,9 +116,9 @@ def main(repeats: int = 3, floor_repeats: int = 5) -> None:
     builds = []
     for _ in range(repeats):
         secs, runs = build_once()
-        assert all(r.status == "ok" for r in runs), reporting.summary(runs)
+        assert all(r.status == "ok" for r in runs), runner.summary(runs)
         builds.append(secs)
-    print(reporting.summary(runs))
+    print(runner.summary(runs))
     n = len(runs)
     t0 = time.perf_counter()
     subprocess.run(

@@ -1,6 +1,6 @@
 """Time load + validate for a Medan-size city with a full year of visits at real volume (target < 30 s).
 
-Writes the data once to benchmarks/out/medan-full/ (git-ignored), then times `io.read_city` (every contract,
+Writes the data once to benchmarks/out/medan-full/ (git-ignored), then times `load.read_city` (every contract,
 pseudonymisation, the visit log checked in DuckDB) for the visit log as Parquet and as CSV.
 Usage: python benchmarks/bench_validate.py [--repeat 3]
 """
@@ -14,7 +14,8 @@ import shutil
 import time
 from pathlib import Path
 
-from analysis import io, synth
+from analysis.data import load
+from analysis.demo import synth
 
 OUT = Path(__file__).resolve().parent / "out" / "medan-full"
 
@@ -38,7 +39,7 @@ def time_read(directory: Path, repeat: int) -> tuple[float, int]:
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        data = io.read_city(directory)
+        data = load.read_city(directory)
         best = min(best, time.perf_counter() - t0)
     return best, sum(p.severity == "error" for p in data.problems)
 

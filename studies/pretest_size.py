@@ -20,7 +20,8 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
 
-from analysis import pretrends, synth  # noqa: E402
+from analysis.demo import synth  # noqa: E402
+from analysis.methods import pretrends
 
 
 def main() -> None:

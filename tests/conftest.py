@@ -116,7 +116,7 @@ def tiny_city(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def demo_kendari(tmp_path_factory) -> Path:
     """Kendari demo data at the default scale, generated fresh once per test session."""
-    from analysis import synth
+    from analysis.demo import synth
 
     out = tmp_path_factory.mktemp("demo") / "kendari"
     synth.write_city("kendari", out)
@@ -130,7 +130,8 @@ def demo_city(tmp_path_factory):
     generated once per session and shared by every test module."""
     import json
 
-    from analysis import config, synth
+    from analysis import config
+    from analysis.demo import synth
 
     made: dict[str, Path] = {}
 

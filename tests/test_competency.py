@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis import competency, config, io, pseudonymise, reference
+from analysis import config
+from analysis.data import load, pseudonymise, reference
+from analysis.methods import competency
 
 COMPS = reference.competencies()
 
@@ -103,7 +105,7 @@ def test_jpm_category_edges(value, pemetaan, pengisian):
 
 
 def test_required_levels_come_from_the_reference_by_position_class(tiny_city):
-    data = io.load_city(tiny_city)
+    data = load.load_city(tiny_city)
     gaps, assessed, required = competency.gap_matrix(
         data.tables["competency_assessments"], data.tables["staff"]
     )
@@ -121,7 +123,7 @@ def test_required_levels_come_from_the_reference_by_position_class(tiny_city):
 @pytest.mark.parametrize("city", config.CITIES)
 def test_demo_profiles_recovered(city, demo_city):
     d = demo_city(city)
-    data = io.load_city(d)
+    data = load.load_city(d)
     gaps, _, _ = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
     res = competency.cluster_gaps(gaps, seed=0, n_boot=20)
     truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
@@ -174,8 +176,8 @@ def _with_own_standard(tiny_city):
 
 
 def test_recorded_levels_that_differ_from_the_standard_are_listed(tiny_city):
-    data = io.load_city(_with_own_standard(tiny_city))
-    diff = competency.required_level_differences(data.tables["competency_assessments"], data.tables["staff"])
+    data = load.load_city(_with_own_standard(tiny_city))
+    diff = reference.required_level_differences(data.tables["competency_assessments"], data.tables["staff"])
     assert diff.to_dict("records") == [
         {
             "position_class": "pengawas",
@@ -186,42 +188,42 @@ def test_recorded_levels_that_differ_from_the_standard_are_listed(tiny_city):
             "first_row": 2,
         }
     ]
-    clean = io.load_city(tiny_city)
-    assert competency.required_level_differences(
+    clean = load.load_city(tiny_city)
+    assert reference.required_level_differences(
         clean.tables["competency_assessments"], clean.tables["staff"]
     ).empty
 
 
 def test_validation_warns_once_per_differing_standard_and_still_loads(tiny_city):
     folder = _with_own_standard(tiny_city)
-    warnings = [p for p in io.validate(folder) if p.column == "level_required"]
+    warnings = [p for p in load.validate(folder) if p.column == "level_required"]
     assert len(warnings) == 1
     w = warnings[0]
     assert (w.severity, w.file, w.row) == ("warning", "competency_assessments.csv", 2)
     assert w.value == "pengawas M.03: recorded 3, standard 2 (1 staff)"
     assert "required_source: recorded" in w.fix
-    assert io.load_city(folder).ok  # a warning, not an error: the instansi may use its own standard
-    assert not [p for p in io.validate(tiny_city) if p.column == "level_required"]
+    assert load.load_city(folder).ok  # a warning, not an error: the instansi may use its own standard
+    assert not [p for p in load.validate(tiny_city) if p.column == "level_required"]
 
 
 def test_gaps_use_the_standard_unless_the_recorded_levels_are_asked_for(tiny_city, monkeypatch):
-    from analysis import needs
+    from analysis.report import training_needs
 
     monkeypatch.setattr(competency, "cluster_gaps", lambda gaps, **kw: _one_group(gaps))
-    data = io.load_city(_with_own_standard(tiny_city))
-    by_standard = needs.analyse_city(data)
-    by_record = needs.analyse_city(data, required_source="recorded")
+    data = load.load_city(_with_own_standard(tiny_city))
+    by_standard = training_needs.analyse_city(data)
+    by_record = training_needs.analyse_city(data, required_source="recorded")
     pengawas = data.tables["staff"].set_index("position_class").at["pengawas", "staff_id"]
     assert by_standard.gaps.at[pengawas, "M.03"] == -1.0  # assessed 1, standard 2
     assert by_record.gaps.at[pengawas, "M.03"] == -2.0  # assessed 1, recorded 3
     for na in (by_standard, by_record):  # the differences are reported either way
         assert len(na.required_differences) == 1
-    summary = needs.required_summary(by_record, needs.publish(by_record))
+    summary = training_needs.required_summary(by_record, training_needs.publish(by_record))
     assert summary == {"source": "recorded", "differing_standards": 1, "records": None}  # 1 staff: withheld
     open_page = by_record.__class__(**{**by_record.__dict__, "min_cell": 1})
-    assert needs.required_summary(open_page, needs.publish(open_page))["records"] == 1
+    assert training_needs.required_summary(open_page, training_needs.publish(open_page))["records"] == 1
     with pytest.raises(ValueError, match="required_source must be one of"):
-        needs.analyse_city(data, required_source="instansi")
+        training_needs.analyse_city(data, required_source="instansi")
 
 
 def _one_group(gaps):
@@ -239,11 +241,12 @@ def _one_group(gaps):
 
 def test_predicates_are_listed_best_to_worst_not_alphabetically(demo_kendari, monkeypatch):
     """The SKP predicate columns follow the PermenPAN-RB 6/2022 scale (codes.yaml), the order a reader expects."""
-    from analysis import needs, reference
+    from analysis.data import reference
+    from analysis.report import training_needs
 
     monkeypatch.setattr(competency, "cluster_gaps", lambda gaps, **kw: _one_group(gaps))
-    na = needs.analyse_city(io.load_city(demo_kendari))
-    table = needs.table(needs.publish(na), "predicate_by_group").set_index("group_name")
+    na = training_needs.analyse_city(load.load_city(demo_kendari))
+    table = training_needs.table(training_needs.publish(na), "predicate_by_group").set_index("group_name")
     scale = reference.allowed("skp_predicate")
     assert list(table.columns)[:-1] == [p for p in scale if p in table.columns] and len(table.columns) >= 4
     assert table.columns[-1] == "total"
@@ -251,8 +254,8 @@ def test_predicates_are_listed_best_to_worst_not_alphabetically(demo_kendari, mo
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_the_report_says_how_stable_the_groups_are_in_its_language(lang):
-    from analysis import needs
-    from analysis.messages import msg
+    from analysis.report import training_needs
+    from analysis.report.i18n import msg
 
     labels = pd.Series([0, 1], index=["a", "b"], name="group")
 
@@ -266,14 +269,17 @@ def test_the_report_says_how_stable_the_groups_are_in_its_language(lang):
             stability={"mean_ari": ari, "jaccard": pd.Series(jaccard)},
             stable=stable,
         )
-        return needs.NeedsAnalysis(
-            **{f: None for f in needs.NeedsAnalysis.__dataclass_fields__} | {"clusters": clusters}
+        return training_needs.NeedsAnalysis(
+            **{f: None for f in training_needs.NeedsAnalysis.__dataclass_fields__} | {"clusters": clusters}
         )
 
-    key, fields = needs.stability_note(analysis(4, 0.88, [0.95, 0.70, 0.8, 0.9], False))
+    key, fields = training_needs.stability_note(analysis(4, 0.88, [0.95, 0.70, 0.8, 0.9], False))
     text = msg(key, lang, **fields)
     assert key == "needs.unstable" and "0.88" in text and "0.70" in text and "0.90" in text
     assert ("tidak stabil" in text) == (lang == "id") and ("not stable" in text) == (lang == "en")
-    assert needs.stability_note(analysis(3, 0.95, [0.9, 0.8, 0.9], True))[0] == "needs.stable"
-    assert needs.stability_note(analysis(3, np.nan, [np.nan] * 3, False))[0] == "needs.unassessed"
-    assert needs.stability_note(analysis(1, np.nan, [], False)) == ("needs.no_structure", {})
+    assert training_needs.stability_note(analysis(3, 0.95, [0.9, 0.8, 0.9], True))[0] == "needs.stable"
+    assert training_needs.stability_note(analysis(3, np.nan, [np.nan] * 3, False))[0] == "needs.unassessed"
+    assert training_needs.stability_note(analysis(1, np.nan, [], False)) == (
+        "needs.no_structure",
+        {},
+    )

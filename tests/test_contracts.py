@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 from conftest import NIP_A, NIP_B, tiny_tables, write_city
 
-from analysis import io, pseudonymise
-from analysis.problems import Problem
+from analysis.data import load, pseudonymise
+from analysis.data.problems import Problem
 
 
 def problems_for(tmp_path, table: str, column: str, value, row: int = 0, tables=None):
@@ -16,7 +16,7 @@ def problems_for(tmp_path, table: str, column: str, value, row: int = 0, tables=
     df.loc[row, column] = value
     tables[table] = df
     d = write_city(tmp_path / "c", tables)
-    return [p for p in io.validate(d) if p.severity == "error"]
+    return [p for p in load.validate(d) if p.severity == "error"]
 
 
 def only(problems: list[Problem]) -> Problem:
@@ -25,7 +25,7 @@ def only(problems: list[Problem]) -> Problem:
 
 
 def test_tiny_city_is_clean(tiny_city):
-    assert [p for p in io.validate(tiny_city) if p.severity == "error"] == []
+    assert [p for p in load.validate(tiny_city) if p.severity == "error"] == []
 
 
 @pytest.mark.parametrize(
@@ -151,7 +151,7 @@ def test_duplicate_composite_key(tmp_path):
     t = tiny_tables()
     t["performance"].loc[1, "nip"] = NIP_A
     d = write_city(tmp_path / "c", t)
-    errors = [p for p in io.validate(d) if p.severity == "error"]
+    errors = [p for p in load.validate(d) if p.severity == "error"]
     assert {p.rule for p in errors} == {
         "the key (staff_id, period) must be unique: this combination appears more than once"
     }
@@ -197,7 +197,7 @@ def test_response_without_any_score(tmp_path):
     t["satisfaction_responses"] = t["satisfaction_responses"].astype(object)
     t["satisfaction_responses"].loc[0, unsur] = ""
     d = write_city(tmp_path / "c", t)
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert p.rule == "a response must score at least one of the 9 unsur"
 
 
@@ -222,14 +222,14 @@ def test_pppk_number_may_carry_a_code_instead_of_a_month(tmp_path):
     t["competency_assessments"].loc[1, "nip"] = "199203042019212002"
     t["performance"].loc[1, "nip"] = "199203042019212002"
     d = write_city(tmp_path / "c", t)
-    assert [p for p in io.validate(d) if p.severity == "error"] == []
+    assert [p for p in load.validate(d) if p.severity == "error"] == []
 
 
 def test_missing_column(tmp_path):
     t = tiny_tables()
     t["units"] = t["units"].drop(columns="sector")
     d = write_city(tmp_path / "c", t)
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert (p.file, p.column, p.rule, p.fix) == (
         "units.csv",
         "sector",
@@ -242,14 +242,14 @@ def test_missing_required_table(tmp_path):
     t = tiny_tables()
     del t["units"]
     d = write_city(tmp_path / "c", t)
-    errors = [p for p in io.validate(d) if p.severity == "error"]
+    errors = [p for p in load.validate(d) if p.severity == "error"]
     assert errors[0].rule == "required table 'units' is missing"
 
 
 def test_empty_file(tmp_path):
     d = write_city(tmp_path / "c", tiny_tables())
     (d / "trainings.csv").write_text("")
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert (p.file, p.rule) == ("trainings.csv", "file is empty")
 
 
@@ -261,32 +261,32 @@ def test_a_windows_1252_file_is_read_with_a_warning_that_names_the_encoding(tmp_
         "unit_id,city,agency,unit_type,sector\nU1,kendari,Dinas Kesehatan,puskesmas,health\n"
         "U2,kendari,Kecamatan Kambu\xe9,puskesmas,health\n".encode("cp1252")
     )
-    found = io.validate(d)
+    found = load.validate(d)
     assert not [p for p in found if p.severity == "error"]
     assert [p.rule for p in found if p.file == "units.csv"] == [
         "file is Windows-1252, not UTF-8: read as Windows-1252"
     ]
-    assert io.load_city(d).tables["units"]["agency"].iloc[1] == "Kecamatan Kambu\xe9"
+    assert load.load_city(d).tables["units"]["agency"].iloc[1] == "Kecamatan Kambu\xe9"
 
 
 def test_extra_field_in_a_row(tmp_path):
     d = write_city(tmp_path / "c", tiny_tables())
     with open(d / "trainings.csv", "a") as fh:
         fh.write("x,y,2024-01-01,2024-01-02,3,classroom,extra\n")
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert (p.rule, p.row) == ("row has 7 fields but the header has 6 (fields separated by comma)", 3)
 
 
 def test_semicolon_csv_is_read(tmp_path):
     d = write_city(tmp_path / "c", tiny_tables())
     pd.read_csv(d / "units.csv").to_csv(d / "units.csv", sep=";", index=False)
-    assert [p for p in io.validate(d) if p.severity == "error"] == []
+    assert [p for p in load.validate(d) if p.severity == "error"] == []
 
 
 def test_table_given_twice(tmp_path):
     d = write_city(tmp_path / "c", tiny_tables())
     pd.read_csv(d / "units.csv").to_parquet(d / "units.parquet")
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert p.rule == "table 'units' is given twice (also in units.csv)"
 
 
@@ -315,7 +315,7 @@ def test_visit_log_as_parquet_is_checked_in_duckdb(tmp_path):
     )
     v.loc[1, "served_at"] = pd.Timestamp("2024-01-02 08:00:00")  # before arrival at 09:00
     v.to_parquet(d / "service_visits.parquet")
-    p = only([p for p in io.validate(d) if p.severity == "error"])
+    p = only([p for p in load.validate(d) if p.severity == "error"])
     assert (p.file, p.row, p.rule) == ("service_visits.parquet", 3, "served_at must not be before arrived_at")
 
 
@@ -325,7 +325,7 @@ def test_many_bad_rows_are_counted_not_listed(tmp_path):
     t["competency_assessments"]["assessed_on"] = pd.date_range("2024-01-01", periods=60).strftime("%Y-%m-%d")
     t["competency_assessments"]["level_assessed"] = 9
     d = write_city(tmp_path / "c", t)
-    errors = [p for p in io.validate(d) if p.severity == "error"]
+    errors = [p for p in load.validate(d) if p.severity == "error"]
     assert len(errors) == 21 and errors[-1].value == "... 40 more rows"
 
 
@@ -334,32 +334,32 @@ def test_load_city_raises_with_every_problem(tmp_path):
     t["units"].loc[0, "sector"] = "space"
     t["competency_assessments"].loc[0, "level_assessed"] = 8
     d = write_city(tmp_path / "c", t)
-    with pytest.raises(io.DataValidationError) as exc:
-        io.load_city(d)
+    with pytest.raises(load.DataValidationError) as exc:
+        load.load_city(d)
     assert len([p for p in exc.value.problems if p.severity == "error"]) == 2
 
 
 def test_checked_city_is_reused_as_a_copy_and_rechecked_when_a_file_changes(tmp_path, monkeypatch):
     d = write_city(tmp_path / "c", tiny_tables())
     reads = []
-    real = io.read_city
-    monkeypatch.setattr(io, "read_city", lambda *a, **k: reads.append(1) or real(*a, **k))
-    first = io.load_city(d)
+    real = load.read_city
+    monkeypatch.setattr(load, "read_city", lambda *a, **k: reads.append(1) or real(*a, **k))
+    first = load.load_city(d)
     first.tables["staff"]["grade"] = "edited by a notebook"
-    second = io.load_city(d)
+    second = load.load_city(d)
     assert len(reads) == 1  # unchanged files: not checked again
     assert second.tables["staff"]["grade"].tolist() == ["III/c", "II/b"]  # a copy: the edit did not leak
     assert second.files == first.files
     t = tiny_tables()
     t["units"].loc[0, "sector"] = "space"  # one changed byte in one file must be seen
     write_city(d, t)
-    with pytest.raises(io.DataValidationError):
-        io.load_city(d)
+    with pytest.raises(load.DataValidationError):
+        load.load_city(d)
     assert len(reads) == 2
     write_city(d, tiny_tables())  # back to the checked bytes: reused again
-    io.load_city(d)
+    load.load_city(d)
     assert len(reads) == 2
-    other = io.load_city(d, key=b"another key")  # same files, another key: another pseudonymisation
+    other = load.load_city(d, key=b"another key")  # same files, another key: another pseudonymisation
     assert len(reads) == 3 and set(other.tables["staff"]["staff_id"]).isdisjoint(
         first.tables["staff"]["staff_id"]
     )
@@ -370,5 +370,5 @@ def test_non_finite_or_huge_numbers_are_problems_not_tracebacks(tmp_path, value)
     t = tiny_tables()
     t["competency_assessments"]["level_assessed"] = t["competency_assessments"]["level_assessed"].astype(str)
     t["competency_assessments"].loc[0, "level_assessed"] = value
-    found = io.validate(write_city(tmp_path / "c", t))
+    found = load.validate(write_city(tmp_path / "c", t))
     assert [(p.row, p.column) for p in found if p.severity == "error"] == [(2, "level_assessed")]

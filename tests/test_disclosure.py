@@ -15,14 +15,15 @@ import pandas as pd
 import pytest
 from attack import attack, equations
 
-from analysis import disclosure, io, needs
+from analysis.data import load
+from analysis.report import privacy, training_needs
 
 
 def _attack_page(directory):
-    na = needs.analyse_city(io.load_city(directory), lang="id")
-    page = needs.publish(na)
-    frames = {n: needs.table(page, n) for n in needs.TABLES}
-    results = json.loads(json.dumps(needs.results(na, page, demo=True, lang="id"), default=float))
+    na = training_needs.analyse_city(load.load_city(directory), lang="id")
+    page = training_needs.publish(na)
+    frames = {n: training_needs.table(page, n) for n in training_needs.TABLES}
+    results = json.loads(json.dumps(training_needs.results(na, page, demo=True, lang="id"), default=float))
     found = attack(equations(na, frames, results, {"n_short": page.value(("text", "short"))}))
     return na, page, found
 
@@ -32,7 +33,7 @@ def _assert_nothing_recovered(found, page):
     assert not small.empty
     recovered = small[small["width"] < 1]
     assert recovered.empty, f"recovered exactly:\n{recovered}"
-    narrow = small[small["width"] < disclosure.PROTECTION]
+    narrow = small[small["width"] < privacy.PROTECTION]
     assert narrow.empty, f"narrowed below the protection interval:\n{narrow}"
 
 
@@ -80,7 +81,7 @@ def test_subtraction_attack_on_a_small_city_with_a_tiny_group_of_agency_heads(sm
     assert len(heads) == 5 and len(page.primary) > 0
     _assert_nothing_recovered(found, page)
     # the five heads: wherever the page counts them, it does not say five
-    sizes = needs.table(page, "group_sizes")
+    sizes = training_needs.table(page, "group_sizes")
     for g in heads["group"].dropna().unique():
         if (na.staff["group"] == g).sum() < page.min_cell:
             assert sizes.loc[sizes["group"] == g, "staff"].iloc[0] == "<10"
@@ -96,7 +97,7 @@ def _grid(values: dict[tuple[str, str], int], rows, cols):
             people.append(f"p{n}")
             n += 1
     frame = pd.DataFrame(frame)
-    page = disclosure.Page(people)
+    page = privacy.Page(people)
     page.crosstab("t", frame, "r", "c")
     for c in cols:
         page.count(("col total", c), frame.loc[frame["c"] == c, "staff_id"])
@@ -115,19 +116,19 @@ def test_a_lone_small_cell_gets_complements_in_its_row_and_column():
     assert shown.loc["A", "a"] == "<10" and "x" in set(shown.loc["A"]) and "x" in set(shown.loc["B"])
     for key in page.primary:
         lo, hi, _ = page._interval(key)
-        assert hi - lo >= disclosure.PROTECTION
+        assert hi - lo >= privacy.PROTECTION
 
 
 def test_a_sum_is_hidden_with_its_count_and_a_zero_is_published():
     people = [f"p{i}" for i in range(30)]
-    page = disclosure.Page(people)
+    page = privacy.Page(people)
     page.count(("small",), people[:3])
     page.total(("small", "jp"), pd.Series(10.0, index=people[:3]), owner=("small",))
     page.count(("none",), [])
     page.count(("big",), people[3:])
     page.count(("all",), people)
     page.protect()
-    assert page.value(("small",)) == "<10" and page.value(("small", "jp")) == disclosure.DEPENDENT
+    assert page.value(("small",)) == "<10" and page.value(("small", "jp")) == privacy.DEPENDENT
     assert page.value(("none",)) == 0
     assert page.value(("big",)) == "x"  # else all - big = small
     assert page.number(("all",)) == 30
@@ -135,7 +136,7 @@ def test_a_sum_is_hidden_with_its_count_and_a_zero_is_published():
 
 def test_the_same_count_said_twice_is_hidden_in_both_places():
     people = [f"p{i}" for i in range(40)]
-    page = disclosure.Page(people)
+    page = privacy.Page(people)
     page.count(("t1", "a"), people[:5])
     page.count(("t1", "b"), people[5:40])
     page.count(("t2", "b again"), people[5:40])  # another table states the same 35 people
@@ -148,8 +149,8 @@ def test_results_json_and_figures_never_state_a_hidden_group(demo_city):
     """A group hidden in the table is hidden in results.json too (None), and the figure's n is the page's
     number of assessed staff, not the sum of the groups it shows."""
     na, page, found = _attack_page(demo_city("kendari"))
-    results = needs.results(na, page, demo=True, lang="id")
-    sizes = needs.table(page, "group_sizes")
+    results = training_needs.results(na, page, demo=True, lang="id")
+    sizes = training_needs.table(page, "group_sizes")
     for g, row in zip(results["groups"], sizes.itertuples(), strict=True):
         assert (g["staff"] is None) == isinstance(row.staff, str)
     assert results["n_assessed"] == len(na.gaps)

@@ -9,7 +9,10 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import config, effects, evaluation, io, panels
+from analysis import config
+from analysis.data import load
+from analysis.methods import did, evaluation, panels
+from analysis.report import programme_effects
 
 WAIT = "median_wait_minutes"
 
@@ -17,16 +20,16 @@ WAIT = "median_wait_minutes"
 @pytest.fixture(scope="module", params=config.CITIES)
 def city(request, demo_city):
     d = demo_city(request.param)
-    return io.load_city(d), json.loads((d / "truth.json").read_text())
+    return load.load_city(d), json.loads((d / "truth.json").read_text())
 
 
 @pytest.fixture(scope="module")
 def kendari(demo_city):
     d = demo_city("kendari")
-    return io.load_city(d), json.loads((d / "truth.json").read_text())
+    return load.load_city(d), json.loads((d / "truth.json").read_text())
 
 
-def true_effect(data: io.CityData, window: int | None = None, without: set | None = None) -> float:
+def true_effect(data: load.CityData, window: int | None = None, without: set | None = None) -> float:
     """Mean true effect over treated unit-months from the start on (truth_panel.parquet); optionally months
     0..window of waves observed that long, or without some units."""
     tp = pd.read_parquet(data.directory / "truth_panel.parquet")
@@ -43,7 +46,7 @@ def true_effect(data: io.CityData, window: int | None = None, without: set | Non
 def test_clean_city_waiting_time_ci_covers_truth(kendari):
     data, truth = kendari
     assert truth["imperfection"]["scenario"] == {"trend": 0.0, "anticipation": 0, "late_log": 0}
-    res = effects.estimate_did(panels.visit_panel(data), WAIT, n_boot=100)
+    res = did.estimate_did(panels.visit_panel(data), WAIT, n_boot=100)
     true = truth["effects"][WAIT]["overall"]
     assert res.overall["ci_low"] <= true <= res.overall["ci_high"], (res.overall, true)
     assert res.overall["ci_high"] < 0  # the effect is found, not only covered
@@ -55,12 +58,10 @@ def test_ikm_ci_covers_truth(city):
     data, truth = city
     ip = panels.ikm_panel(data)
     true = truth["effects"]["ikm"]["overall"]
-    res = effects.estimate_did(ip, "ikm", n_boot=100)
+    res = did.estimate_did(ip, "ikm", n_boot=100)
     assert res.overall["ci_low"] <= true <= res.overall["ci_high"], (res.overall, true)
     assert res.pretrend["p_value"] > 0.01
-    imp = effects.imputation_effect(
-        ip, "ikm"
-    )  # the estimate the verdict rests on (the survey skips quarters)
+    imp = did.imputation_effect(ip, "ikm")  # the estimate the verdict rests on (the survey skips quarters)
     assert imp["ci_low"] <= true <= imp["ci_high"], (imp, true)
 
 
@@ -72,7 +73,7 @@ def test_clean_city_headline_and_window_effect_cover_truth(kendari):
     assert ev.verdict == "decrease" and ev.estimator == "imputation"
     true = truth["effects"][WAIT]["overall"]
     assert ev.headline["ci_low"] <= true <= ev.headline["ci_high"], (ev.headline, true)
-    window = effects.window_effect(vp, WAIT, 5)  # what the cross-city pool uses
+    window = did.window_effect(vp, WAIT, 5)  # what the cross-city pool uses
     true = true_effect(data, window=5)
     assert window["ci_low"] <= true <= window["ci_high"], (window, true)
 
@@ -109,7 +110,7 @@ def test_each_demo_city_report_shows_its_imperfection(city):
         assert ev.sensitivity.estimate < 0 and ev.sensitivity.breakdown >= evaluation.BREAKDOWN_MIN
         assert any(
             "25" in s
-            for s in evaluation.verdict_sentences(
+            for s in programme_effects.verdict_sentences(
                 evaluation.CityEvaluation(name, vp, None, outcomes={WAIT: ev}), "en"
             )
         )

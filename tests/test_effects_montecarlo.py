@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from threadpoolctl import threadpool_limits
 
-from analysis import effects, synth
+from analysis.demo import synth
+from analysis.methods import did
 
 N_PANELS = 100
 
@@ -18,7 +19,7 @@ def test_bias_under_5_percent_and_coverage_near_95():
     with threadpool_limits(1):  # many small fits: one BLAS thread each
         for seed in range(N_PANELS):
             panel, truth = synth.monte_carlo_wait_panel("kendari", seed=seed)
-            res = effects.estimate_did(panel, "median_wait_minutes", n_boot=0)
+            res = did.estimate_did(panel, "median_wait_minutes", n_boot=0)
             estimates.append(res.overall["estimate"])
             truths.append(truth)
             covered.append(res.overall["ci_low"] <= truth <= res.overall["ci_high"])

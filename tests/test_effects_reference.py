@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import effects
+from analysis.methods import did
 
 SCENARIOS = {
     "mpdta_nev_dr": {"control": "never_treated", "method": "dr"},
@@ -32,7 +32,7 @@ def mpdta(request):
 @pytest.fixture(scope="module")
 def results(mpdta):
     return {
-        name: effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=99, **kw)
+        name: did.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=99, **kw)
         for name, kw in SCENARIOS.items()
     }
 
@@ -97,8 +97,8 @@ def test_published_point_estimates_to_four_decimals(results):
 
 
 def test_simultaneous_band_is_wider_than_pointwise_and_seeded(mpdta):
-    a = effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=500, seed=3)
-    b = effects.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=500, seed=3)
+    a = did.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=500, seed=3)
+    b = did.estimate_did(mpdta, "lemp", unit="countyreal", time="year", n_boot=500, seed=3)
     es = a.event_study
     assert (es["band_high"] - es["band_low"] > es["ci_high"] - es["ci_low"]).all()
     pd.testing.assert_frame_equal(es, b.event_study)
@@ -108,9 +108,7 @@ def test_simultaneous_band_is_wider_than_pointwise_and_seeded(mpdta):
 def test_second_implementation_agrees(mpdta):
     """diff-diff's Callaway-Sant'Anna gives the same overall ATT on mpdta as our csdid-based API."""
     dd = pytest.importorskip("diff_diff")
-    ours = effects.estimate_did(
-        mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=9
-    )
+    ours = did.estimate_did(mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=9)
     est = dd.CallawaySantAnna(control_group="never_treated", estimation_method="dr")
     res = est.fit(
         mpdta.assign(ft=mpdta["first.treat"]),
@@ -129,11 +127,11 @@ def test_band_critical_value_matches_csdids_own_bootstrap(mpdta):
 
     from csdid.att_gt import ATTgt
 
-    ours = effects.estimate_did(
+    ours = did.estimate_did(
         mpdta, "lemp", unit="countyreal", time="year", control="never_treated", n_boot=20000, seed=1
     )
     m = ATTgt(yname="lemp", gname="first.treat", idname="countyreal", tname="year", data=mpdta, biters=20000)
-    with contextlib.redirect_stdout(io.StringIO()), effects._seeded(2):
+    with contextlib.redirect_stdout(io.StringIO()), did._seeded(2):
         m.fit(bstrap=False)
         m.aggte(typec="dynamic", bstrap=True, biters=20000, cband=True)
     assert ours.event_study.attrs["critical_value"] == pytest.approx(float(m.atte["crit_val_egt"]), abs=0.05)

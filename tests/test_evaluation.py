@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from analysis import evaluation, synth
+from analysis.demo import synth
+from analysis.methods import evaluation
 
 S = synth.Scenario
 OUTCOME = "median_wait_minutes"

@@ -11,11 +11,11 @@ import pytest
 from conftest import NIP_A, NIP_B, tiny_tables, write_city
 from openpyxl import Workbook, load_workbook
 
-from analysis import contracts, io, template
+from analysis.data import contracts, excel_template, load
 
 
 def _errors(d):
-    return [p for p in io.validate(d) if p.severity == "error"]
+    return [p for p in load.validate(d) if p.severity == "error"]
 
 
 def _excel_15_digits(nip: str) -> str:
@@ -61,7 +61,7 @@ def test_a_nip_in_staff_id_is_hashed_never_kept(tmp_path):
     for name in ("staff", "competency_assessments", "trainings", "performance"):
         t[name] = t[name].rename(columns={"nip": "staff_id"})
     d = write_city(tmp_path / "c", t)
-    data = io.read_city(d)
+    data = load.read_city(d)
     assert data.ok, [p for p in data.problems if p.severity == "error"]
     assert any(p.rule.startswith("staff_id holds NIPs") for p in data.problems)
     for name, table in data.tables.items():
@@ -78,7 +78,7 @@ def test_the_header_is_found_below_title_rows_and_blank_rows_are_skipped(tmp_pat
     (d / "units.csv").write_text(
         "Daftar Unit Layanan Kota Kendari,,,,\n,,,,\n" + body.replace("\n", "\n,,,,\n", 1)
     )
-    data = io.read_city(d)
+    data = load.read_city(d)
     assert data.ok, [p for p in data.problems if p.severity == "error"]
     notes = [p for p in data.problems if p.file == "units.csv"]
     assert [(p.row, p.rule) for p in notes] == [
@@ -101,7 +101,7 @@ def test_a_workbook_sheet_with_a_merged_title_and_blank_rows_reads_like_the_csv(
         ws.append([None] * len(header))  # a blank row after each record: 10 errors each before
     (tmp_path / "c").mkdir()
     wb.save(tmp_path / "c" / "data.xlsx")
-    data = io.read_city(tmp_path / "c")
+    data = load.read_city(tmp_path / "c")
     assert [p.severity for p in data.problems if p.sheet == "units"] == ["warning"]  # the header's row only
     assert list(data.tables["units"]["unit_id"]) == ["U1", "U2"]
 
@@ -111,7 +111,7 @@ def test_one_workbook_per_table_is_read_by_its_file_name(tmp_path):
     d = write_city(tmp_path / "c", t)
     (d / "staff.csv").unlink()
     t["staff"].to_excel(d / "staff.xlsx", index=False, sheet_name="Sheet1")
-    data = io.read_city(d)
+    data = load.read_city(d)
     assert data.ok, [p for p in data.problems if p.severity == "error"]
     assert len(data.tables["staff"]) == 2
 
@@ -130,7 +130,7 @@ def test_separator_and_encoding_are_sniffed_and_named(tmp_path, encoding, sep, n
     t["units"]["unit_name"] = ["Puskesmas Kambu\xe9", "Puskesmas Poasia"]  # an accent: not ASCII
     d = write_city(tmp_path / "c", t)
     (d / "units.csv").write_bytes(t["units"].to_csv(index=False, sep=sep).encode(encoding))
-    data = io.read_city(d)
+    data = load.read_city(d)
     assert data.ok, [p for p in data.problems if p.severity == "error"]
     assert [p.rule for p in data.problems if p.file == "units.csv"] == ([note] if note else [])
     assert list(data.tables["units"]["unit_name"]) == ["Puskesmas Kambu\xe9", "Puskesmas Poasia"]
@@ -154,14 +154,14 @@ def test_a_thousands_separator_is_refused_not_read_as_a_decimal(tmp_path, value)
     t = tiny_tables()
     t["rollout"].loc[0, "cost_idr"] = value
     errors = [p for p in _errors(write_city(tmp_path / "c", t)) if p.column == "cost_idr"]
-    assert [(p.row, p.value, p.rule) for p in errors] == [(2, value, io.THOUSANDS_TEXT)]
+    assert [(p.row, p.value, p.rule) for p in errors] == [(2, value, load.THOUSANDS_TEXT)]
 
 
 def test_a_decimal_comma_is_still_a_decimal(tmp_path):
     t = tiny_tables()
     t["trainings"] = t["trainings"].astype(str)
     t["trainings"].loc[0, "hours_jp"] = "24,5"
-    data = io.read_city(write_city(tmp_path / "c", t))
+    data = load.read_city(write_city(tmp_path / "c", t))
     assert data.ok and data.tables["trainings"]["hours_jp"].iloc[0] == 24.5
 
 
@@ -178,13 +178,13 @@ def test_a_leading_apostrophe_is_excels_text_marker_not_part_of_the_nip(tmp_path
     t = tiny_tables()
     t["staff"].loc[0, "nip"] = "'" + NIP_A
     t["competency_assessments"].loc[0, "nip"] = "'" + NIP_A
-    data = io.read_city(write_city(tmp_path / "c", t))
+    data = load.read_city(write_city(tmp_path / "c", t))
     assert data.ok, [p for p in data.problems if p.severity == "error"]
 
 
 def test_the_template_has_a_text_nip_column_and_indonesian_labels(tmp_path):
-    wb = load_workbook(template.write_template(tmp_path / "t.xlsx"))
-    for table in template.NIP_TABLES:
+    wb = load_workbook(excel_template.write_template(tmp_path / "t.xlsx"))
+    for table in excel_template.NIP_TABLES:
         ws = wb[table]
         assert ws["A1"].value == "nip" and ws["A2"].number_format == "@"
         assert "TEKS" in ws["A1"].comment.text
@@ -201,11 +201,11 @@ def test_a_visit_log_in_utf16_or_windows_1252_is_read_and_its_encoding_named(tmp
     d = write_city(tmp_path / "c", t)
     sep = "\t" if encoding == "utf-16" else ","
     (d / "service_visits.csv").write_bytes(t["service_visits"].to_csv(index=False, sep=sep).encode(encoding))
-    data = io.read_city(d)
+    data = load.read_city(d)
     assert data.ok, [p for p in data.problems if p.severity == "error"]
     assert [p.rule for p in data.problems if p.file == "service_visits.csv"] == [
         f"file is {name}, not UTF-8: read as {name}"
     ]
-    from analysis import panels
+    from analysis.methods import panels
 
     assert panels.visit_panel(data)["visits"].sum() == 2

@@ -9,8 +9,8 @@ from conftest import tiny_tables, write_city
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import io
-from analysis.problems import Problem
+from analysis.data import load
+from analysis.data.problems import Problem
 
 TABLES = list(tiny_tables())
 
@@ -68,6 +68,6 @@ def test_corruptions_give_problems_not_tracebacks(tmp_path, corruptions):
     for c in corruptions:
         apply(d, c)
     before = digest(d)
-    found = io.validate(d)  # must not raise
+    found = load.validate(d)  # must not raise
     assert all(isinstance(p, Problem) and p.rule and p.fix for p in found)
     assert digest(d) == before  # raw files are never written

@@ -7,14 +7,14 @@ import string
 import pandas as pd
 import pytest
 
-from analysis import evaluation, messages
-from analysis.messages import MESSAGES, localise, msg
+from analysis.report import i18n, programme_effects
+from analysis.report.i18n import MESSAGES, localise, msg
 
 
 def test_every_entry_has_both_languages_with_the_same_placeholders():
     fields = lambda text: {f for _, f, _, _ in string.Formatter().parse(text) if f}  # noqa: E731
     for key, texts in MESSAGES.items():
-        assert set(texts) == set(messages.LANGS), key
+        assert set(texts) == set(i18n.LANGS), key
         assert fields(texts["id"]) == fields(texts["en"]), key
 
 
@@ -53,12 +53,12 @@ def test_group_table_says_why_a_group_has_no_estimate():
             {"sector": "education", "n_units": 12, "note": "no unit is treated within the panel's periods"},
         ]
     )
-    out = evaluation.group_table(by_sector, "sector", "en")
+    out = programme_effects.group_table(by_sector, "sector", "en")
     assert list(out.columns) == ["sector", "Effect", "95% CI", "Units", "Note"]
     assert out.iloc[0].tolist() == ["health", -8.8, "-13.39 .. -4.21", 15, ""]
     assert out.iloc[1]["Note"] == "fewer than 10 units: too few to estimate"
     assert out.iloc[2]["Note"] == "could not be estimated: no unit is treated within the panel's periods"
-    id_ = localise(evaluation.group_table(by_sector, "sector", "id"), "id")
+    id_ = localise(programme_effects.group_table(by_sector, "sector", "id"), "id")
     assert id_.columns[0] == "Sektor" and id_.iloc[1]["Catatan"].startswith("kurang dari 10 unit")
     dose = pd.DataFrame(
         [
@@ -75,9 +75,9 @@ def test_group_table_says_why_a_group_has_no_estimate():
             }
         ]
     )
-    row = evaluation.group_table(dose, "dose_group", "en").iloc[0]
+    row = programme_effects.group_table(dose, "dose_group", "en").iloc[0]
     assert row["JP per staff: min - max (mean)"] == "2.0 - 9.0 (6.2)" and row["Effect"] == -1.23
-    assert evaluation.group_table(None, "sector").empty
+    assert programme_effects.group_table(None, "sector").empty
 
 
 def test_why_a_group_has_no_estimate_is_said_in_the_report_language():
@@ -92,21 +92,21 @@ def test_why_a_group_has_no_estimate_is_said_in_the_report_language():
             }
         ]
     )
-    assert evaluation.group_table(failed, "sector", "id").iloc[0]["Catatan"] == (
+    assert programme_effects.group_table(failed, "sector", "id").iloc[0]["Catatan"] == (
         "tidak dapat diestimasi: tidak ada unit yang ikut program dalam periode data"
     )
-    assert evaluation.group_table(failed, "sector", "en").iloc[0]["Note"] == (
+    assert programme_effects.group_table(failed, "sector", "en").iloc[0]["Note"] == (
         "could not be estimated: no unit is treated within the panel's periods"
     )
 
 
 def test_large_numbers_are_grouped_and_small_ones_and_years_are_not():
     thin = "\u202f"
-    assert messages.number_text(514_400_000) == f"514{thin}400{thin}000"
-    assert messages.number_text(12345.678) == f"12{thin}345.68"
-    assert messages.number_text(2025) == "2025" and messages.number_text(9521) == "9521"
-    assert messages.number_text(0.754) == "0.75" and messages.number_text(-15000) == f"-15{thin}000"
-    assert messages.number_text("M.05") == "M.05" and messages.number_text(True) is True
+    assert i18n.number_text(514_400_000) == f"514{thin}400{thin}000"
+    assert i18n.number_text(12345.678) == f"12{thin}345.68"
+    assert i18n.number_text(2025) == "2025" and i18n.number_text(9521) == "9521"
+    assert i18n.number_text(0.754) == "0.75" and i18n.number_text(-15000) == f"-15{thin}000"
+    assert i18n.number_text("M.05") == "M.05" and i18n.number_text(True) is True
 
 
 def test_competencies_are_shown_by_name_with_their_code():
@@ -114,11 +114,11 @@ def test_competencies_are_shown_by_name_with_their_code():
     assert localise(plan, "id")["Kompetensi"].tolist() == ["Pelayanan Publik (M.05)"]
     assert localise(plan, "en")["Competency"].tolist() == ["Public service (M.05)"]
     name = "shortfall: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
-    assert messages.group_name(name, "id") == "kurang: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
-    assert messages.group_name(name, "en") == "shortfall: Results orientation, Developing self and others"
+    assert i18n.group_name(name, "id") == "kurang: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
+    assert i18n.group_name(name, "en") == "shortfall: Results orientation, Developing self and others"
 
 
-@pytest.mark.parametrize("lang", messages.LANGS)
+@pytest.mark.parametrize("lang", i18n.LANGS)
 def test_unknown_language_or_key_is_an_error_not_a_blank(lang):
     assert msg("col.sector", lang)
     with pytest.raises(KeyError):
@@ -137,5 +137,5 @@ def test_words_align_left_and_numbers_right():
             "JP": ["2.0 - 9.0 (6.2)", None],
         }
     )
-    assert messages.text_columns(table) == ["Nama", "Catatan"]  # blank notes do not count either way
-    assert messages.text_columns(table.assign(Catatan=["", ""])) == ["Nama"]
+    assert i18n.text_columns(table) == ["Nama", "Catatan"]  # blank notes do not count either way
+    assert i18n.text_columns(table.assign(Catatan=["", ""])) == ["Nama"]

@@ -47,7 +47,7 @@ def test_city_params_are_report_notebook_parameters():
     the names every notebook shares are in every city's YAML."""
     names = [
         set(pm.inspect_notebook(str(ROOT / "notebooks" / f"{nb}.ipynb")))
-        for nb in ("programme_effects", "competency_clusters")
+        for nb in ("programme_effects", "training_needs")
     ]
     for f in (ROOT / "notebooks" / "params").glob("*.yaml"):
         given = set(yaml.safe_load(f.read_text()))
@@ -86,7 +86,7 @@ def test_effects_notebook_runs_and_reports_the_estimate(tmp_path, demo_dir, lang
 def test_competency_notebook_runs_for_every_demo_city(tmp_path, demo_city, city):
     d = demo_city(city)
     params = yaml.safe_load((ROOT / "notebooks" / "params" / f"{city}.yaml").read_text())
-    nb = run("competency_clusters", tmp_path, **{**params, "data_dir": str(d), "n_boot": 10})
+    nb = run("training_needs", tmp_path, **{**params, "data_dir": str(d), "n_boot": 10})
     text = text_of(nb)
     assert "Rencana pelatihan" in text and "memenuhi standar" in text
     truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
@@ -105,7 +105,7 @@ def test_plain_papermill_command_line_with_the_city_parameter_file(tmp_path, dem
     subprocess.run(
         [
             str(papermill),
-            "notebooks/competency_clusters.ipynb",
+            "notebooks/training_needs.ipynb",
             str(out),
             "-f",
             "notebooks/params/kendari.yaml",

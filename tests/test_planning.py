@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import planning
+from analysis.methods import planning
 
 #: A Kendari-like roll-out: 36 months, waves at months 13, 19 and 25 and 30% never treated, 4% of unit-months
 #: missing, residual SD 3.6 minutes with month-to-month correlation 0.3.

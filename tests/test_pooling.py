@@ -8,7 +8,9 @@ import pandas as pd
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
 
-from analysis import effects, pooling, reporting, synth
+from analysis.demo import synth
+from analysis.methods import did, pooling
+from analysis.report import cross_city
 
 
 @pytest.mark.parametrize("seed", range(5))
@@ -56,7 +58,7 @@ def test_one_city_is_not_pooled():
 
 def test_window_effect_uses_months_0_to_window_of_waves_observed_that_long():
     panel, _ = synth.monte_carlo_wait_panel("kendari", seed=2)
-    out = effects.window_effect(panel, "median_wait_minutes", 5)
+    out = did.window_effect(panel, "median_wait_minutes", 5)
     e = panel["period"] - panel["cohort"]
     long_waves = panel["cohort"].notna() & (panel["period"].max() - panel["cohort"] >= 5)
     assert out["n_treated_obs"] == int((long_waves & e.between(0, 5)).sum())
@@ -82,16 +84,16 @@ def test_cross_city_table_adds_the_pooled_row():
         }
 
     results = {"a": city(2.0, 0.3), "b": city(3.0, 0.3), "c": city(2.5, 0.4)}
-    table, pooled = reporting.cross_city_pooled(results, "ikm", "en")
+    table, pooled = cross_city.cross_city_pooled(results, "ikm", "en")
     assert list(table["city"]) == ["A", "B", "C", "Pooled (random effects)"]
     assert table["estimate"].iloc[-1] == pytest.approx(pooled["estimate"])
     assert pooled["left_out"] == [] and pooled["sound"] is None
     results["c"]["programme_effects"]["outcomes"]["ikm"]["verdict"] = "fragile"
-    _, pooled = reporting.cross_city_pooled(results, "ikm", "en")
+    _, pooled = cross_city.cross_city_pooled(results, "ikm", "en")
     assert pooled["left_out"] == ["C"] and pooled["sound"]["k"] == 2
     assert pooled["sound"]["estimate"] == pytest.approx(
         pooling.random_effects([2.0, 3.0], [0.3, 0.3])["estimate"]
     )
-    single, pooled1 = reporting.cross_city_pooled({"a": city(2.0, 0.3)}, "ikm", "en")
+    single, pooled1 = cross_city.cross_city_pooled({"a": city(2.0, 0.3)}, "ikm", "en")
     assert len(single) == 1 and pooled1["k"] == 1
     assert isinstance(table, pd.DataFrame)

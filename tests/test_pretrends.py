@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_limits
 
-from analysis import pretrends, synth
+from analysis.demo import synth
+from analysis.methods import pretrends
 
 S = synth.Scenario
 

@@ -59,3 +59,23 @@ def test_every_reference_table_names_its_source():
     for f in (ROOT / "data" / "reference").iterdir():
         if f.suffix in (".csv", ".yaml"):
             assert f"`{f.name}`" in readme, f.name
+
+
+LAYERS = {"data": set(), "demo": {"data"}, "methods": {"data"}, "report": {"data", "methods"}}
+
+
+def test_layers_import_only_downwards():
+    """data <- methods <- report: a module imports only from its own layer and the ones below it (ingestion
+    never calls a method; methods never word their results). Every import, also inside functions."""
+    import ast
+
+    src = ROOT / "src" / "analysis"
+    crossings = []
+    for layer, allowed in LAYERS.items():
+        for path in sorted((src / layer).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis."):
+                    target = node.module.split(".")[1]
+                    if target in LAYERS and target != layer and target not in allowed:
+                        crossings.append(f"{path.relative_to(ROOT)}:{node.lineno} imports {node.module}")
+    assert not crossings, crossings

@@ -11,24 +11,24 @@ from conftest import NIP_A, NIP_B
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import io, pseudonymise
+from analysis.data import load, pseudonymise
 
 NIP_LIKE = re.compile(r"\d{18}")
 
 
 def test_derived_fields_come_from_the_nip(tiny_city):
-    staff = io.load_city(tiny_city).tables["staff"].set_index("unit_id")
+    staff = load.load_city(tiny_city).tables["staff"].set_index("unit_id")
     assert staff.loc["U1", ["sex", "birth_year", "hire_year"]].tolist() == ["L", 1980, 2005]
     assert staff.loc["U2", ["sex", "birth_year", "hire_year"]].tolist() == ["P", 1992, 2019]
 
 
 def test_staff_id_is_a_keyed_hash_linking_all_tables(tiny_city):
-    data = io.load_city(tiny_city)
+    data = load.load_city(tiny_city)
     key = pseudonymise.load_key()
     expected = {pseudonymise.staff_id_for(NIP_A, key), pseudonymise.staff_id_for(NIP_B, key)}
     assert set(data.tables["staff"]["staff_id"]) == expected
     assert set(data.tables["performance"]["staff_id"]) == expected
-    other = io.load_city(tiny_city, key=b"another key").tables["staff"]["staff_id"]
+    other = load.load_city(tiny_city, key=b"another key").tables["staff"]["staff_id"]
     assert not set(other) & expected  # useless without the key
 
 
@@ -41,7 +41,7 @@ def test_key_file_is_created_on_first_use(tmp_path, monkeypatch):
 
 
 def test_no_nip_or_name_survives_ingestion_of_demo_data(demo_kendari):
-    data = io.load_city(demo_kendari)
+    data = load.load_city(demo_kendari)
     raw_staff = pd.read_csv(demo_kendari / "staff.csv", dtype=str)
     names = set(raw_staff["nama"])
     nips = set(raw_staff["nip"])

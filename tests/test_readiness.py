@@ -15,7 +15,10 @@ from conftest import NIP_A, tiny_tables, write_city
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analysis import cli, evaluation, io, readiness
+from analysis import cli
+from analysis.data import load
+from analysis.methods import evaluation, readiness
+from analysis.report import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,7 +44,7 @@ def run_notebook_inline(name: str, data_dir: Path, **params) -> dict:
 
 
 def _problems(directory) -> list:
-    return [p for p in io.validate(directory) if p.severity == "error"]
+    return [p for p in load.validate(directory) if p.severity == "error"]
 
 
 # ------------------------------------------------------------------ the red team's findings, one by one
@@ -69,9 +72,9 @@ def test_a_start_before_the_data_is_flagged_and_left_out_not_a_wave_in_period_mi
     row = int(rollout["programme_start"].notna().to_numpy().nonzero()[0][0])
     rollout.loc[row, "programme_start"] = "2020-01"
     rollout.to_csv(d / "rollout.csv", index=False)
-    warnings = [p for p in io.validate(d) if "before the first month of data" in p.rule]
+    warnings = [p for p in load.validate(d) if "before the first month of data" in p.rule]
     assert [(p.row, p.column) for p in warnings] == [(row + 2, "programme_start")]
-    ev = evaluation.evaluate_city(io.load_city(d), ("median_wait_minutes",), n_boot=99, robustness=False)
+    ev = evaluation.evaluate_city(load.load_city(d), ("median_wait_minutes",), n_boot=99, robustness=False)
     oe = ev.outcomes["median_wait_minutes"]
     assert oe.verdict == "decrease" and ("always_treated", {"n": 1}) in oe.result.notes
     assert ev.visit_panel["cohort"].min() >= 1
@@ -96,11 +99,11 @@ def test_missing_or_empty_tables_skip_their_section_with_a_reason(tmp_path, edit
     edit(tables)
     d = write_city(tmp_path / "city", tables)
     assert _problems(d) == []
-    plan = {s.name: s for s in readiness.plan(io.read_city(d)) if s.report == "programme_effects"}
+    plan = {s.name: s for s in readiness.plan(load.read_city(d)) if s.report == "programme_effects"}
     assert not plan[section].runs and plan[section].reason == reason
     assert cli.main(["validate", str(d), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
-    assert "What the reports will show" in printed and plan[section].why("en") in printed
+    assert "What the reports will show" in printed and i18n.section_why(plan[section], "en") in printed
     ns = run_notebook_inline("programme_effects", d, n_boot=20)  # the report is made, the section skipped
     assert section == "report" or section not in ns["ev"].outcomes
 
@@ -214,12 +217,12 @@ def test_every_folder_that_validates_builds_both_city_reports(tables, tmp_path_f
     the end, and the effects report estimates exactly the outcomes the plan says it will."""
     d = write_city(tmp_path_factory.mktemp("gen") / "city", tables)
     assume(not _problems(d))
-    data = io.read_city(d)
+    data = load.read_city(d)
     plan = {(s.report, s.name): s for s in readiness.plan(data)}
     effects = run_notebook_inline("programme_effects", d, n_boot=20)
-    needs = run_notebook_inline("competency_clusters", d, n_boot=5)
+    needs = run_notebook_inline("training_needs", d, n_boot=5)
     estimated = set(effects["ev"].outcomes)
     for outcome in ("median_wait_minutes", "ikm"):
         section = plan.get(("programme_effects", outcome))
         assert (outcome in estimated) == bool(section and section.runs), (outcome, section)
-    assert needs["shown"] == plan[("competency_clusters", "report")].runs
+    assert needs["shown"] == plan[("training_needs", "report")].runs

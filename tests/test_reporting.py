@@ -20,15 +20,17 @@ import pytest
 import yaml
 from PIL import Image
 
-from analysis import cli, reporting
-from analysis.messages import MESSAGES, msg
+from analysis import cli, config
+from analysis.report import pages as html_pages
+from analysis.report import runner
+from analysis.report.i18n import MESSAGES, msg
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_toc_links_every_section():
     page = "<main><h1>T</h1><h2 id='x'>One</h2><p/><h2>Two<a class='anchor-link'>¶</a></h2></main>"
-    out = reporting.add_toc(page)
+    out = html_pages.add_toc(page)
     assert (
         '<nav class="asn-toc"><ol><li><a href="#s1">One</a></li><li><a href="#s2">Two</a></li></ol></nav>'
         in out
@@ -37,12 +39,12 @@ def test_toc_links_every_section():
 
 
 def test_unknown_parameter_is_rejected_and_a_sibling_notebooks_is_passed_only_where_it_belongs():
-    effects, needs = (ROOT / "notebooks" / f"{nb}.ipynb" for nb in reporting.CITY_NOTEBOOKS)
+    effects, needs = (ROOT / "notebooks" / f"{nb}.ipynb" for nb in config.CITY_NOTEBOOKS)
     with pytest.raises(ValueError, match=r"has no parameter\(s\) \['n_bots'\]"):
-        reporting.check_params(effects, {"city": "x", "n_bots": 3})
+        runner.check_params(effects, {"city": "x", "n_bots": 3})
     city_yaml = {"city": "x", "required_source": "recorded", "control": "never_treated"}
-    assert reporting.check_params(effects, city_yaml) == {"city": "x", "control": "never_treated"}
-    assert reporting.check_params(needs, city_yaml) == {"city": "x", "required_source": "recorded"}
+    assert runner.check_params(effects, city_yaml) == {"city": "x", "control": "never_treated"}
+    assert runner.check_params(needs, city_yaml) == {"city": "x", "required_source": "recorded"}
 
 
 @pytest.fixture
@@ -58,8 +60,8 @@ def probe_notebooks(tmp_path, monkeypatch):
         ),
         nbformat.v4.new_code_cell(
             'if city == "bengkulu":\n    raise ValueError("boom for " + city)\n'
-            "from analysis import reporting\n"
-            'reporting.write_results(results_path, {"city": city})'
+            "from analysis.report import results_json\n"
+            'results_json.write_results(results_path, {"city": city})'
         ),
         nbformat.v4.new_markdown_cell("## Done"),
     ]
@@ -68,7 +70,7 @@ def probe_notebooks(tmp_path, monkeypatch):
     shutil.copy(ROOT / "notebooks" / "cross_city.ipynb", nbdir / "cross_city.ipynb")
     for city in ("kendari", "bengkulu"):
         (nbdir / "params" / f"{city}.yaml").write_text(yaml.safe_dump({"city": city, "data_dir": "x"}))
-    monkeypatch.setattr(reporting, "NOTEBOOKS_DIR", nbdir)
+    monkeypatch.setattr(runner, "NOTEBOOKS_DIR", nbdir)
     return tmp_path
 
 
@@ -90,7 +92,7 @@ def test_a_failed_run_leaves_no_stale_page_or_numbers(probe_notebooks):
     (out / "bengkulu").mkdir(parents=True)
     (out / "bengkulu" / "probe.html").write_text("last week's page")
     (out / "bengkulu" / "probe.results.json").write_text('{"city": "bengkulu"}')
-    runs = reporting.build(["bengkulu"], ("probe",), out_root=out, cross_city=False)
+    runs = runner.build(["bengkulu"], ("probe",), out_root=out, cross_city=False)
     assert [r.status for r in runs] == ["failed"]
     assert not (out / "bengkulu" / "probe.html").exists()
     assert not (out / "bengkulu" / "probe.results.json").exists()
@@ -107,23 +109,23 @@ def write_probe(name: str, code: str) -> None:
     )
     nb = nbformat.v4.new_notebook(cells=[params, nbformat.v4.new_code_cell(code)])
     nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
-    nbformat.write(nb, reporting.NOTEBOOKS_DIR / f"{name}.ipynb")
+    nbformat.write(nb, runner.NOTEBOOKS_DIR / f"{name}.ipynb")
 
 
 def test_shared_kernel_forgets_the_last_notebook_and_a_failure_gets_a_fresh_kernel(probe_notebooks):
     write_probe(
         "first",
-        "import os\nfrom analysis import reporting\nleaked = city\n"
+        "import os\nfrom analysis.report import results_json\nleaked = city\n"
         'if city == "bengkulu":\n    raise ValueError("first fails for bengkulu")\n'
-        'reporting.write_results(results_path, {"pid": os.getpid()})',
+        'results_json.write_results(results_path, {"pid": os.getpid()})',
     )
     write_probe(
         "second",
-        "import os\nfrom analysis import reporting\n"
-        'reporting.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})',
+        "import os\nfrom analysis.report import results_json\n"
+        'results_json.write_results(results_path, {"pid": os.getpid(), "leaked": "leaked" in globals()})',
     )
     out = probe_notebooks / "reports"
-    runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=1)
+    runs = runner.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=1)
     status = {(r.city, r.notebook): r.status for r in runs}
     assert status == {
         ("kendari", "first"): "ok",
@@ -149,9 +151,11 @@ def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(pro
         "sleepy", f"import time\nwith open({str(starts)!r}, 'a') as f:\n    f.write('x')\ntime.sleep(60)"
     )
     write_probe("crash", "import os\nos.kill(os.getpid(), 9)")  # the kernel dies mid-notebook
-    write_probe("after", "from analysis import reporting\nreporting.write_results(results_path, {})")
+    write_probe(
+        "after", "from analysis.report import results_json\nresults_json.write_results(results_path, {})"
+    )
     out = probe_notebooks / "reports"
-    runs = reporting.build(
+    runs = runner.build(
         ["kendari"], ("sleepy", "crash", "after"), out_root=out, workers=1, timeout=3, cross_city=False
     )
     by_nb = {r.notebook: r for r in runs}
@@ -159,7 +163,7 @@ def test_a_timeout_or_a_dead_kernel_fails_its_notebook_and_the_next_one_runs(pro
     assert by_nb["sleepy"].seconds < 30
     assert by_nb["crash"].status == "failed" and by_nb["crash"].error.startswith("DeadKernelError")
     assert by_nb["after"].status == "ok" and (out / "kendari" / "after.results.json").exists()
-    alone = reporting.run_one("kendari", "sleepy", {}, out, timeout=3)  # its own kernel, as plain papermill
+    alone = runner.run_one("kendari", "sleepy", {}, out, timeout=3)  # its own kernel, as plain papermill
     assert alone.status == "failed" and alone.error.startswith("CellTimeoutError: A cell timed out")
     assert (
         starts.read_text() == "xx"
@@ -172,18 +176,19 @@ def test_a_killed_worker_fails_only_its_notebook_and_leaves_no_stale_numbers(pro
     index and the cross-city page."""
     write_probe(
         "first",
-        "import os\nfrom analysis import reporting\n"
+        "import os\nfrom analysis.report import results_json\n"
         'if city == "bengkulu":\n    os.kill(os.getppid(), 9)  # the kernel kills the worker that runs it\n'
-        'reporting.write_results(results_path, {"city": city})',
+        'results_json.write_results(results_path, {"city": city})',
     )
     write_probe(
-        "second", 'from analysis import reporting\nreporting.write_results(results_path, {"city": city})'
+        "second",
+        'from analysis.report import results_json\nresults_json.write_results(results_path, {"city": city})',
     )
     out = probe_notebooks / "reports"
     (out / "bengkulu").mkdir(parents=True)
     for name, text in (("first.html", "last week's page"), ("first.results.json", '{"city": "STALE"}')):
         (out / "bengkulu" / name).write_text(text)
-    runs = reporting.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=2)
+    runs = runner.build(["kendari", "bengkulu"], ("first", "second"), out_root=out, workers=2)
     status = {(r.city, r.notebook): (r.status, r.error) for r in runs}
     assert status[("bengkulu", "first")][0] == "failed"
     assert "worker process died" in status[("bengkulu", "first")][1]
@@ -200,7 +205,7 @@ def test_a_timed_out_run_leaves_no_executed_notebook_beside_no_page(probe_notebo
     out = probe_notebooks / "reports"
     (out / "kendari").mkdir(parents=True)
     (out / "kendari" / "sleepy.ipynb").write_text("{}")  # last build's executed notebook
-    runs = reporting.build(["kendari"], ("sleepy",), out_root=out, workers=1, timeout=3, cross_city=False)
+    runs = runner.build(["kendari"], ("sleepy",), out_root=out, workers=1, timeout=3, cross_city=False)
     assert [r.status for r in runs] == ["failed"]
     assert not list((out / "kendari").glob("sleepy.*"))
 
@@ -210,14 +215,14 @@ def test_two_builds_at_once_in_one_folder_take_turns(probe_notebooks):
     and the folder holds one consistent build (every page with its numbers, nothing half-made)."""
     write_probe(
         "slowish",
-        "import time\nfrom analysis import reporting\ntime.sleep(2)\n"
-        'reporting.write_results(results_path, {"city": city})',
+        "import time\nfrom analysis.report import results_json\ntime.sleep(2)\n"
+        'results_json.write_results(results_path, {"city": city})',
     )
     out = probe_notebooks / "reports"
     script = (
-        "import sys\nfrom pathlib import Path\nfrom analysis import reporting\n"
-        f"reporting.NOTEBOOKS_DIR = Path({str(reporting.NOTEBOOKS_DIR)!r})\n"
-        f"runs = reporting.build(['kendari'], ('slowish',), out_root=Path({str(out)!r}), workers=1)\n"
+        "import sys\nfrom pathlib import Path\nfrom analysis.report import runner\n"
+        f"runner.NOTEBOOKS_DIR = Path({str(runner.NOTEBOOKS_DIR)!r})\n"
+        f"runs = runner.build(['kendari'], ('slowish',), out_root=Path({str(out)!r}), workers=1)\n"
         "sys.exit(0 if all(r.status == 'ok' for r in runs) else 1)\n"
     )
     procs = [
@@ -238,7 +243,7 @@ def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_prob
     t = tiny_tables()
     t["units"].loc[0, "sector"] = "space"
     bad = write_city(tmp_path / "bad", t)
-    runs = reporting.build(
+    runs = runner.build(
         ["kendari"],
         ("programme_effects",),
         out_root=tmp_path / "out",
@@ -257,20 +262,20 @@ def built(tmp_path_factory, demo_city):
     city = "banda-aceh"
     raw = demo_city(city)
     out = tmp_path_factory.mktemp("reports")
-    runs = reporting.build([city], out_root=out, overrides={"data_dir": str(raw)})
-    assert all(r.status == "ok" for r in runs), reporting.summary(runs)
+    runs = runner.build([city], out_root=out, overrides={"data_dir": str(raw)})
+    assert all(r.status == "ok" for r in runs), runner.summary(runs)
     en = tmp_path_factory.mktemp("reports_en")
-    run = reporting.run_one(
+    run = runner.run_one(
         city,
         "programme_effects",
-        {**reporting.city_params(city), "data_dir": str(raw), "lang": "en", "n_boot": 100},
+        {**runner.city_params(city), "data_dir": str(raw), "lang": "en", "n_boot": 100},
         en,
         900,
     )
     assert run.status == "ok", run.error
     fresh = tmp_path_factory.mktemp("reports_fresh")  # its own kernel, as plain papermill runs it
-    run = reporting.run_one(
-        city, "competency_clusters", {**reporting.city_params(city), "data_dir": str(raw)}, fresh, 900
+    run = runner.run_one(
+        city, "training_needs", {**runner.city_params(city), "data_dir": str(raw)}, fresh, 900
     )
     assert run.status == "ok", run.error
     return {"out": out, "city": city, "raw": raw, "en": en, "fresh": fresh}
@@ -286,7 +291,7 @@ def pages(built) -> dict[str, str]:
 @pytest.mark.slow
 def test_html_has_no_code_no_scripts_no_identifiers(built):
     staff = pd.read_csv(built["raw"] / "staff.csv", dtype=str)
-    from analysis import io as aio
+    from analysis.data import load as aio
 
     staff_ids = set(aio.load_city(built["raw"]).tables["staff"]["staff_id"])
     for name, page in pages(built).items():
@@ -337,7 +342,7 @@ LABEL_COLUMNS = {msg(f"col.{c}", "id") for c in ("agency", "group_name", "name",
 
 @pytest.mark.slow
 def test_no_published_cell_under_min_cell(built):
-    page = (built["out"] / built["city"] / "competency_clusters.html").read_text()
+    page = (built["out"] / built["city"] / "training_needs.html").read_text()
     assert "&lt;10" in page  # small cells exist in the demo and are shown as suppressed
     parser = _Tables()
     parser.feed(page)
@@ -376,8 +381,8 @@ def test_results_json_numbers_are_the_ones_shown(built):
     assert f"{plan['simulation']['units_needed']} unit" in page
     assert f"{plan['simulation']['draws']} panel" in page and f"{plan['first_guess_units']} unit" in page
     assert f"{res['ikm_now']['ikm']:.2f}" in page
-    needs_page = (d / "competency_clusters.html").read_text()
-    needs_res = json.loads((d / "competency_clusters.results.json").read_text())
+    needs_page = (d / "training_needs.html").read_text()
+    needs_res = json.loads((d / "training_needs.results.json").read_text())
     assert needs_res["largest_need"]["name"] in needs_page
     assert f"({needs_res['largest_need']['participants']} pegawai)" in needs_page
     index = (built["out"] / "index.html").read_text()
@@ -420,7 +425,7 @@ def test_every_table_header_is_in_the_report_language(built):
     en, id_ = headers["en/programme_effects.html"], headers[f"{built['city']}/programme_effects.html"]
     assert {"Sector", "Effect", "Note", "Kind"} <= en and {"Sektor", "Dampak", "Catatan", "Jenis"} <= id_
     assert {"Perangkat daerah", "Biaya (Rp)", "Porsi >= 20 JP"} <= headers[
-        f"{built['city']}/competency_clusters.html"
+        f"{built['city']}/training_needs.html"
     ]
 
 
@@ -436,17 +441,17 @@ def test_competency_report_says_when_recorded_required_levels_differ_and_can_use
     own = ca["nip"].isin(pelaksana) & (ca["competency"] == "SK.01")
     ca.loc[own, "level_required"] = "3"
     ca.to_csv(raw / "competency_assessments.csv", index=False)
-    params = {**reporting.city_params(built["city"]), "data_dir": str(raw)}
+    params = {**runner.city_params(built["city"]), "data_dir": str(raw)}
     runs = {
-        src: reporting.run_one(
-            built["city"], "competency_clusters", {**params, "required_source": src}, tmp_path / src, 900
+        src: runner.run_one(
+            built["city"], "training_needs", {**params, "required_source": src}, tmp_path / src, 900
         )
         for src in ("reference", "recorded")
     }
     assert all(r.status == "ok" for r in runs.values()), [r.error for r in runs.values()]
     page = Path(runs["reference"].path).read_text()
     res = {
-        src: json.loads((tmp_path / src / built["city"] / "competency_clusters.results.json").read_text())
+        src: json.loads((tmp_path / src / built["city"] / "training_needs.results.json").read_text())
         for src in runs
     }
     n = int(own.sum())
@@ -530,7 +535,7 @@ def test_browser_loads_page_with_images(built, tmp_path, page):
 @pytest.mark.slow
 def test_shared_kernel_results_equal_a_fresh_kernels(built):
     """The competency notebook ran second in the shared kernel, on the data the effects notebook had checked."""
-    name = "competency_clusters.results.json"
+    name = "training_needs.results.json"
     shared = json.loads((built["out"] / built["city"] / name).read_text())
     fresh = json.loads((built["fresh"] / built["city"] / name).read_text())
     assert shared == fresh and shared["k"] >= 1

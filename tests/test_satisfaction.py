@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import reference, satisfaction
+from analysis.data import reference
+from analysis.methods import satisfaction
 
 UNSUR = reference.unsur()
 

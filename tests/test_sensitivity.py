@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy import optimize, stats
 
-from analysis import sensitivity
+from analysis.methods import sensitivity
 
 #: R HonestDiD README (asheshrambachan/HonestDiD), as copied into ../shared/reference/README.md
 R_RM = {0.5: (0.0240, 0.0672), 1.0: (0.0170, 0.0720), 1.5: (0.00824, 0.0797), 2.0: (-0.000916, 0.0881)}

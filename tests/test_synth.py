@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import io, reference, synth
+from analysis.data import load, reference
+from analysis.demo import synth
 
 
 def test_same_seed_gives_byte_identical_files(demo_kendari, tmp_path):
@@ -28,7 +29,7 @@ def test_other_seed_differs(tmp_path):
 
 
 def test_demo_data_pass_the_contracts(demo_kendari):
-    data = io.read_city(demo_kendari)
+    data = load.read_city(demo_kendari)
     assert [p for p in data.problems if p.severity == "error"] == []
 
 

@@ -6,7 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import disclosure, reference, talent, training
+from analysis.data import reference
+from analysis.methods import talent, training
+from analysis.report import privacy
 
 ATAS, SESUAI, BAWAH = "Di atas ekspektasi", "Sesuai ekspektasi", "Di bawah ekspektasi"
 
@@ -119,9 +121,9 @@ def test_small_cells_are_suppressed_with_their_derived_figures():
     frame = pd.DataFrame(
         {"staff_id": people, "group": ["g1"] * 25 + ["g2"] * 4, "cost_idr": [1e6] * 25 + [5e4] * 4}
     )
-    page = disclosure.Page(people)
+    page = privacy.Page(people)
     page.grouped("plan", frame, ["group"], count="people", sums=("cost_idr",))
     page.protect()
     out = page.frame("plan").set_index("group")
-    assert out.at["g2", "people"] == "<10" and out.at["g2", "cost_idr"] == disclosure.DEPENDENT
+    assert out.at["g2", "people"] == "<10" and out.at["g2", "cost_idr"] == privacy.DEPENDENT
     assert out.at["g1", "people"] == 25 and out.at["g1", "cost_idr"] == 25e6

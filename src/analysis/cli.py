@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from .config import CITIES, RAW_DIR, REPORTS_DIR
+from analysis.config import CITIES, CITY_NOTEBOOKS, RAW_DIR, REPORTS_DIR
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -17,7 +17,9 @@ def _demo_data(args: argparse.Namespace) -> int:
         if args.if_missing and _demo_current(out / "truth.json"):
             print(f"{city}: demo data present in {out} (skipped)")
             continue
-        from . import synth  # pandas and numpy: not imported when every city is present (`make reports`)
+        from analysis.demo import (
+            synth,  # pandas and numpy: not imported when every city is present (`make reports`)
+        )
 
         t0 = time.perf_counter()
         summary = synth.write_city(city, out, seed=args.seed, volume_scale=args.volume_scale)
@@ -29,7 +31,7 @@ def _demo_current(truth: Path) -> bool:
     """Demo data exist and come from this generator version (older data lack a city's imperfection)."""
     import json
 
-    from .config import DEMO_VERSION
+    from analysis.config import DEMO_VERSION
 
     try:
         return json.loads(truth.read_text()).get("generator") == DEMO_VERSION
@@ -38,10 +40,11 @@ def _demo_current(truth: Path) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from . import io, problems, readiness
-    from .messages import msg
+    from analysis.data import load, problems
+    from analysis.methods import readiness
+    from analysis.report.i18n import msg, section_line
 
-    data = io.read_city(Path(args.directory))
+    data = load.read_city(Path(args.directory))
     found = data.problems
     if args.csv:
         problems.to_frame(found).to_csv(args.csv, index=False)
@@ -55,32 +58,32 @@ def _validate(args: argparse.Namespace) -> int:
         print(f"OK: no errors ({n_warn} warning(s); --warnings to list them).")
         print(msg("ready.heading", args.lang))
         for section in readiness.plan(data):
-            print("  - " + section.line(args.lang))
+            print("  - " + section_line(section, args.lang))
         return 0
     return 1
 
 
 def _template(args: argparse.Namespace) -> int:
-    from . import template
+    from analysis.data import excel_template
 
-    path = template.write_template(Path(args.path))
+    path = excel_template.write_template(Path(args.path))
     print(f"Wrote {path}: one sheet per table, a README sheet and the code lists.")
     return 0
 
 
 def _report(args: argparse.Namespace) -> int:
-    from . import reporting
-    from .config import RAW_DIR
+    from analysis.config import RAW_DIR
+    from analysis.report import runner
 
     cities = list(CITIES) if args.all or not args.city else [c.lower().replace(" ", "-") for c in args.city]
     unknown = [c for c in cities if c not in CITIES and not (RAW_DIR / c).is_dir()]
     if unknown:
         print(f"unknown city {unknown}; known: {', '.join(CITIES)}", file=sys.stderr)
         return 2
-    notebooks = tuple(args.notebook) if args.notebook else reporting.CITY_NOTEBOOKS
+    notebooks = tuple(args.notebook) if args.notebook else CITY_NOTEBOOKS
     overrides = {"lang": args.lang} if args.lang else {}
     t0 = time.perf_counter()
-    runs = reporting.build(
+    runs = runner.build(
         cities,
         notebooks,
         out_root=Path(args.out),
@@ -90,7 +93,7 @@ def _report(args: argparse.Namespace) -> int:
         overrides=overrides,
     )
     print()
-    print(reporting.summary(runs))
+    print(runner.summary(runs))
     failed = [r for r in runs if r.status != "ok"]
     print(
         f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {time.perf_counter() - t0:.1f} s; "
@@ -124,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("template", help="write an empty Excel workbook for planners to fill")
-    p.add_argument("path", nargs="?", default="asn-kinerja-template.xlsx")
+    p.add_argument("path", nargs="?", default="asn-kinerja-excel_template.xlsx")
     p.set_defaults(func=_template)
 
     p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
@@ -144,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_report)
 
     args = parser.parse_args(argv)
-    from .pseudonymise import KeyProblem
+    from analysis.data.pseudonymise import KeyProblem
 
     try:
         return args.func(args)

@@ -13,6 +13,10 @@ REFERENCE_DIR = Path(os.environ.get("ASN_KINERJA_REFERENCE", DATA_DIR / "referen
 REPORTS_DIR = REPO_ROOT / "reports"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
+#: The report notebooks of a city (notebooks/<name>.ipynb -> reports/<city>/<name>.html), and the one across cities.
+CITY_NOTEBOOKS = ("programme_effects", "training_needs")
+CROSS_CITY = "cross_city"
+
 #: City slugs (folder names under data/raw/) of the four seed cities.
 CITIES = ("kendari", "bengkulu", "banda-aceh", "medan")
 

@@ -11,8 +11,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import reference, satisfaction
-from .io import CityData
+from analysis.data import reference
+from analysis.data.load import CityData
+from analysis.methods import satisfaction
 
 WAIT = "date_diff('second', arrived_at, served_at) / 60.0"
 PROC = "date_diff('second', served_at, completed_at) / 60.0"

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from . import reference
+from analysis.data import reference
 
 
 def mutu(ikm_25_100: float | pd.Series) -> str | pd.Series:

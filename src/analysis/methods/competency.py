@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from . import reference
-from .messages import competency_names
+from analysis.data import reference
+from analysis.data.reference import competency_names
 
 ARI_GATE = 0.90
 JACCARD_GATE = 0.75
@@ -66,52 +66,6 @@ def gap_matrix(
 
 
 REQUIRED_SOURCES = ("reference", "recorded")
-
-
-def required_level_differences(
-    assessments: pd.DataFrame,
-    staff: pd.DataFrame,
-    required: pd.DataFrame | None = None,
-    records: bool = False,
-) -> pd.DataFrame:
-    """Where the ``level_required`` recorded with an assessment differs from the standard level for the staff's
-    position class (data/reference/required_levels.csv, PermenPAN-RB 38/2017 practice).
-
-    An instansi may record its own standard; the gaps use the reference table unless told otherwise, so a
-    planner must be told when the two disagree. Latest assessment per staff and competency (what the gaps
-    use). One row per (position_class, competency, standard, recorded): ``staff`` and ``first_row`` (the
-    spreadsheet row of the first such record, header = row 1). ``records=True``: the differing records
-    themselves (staff_id, position_class, competency, standard, recorded, row), for disclosure control.
-    """
-    cols = ["position_class", "competency", "standard", "recorded", "staff", "first_row"]
-    a = assessments.dropna(subset=["staff_id", "competency", "level_required"])
-    a = a.sort_values("assessed_on", kind="stable").drop_duplicates(["staff_id", "competency"], keep="last")
-    pos = (
-        staff.dropna(subset=["staff_id"]).drop_duplicates("staff_id").set_index("staff_id")["position_class"]
-    )
-    standard = reference.table("required_levels") if required is None else required
-    standard = standard.set_index(["position_class", "competency"])["level_required"]
-    frame = pd.DataFrame(
-        {
-            "position_class": a["staff_id"].map(pos).to_numpy(),
-            "competency": a["competency"].to_numpy(),
-            "recorded": a["level_required"].to_numpy(dtype=float),
-            "staff_id": a["staff_id"].to_numpy(),
-            "row": a.index.to_numpy() + 2,
-        }
-    )
-    keys = pd.MultiIndex.from_arrays([frame["position_class"], frame["competency"]])
-    frame["standard"] = standard.reindex(keys).to_numpy(dtype=float)
-    differ = frame[frame["standard"].notna() & (frame["standard"] != frame["recorded"])]
-    if records:
-        return differ.astype({"standard": int, "recorded": int}).reset_index(drop=True)
-    if differ.empty:
-        return pd.DataFrame(columns=cols)
-    out = differ.groupby(["position_class", "competency", "standard", "recorded"], as_index=False).agg(
-        staff=("row", "size"), first_row=("row", "min")
-    )
-    out[["standard", "recorded"]] = out[["standard", "recorded"]].astype(int)
-    return out.sort_values(["position_class", "competency", "recorded"], ignore_index=True)[cols]
 
 
 def shortfall(gaps: pd.DataFrame) -> pd.DataFrame:

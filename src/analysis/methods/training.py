@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import reference
+from analysis.data import reference
 
 JP_PER_YEAR = 20
 

@@ -10,44 +10,21 @@ stops the others; the summary lists every run and the exit code is 1 if any fail
 from __future__ import annotations
 
 import functools
-import html
 import json
 import os
-import platform
-import re
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from . import __version__
-from .config import CITIES, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR
+from analysis.config import CITIES, CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR
+from analysis.report.pages import export_html, write_index
 
-CITY_NOTEBOOKS = ("programme_effects", "competency_clusters")
-CROSS_CITY = "cross_city"
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-SOFTWARE = (
-    "pandas",
-    "numpy",
-    "scipy",
-    "statsmodels",
-    "scikit-learn",
-    "csdid",
-    "duckdb",
-    "pandera",
-    "papermill",
-    "nbconvert",
-    "matplotlib",
-    "seaborn",
-)
 
 
 @dataclass
@@ -97,148 +74,6 @@ def check_params(notebook: Path, params: dict) -> dict:
     if unknown:
         raise ValueError(f"{notebook.name} has no parameter(s) {unknown}; it accepts {sorted(known)}")
     return {k: v for k, v in params.items() if k in known}
-
-
-# ---------------------------------------------------------------------------------------------- HTML
-def export_html(executed: Path, out: Path) -> Path:
-    """Executed notebook -> self-contained HTML: no code, no parameter cells, no stderr, no scripts, a TOC."""
-    import nbformat
-
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-    body, _ = _exporter().from_notebook_node(nb)
-    lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang", "id")
-    out.write_text(add_toc(page_head(body, lang)), encoding="utf-8")
-    return out
-
-
-_H1 = re.compile(r"<h1[^>]*>(?P<text>.*?)</h1>", re.S)
-
-
-def page_head(page: str, lang: str) -> str:
-    """The page's real title (its first heading, not nbconvert's "Notebook": what a browser tab, a bookmark
-    and a search result show) and the report language in ``<html lang>`` (screen readers and the phone's
-    translate offer read it)."""
-    first = _H1.search(page)
-    title = re.sub(r"<[^>]+>|¶", "", first.group("text")).strip() if first else ""
-    if title:
-        page = re.sub(r"<title>.*?</title>", lambda _: f"<title>{title}</title>", page, count=1, flags=re.S)
-    return re.sub(r"<html[^>]*>", f'<html lang="{html.escape(lang)}">', page, count=1)
-
-
-@functools.cache
-def _exporter():
-    """One HTML exporter per process: a new one compiles the Jinja templates again (0.21 -> 0.14 s a notebook)."""
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-
-    exporter = HTMLExporter(
-        template_name="asn_report",
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    tags = TagRemovePreprocessor(remove_cell_tags={"parameters", "injected-parameters"}, enabled=True)
-    exporter.register_preprocessor(tags, enabled=True)
-    return exporter
-
-
-_H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.S)
-
-
-def add_toc(page: str) -> str:
-    """Give every h2 an id and put a table of contents after the first h1."""
-    entries = []
-
-    def tag(m: re.Match) -> str:
-        text = re.sub(r"<[^>]+>", "", m.group("text")).replace("¶", "").strip()
-        anchor = f"s{len(entries) + 1}"
-        entries.append((anchor, text))
-        attrs = re.sub(r'\sid="[^"]*"', "", m.group("attrs"))
-        return f'<h2 id="{anchor}"{attrs}>{m.group("text")}</h2>'
-
-    page = _H2.sub(tag, page)
-    if not entries:
-        return page
-    items = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in entries)
-    toc = f'<nav class="asn-toc"><ol>{items}</ol></nav>'
-    h1_end = page.find("</h1>")
-    return (
-        page[: h1_end + 5] + toc + page[h1_end + 5 :]
-        if h1_end >= 0
-        else page.replace("<main>", "<main>" + toc, 1)
-    )
-
-
-# ---------------------------------------------------------------------------------------------- results and provenance
-def write_results(path: str | Path, results: dict) -> Path:
-    """results.json: the headline numbers a notebook shows, for the index page and other tools."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps(_no_nan(results), indent=1, sort_keys=True, default=_jsonable) + "\n", encoding="utf-8"
-    )
-    return path
-
-
-def _no_nan(value):
-    """JSON has no NaN: missing numbers become null."""
-    if isinstance(value, dict):
-        return {k: _no_nan(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_no_nan(v) for v in value]
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def _jsonable(value):
-    if hasattr(value, "item"):
-        return value.item()
-    if isinstance(value, (pd.Timestamp, datetime)):
-        return value.isoformat()
-    return str(value)
-
-
-def git_commit() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        )
-        dirty = subprocess.run(
-            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-        ).stdout.strip()
-        return out.stdout.strip() + ("+changes" if dirty else "") if out.returncode == 0 else "unknown"
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def provenance(files: dict[str, str], params: dict, started: float) -> pd.DataFrame:
-    """Data files with SHA-256, parameters, package version and git commit, run time, software versions."""
-    rows = [("data file", name, digest) for name, digest in sorted(files.items())]
-    rows += [("parameter", k, json.dumps(v, default=str)) for k, v in params.items()]
-    rows += [
-        ("asn-kinerja", "version", __version__),
-        ("asn-kinerja", "git commit", git_commit()),
-        ("run", "finished (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
-        ("run", "seconds", f"{time.perf_counter() - started:.1f}"),
-        ("software", "python", platform.python_version()),
-    ]
-    for pkg in SOFTWARE:
-        try:
-            rows.append(("software", pkg, metadata.version(pkg)))
-        except metadata.PackageNotFoundError:
-            continue
-    return pd.DataFrame(rows, columns=["what", "name", "value"])
 
 
 # ---------------------------------------------------------------------------------------------- running
@@ -643,7 +478,7 @@ def _supervise(queue, events, last, out_root, timeout, lanes, params_of, noteboo
 
 def _data_size(params: dict) -> int:
     """Bytes of a city's data files: larger cities are queued first, so that the two lanes end together."""
-    from .config import resolve
+    from analysis.config import resolve
 
     try:
         return sum(p.stat().st_size for p in resolve(params.get("data_dir", "")).iterdir() if p.is_file())
@@ -688,7 +523,7 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
 
     ``workers`` lanes (one process and one kernel each) take cities from a queue, largest first; a city's
     notebooks run one after another in its lane's kernel, so its data are checked once (see
-    :class:`KernelSession` and :func:`analysis.io.load_city`). The last lane to finish runs the cross-city
+    :class:`KernelSession` and :func:`analysis.data.load.load_city`). The last lane to finish runs the cross-city
     notebook.
     """
     from multiprocessing import Manager
@@ -703,7 +538,7 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
     lanes = max(1, min(workers, len(params_of)))
-    from .pseudonymise import load_key
+    from analysis.data.pseudonymise import load_key
 
     load_key()  # created (or refused) once here, before any worker could race to create it
     cross_params = (
@@ -732,180 +567,3 @@ def summary(runs: list[Run]) -> str:
         ["city", "notebook", "status", "seconds", "path", "error"]
     ]
     return table.to_string(index=False)
-
-
-# ---------------------------------------------------------------------------------------------- index page
-def load_results(out_root: Path) -> dict[str, dict[str, dict]]:
-    """{city: {notebook: results}} from reports/<city>/<notebook>.results.json."""
-    found: dict[str, dict[str, dict]] = {}
-    for path in sorted(Path(out_root).glob("*/*.results.json")):
-        found.setdefault(path.parent.name, {})[path.name.removesuffix(".results.json")] = json.loads(
-            path.read_text()
-        )
-    return found
-
-
-def _link_label(notebook: str, lang: str) -> str:
-    from .messages import MESSAGES, msg
-
-    key = f"index.link.{notebook}"
-    return msg(key, lang) if key in MESSAGES else notebook.replace("_", " ")
-
-
-def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
-    """reports/index.html: one card per city with its headline findings and links; a banner for demo data."""
-    from .messages import msg
-
-    out_root = Path(out_root)
-    results = load_results(out_root)
-    lang = lang or next(
-        (r.get("lang") for city in results.values() for r in city.values() if r.get("lang")), "id"
-    )
-    cards, demo = [], False
-    for city, by_nb in results.items():
-        eff, needs_ = by_nb.get("programme_effects", {}), by_nb.get("competency_clusters", {})
-        demo |= bool(eff.get("demo") or needs_.get("demo"))
-        lines = []
-        for key in ("median_wait_minutes", "ikm"):
-            o = eff.get("outcomes", {}).get(key)
-            if o and o.get("estimate") is not None:
-                lines.append(
-                    f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{o['estimate']:+.2f}</b> "
-                    f"({msg('col.ci', lang, level=o['level'])} {o['ci_low']:.2f} .. {o['ci_high']:.2f}); "
-                    f"{html.escape(msg('verdict.' + o['verdict'], lang))}</li>"
-                )
-        if eff.get("ikm_now"):
-            n = eff["ikm_now"]
-            lines.append(
-                f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{n['ikm']:.2f}</b> "
-                f"({n['mutu']}, {html.escape(n['kinerja'])})</li>"
-            )
-        if needs_:
-            lines.append(
-                f"<li>{html.escape(msg('index.groups', lang))}: <b>{needs_['k']}</b>"
-                f"{'' if needs_['stable'] else ' (' + html.escape(msg('index.not_stable', lang)) + ')'}</li>"
-            )
-            if needs_.get("largest_need"):
-                ln = needs_["largest_need"]
-                lines.append(
-                    f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
-                    f"({ln['participants']} {html.escape(msg('index.staff', lang))})</li>"
-                )
-        links = " · ".join(
-            f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
-            for nb in by_nb
-            if (out_root / city / f"{nb}.html").exists()
-        )
-        title = html.escape(city.replace("-", " ").title())
-        cards.append(
-            f'<section class="card"><h2>{title}</h2><ul>{"".join(lines)}</ul><p>{links}</p></section>'
-        )
-    cross = (
-        f'<p><a href="{CROSS_CITY}.html">{html.escape(msg("index.link.cross_city", lang))}</a></p>'
-        if (out_root / f"{CROSS_CITY}.html").exists()
-        else ""
-    )
-    banner = f'<p class="banner">{html.escape(msg("index.demo", lang))}</p>' if demo else ""
-    page = f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(msg("index.title", lang))}</title>
-<style>
- body {{ font-family: system-ui, sans-serif; max-width: 1000px; margin: 0 auto; padding: 12px; color: #1d2733; }}
- .cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 14px; }}
- .card {{ border: 1px solid #d5dde6; border-radius: 8px; padding: 4px 16px 8px; background: #fbfcfe; }}
- .card h2 {{ margin: 10px 0 4px; font-size: 20px; }} .card li {{ margin: 4px 0; }}
- .banner {{ background: #fff3cd; border: 1px solid #e0c36a; border-radius: 6px; padding: 8px 12px; }}
-</style></head>
-<body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
-<div class="cards">{"".join(cards)}</div>{cross}
-<p><small>{html.escape(msg("index.footer", lang, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))}</small></p>
-</body></html>
-"""
-    path = out_root / "index.html"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
-
-
-# ---------------------------------------------------------------------------------------------- cross-city tables
-def cross_city_effects(results: dict[str, dict[str, dict]], outcome: str) -> pd.DataFrame:
-    rows = []
-    for city, by_nb in results.items():
-        o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome)
-        if o and o.get("estimate") is not None:
-            rows.append(
-                {
-                    "city": city.replace("-", " ").title(),
-                    "estimate": o["estimate"],
-                    "ci_low": o["ci_low"],
-                    "ci_high": o["ci_high"],
-                    "n_treated": o["n_treated"],
-                    "n_never": o["n_never"],
-                    "verdict": o["verdict"],
-                }
-            )
-    return pd.DataFrame(rows)
-
-
-def cross_city_pooled(
-    results: dict[str, dict[str, dict]], outcome: str, lang: str = "id", alpha: float = 0.05
-) -> tuple[pd.DataFrame, dict]:
-    """Each city's event-time-balanced effect (the same months of exposure everywhere) with its verdict and,
-    as the last row, their random-effects pool (:func:`analysis.pooling.random_effects`). Returns the table
-    (city, estimate, ci_low, ci_high, verdict, window) and the pooled numbers; ``pooled["sound"]`` is the pool
-    of the cities whose own verdict is not fragile or too little data (a fragile city's estimate may carry a
-    pre-existing trend into the pool), and ``pooled["left_out"]`` names the others."""
-    from .messages import msg
-    from .pooling import random_effects
-
-    rows = []
-    for city, by_nb in results.items():
-        o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome) or {}
-        w = o.get("window_effect")
-        if w and w.get("estimate") is not None and w.get("se"):
-            rows.append(
-                {
-                    "city": city.replace("-", " ").title(),
-                    "se": w["se"],
-                    "window": w["window"],
-                    "verdict": o.get("verdict", ""),
-                    **{k: w[k] for k in ("estimate", "ci_low", "ci_high")},
-                }
-            )
-    table = pd.DataFrame(rows, columns=["city", "estimate", "ci_low", "ci_high", "verdict", "se", "window"])
-    pooled = random_effects(table["estimate"], table["se"], alpha)
-    weak = table["verdict"].isin(["fragile", "too_little_data"])
-    pooled["left_out"] = table.loc[weak, "city"].tolist()
-    pooled["sound"] = (
-        random_effects(table.loc[~weak, "estimate"], table.loc[~weak, "se"], alpha) if weak.any() else None
-    )
-    if pooled["k"] >= 2:
-        row = {
-            "city": msg("cross.pooled_row", lang),
-            "window": table["window"].iloc[0],
-            "verdict": "",
-            **{k: pooled[k] for k in ("estimate", "ci_low", "ci_high")},
-        }
-        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
-    return table.drop(columns="se"), pooled
-
-
-def cross_city_ikm(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
-    rows = [
-        {"city": city.replace("-", " ").title(), **point}
-        for city, by_nb in results.items()
-        for point in by_nb.get("programme_effects", {}).get("ikm_trend", [])
-    ]
-    out = pd.DataFrame(rows)
-    if not out.empty:
-        out["quarter"] = pd.to_datetime(out["quarter"])
-    return out
-
-
-def cross_city_groups(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
-    rows = [
-        {"city": city.replace("-", " ").title(), "group": g["name"], "share": g["share"]}
-        for city, by_nb in results.items()
-        for g in by_nb.get("competency_clusters", {}).get("groups", [])
-    ]
-    return pd.DataFrame(rows)

@@ -8,7 +8,7 @@ weighted residual spread and uses t with k - 1 degrees of freedom. The predictio
 Thompson & Spiegelhalter 2009) is where a new city's effect would fall: t with k - 2 df, so it needs k >= 3.
 
 Inputs must be comparable: event-time-balanced effects (the same months of exposure in every city,
-:func:`analysis.effects.window_effect`), not the overall effects, whose exposure mix differs by city.
+:func:`analysis.methods.did.window_effect`), not the overall effects, whose exposure mix differs by city.
 Equal to statsmodels' ``combine_effects(method_re="chi2", use_t=True)`` (tested to 1e-8).
 """
 

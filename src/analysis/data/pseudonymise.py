@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .config import KEY_ENV, KEY_FILE
+from analysis.config import KEY_ENV, KEY_FILE
 
 #: Columns that hold names or other direct identifiers; dropped at ingestion wherever they appear.
 NAME_COLUMNS = (

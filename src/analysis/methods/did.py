@@ -18,8 +18,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .messages import msg
-
 CONTROLS = {"not_yet_treated": "notyettreated", "never_treated": "nevertreated"}
 METHODS = ("dr", "reg", "ipw")
 
@@ -56,14 +54,6 @@ class DidResult:
     #: What the estimator did to the panel or found in it, as (catalogue code, fields): ``did.<code>``.
     notes: list[tuple[str, dict]] = field(default_factory=list)
 
-    @property
-    def warnings(self) -> list[str]:
-        """The notes in English (summary, logs); a report shows :meth:`note_texts` in its own language."""
-        return self.note_texts("en")
-
-    def note_texts(self, lang: str = "id") -> list[str]:
-        return [msg(f"did.{code}", lang, **fields) for code, fields in self.notes]
-
     def summary(self) -> str:
         o = self.overall
         level = int(round(100 * (1 - self.alpha)))
@@ -77,7 +67,7 @@ class DidResult:
             f"W = {self.pretrend['window_statistic']:.2f}, df = {self.pretrend['window_df']}, "
             f"p = {self.pretrend['window_p_value']:.3f}",
         ]
-        lines += [f"Warning: {w}" for w in self.warnings]
+        lines += [f"Note: {code} {fields}" for code, fields in self.notes]  # words: report.i18n.did_notes
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -481,11 +471,11 @@ def imputation_effect(
     :func:`estimate_did`; diff-diff's own ``anticipation`` would count those periods as treated.
 
     ``covariates`` (time-invariant unit columns) enter as covariate-specific period effects
-    (:func:`analysis.panels.covariate_trends`): conditional parallel trends.
+    (:func:`analysis.methods.panels.covariate_trends`): conditional parallel trends.
     """
     import diff_diff as dd
 
-    from .panels import covariate_trends
+    from analysis.methods.panels import covariate_trends
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     if anticipation:
@@ -569,10 +559,10 @@ def sun_abraham_effect(
 ) -> dict:
     """Sun & Abraham (2021) interaction-weighted event study via diff-diff, overall effect: a regression
     estimator that avoids TWFE's forbidden comparisons, as a second check on the headline. ``covariates`` as
-    covariate-specific period effects (:func:`analysis.panels.covariate_trends`)."""
+    covariate-specific period effects (:func:`analysis.methods.panels.covariate_trends`)."""
     import diff_diff as dd
 
-    from .panels import covariate_trends
+    from analysis.methods.panels import covariate_trends
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     trends = None

@@ -11,9 +11,10 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
-from . import reference
-from .effects import DidResult
-from .messages import competency_names, msg
+from analysis.data import reference
+from analysis.data.reference import competency_names
+from analysis.methods.did import DidResult
+from analysis.report.i18n import msg
 
 PALETTE = "colorblind"
 
@@ -191,7 +192,7 @@ def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> pl
     last_year = ikm_panel["quarter"].dt.year.max()
     latest = ikm_panel[(ikm_panel["quarter"].dt.year == last_year) & (ikm_panel["n"] >= min_n)]
     by_unit = latest.groupby(["unit_id", "unit_type"], as_index=False)["ikm"].mean().sort_values("ikm")
-    from .satisfaction import mutu
+    from analysis.methods.satisfaction import mutu
 
     by_unit["mutu"] = mutu(by_unit["ikm"])
     fig, ax = plt.subplots(figsize=(8, 4))

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import competency, disclosure, reference, talent, training
-from .io import CityData
-from .messages import group_name
+from analysis.data import reference
+from analysis.data.load import CityData
+from analysis.methods import competency, talent, training
+from analysis.report import privacy
+from analysis.report.i18n import group_name
 
 
 @dataclass
@@ -35,7 +37,7 @@ def analyse_city(
     k_range: range = range(2, 11),
     seed: int = 0,
     n_boot: int = 50,
-    min_cell: int = disclosure.MIN_CELL,
+    min_cell: int = privacy.MIN_CELL,
     lang: str = "en",
     required_source: str = "reference",
 ) -> NeedsAnalysis:
@@ -77,8 +79,8 @@ def analyse_city(
         latest_performance=latest,
         min_cell=min_cell,
         required_source=required_source,
-        required_differences=competency.required_level_differences(assessments, staff),
-        required_records=competency.required_level_differences(assessments, staff, records=True),
+        required_differences=reference.required_level_differences(assessments, staff),
+        required_records=reference.required_level_differences(assessments, staff, records=True),
     )
 
 
@@ -127,12 +129,12 @@ TABLES = (
 )
 
 
-def table(page: disclosure.Page, name: str) -> pd.DataFrame:
+def table(page: privacy.Page, name: str) -> pd.DataFrame:
     """A table as published (empty when the page has none of that name, e.g. no SKP data)."""
     return page.frame(name) if name in page.tables else pd.DataFrame()
 
 
-def largest_need(page: disclosure.Page) -> dict | None:
+def largest_need(page: privacy.Page) -> dict | None:
     """The programme with the most eligible staff, when its count is published."""
     if "plan_by_programme" not in page.tables:
         return None
@@ -148,7 +150,7 @@ def largest_need(page: disclosure.Page) -> dict | None:
     }
 
 
-def results(na: NeedsAnalysis, page: disclosure.Page, demo: bool, lang: str) -> dict:
+def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dict:
     """The headline numbers the report shows (results.json), every count as the page publishes it (None when
     hidden): results.json is part of the page, so it cannot undo the page's suppression."""
     sizes = page.frame("group_sizes")
@@ -175,7 +177,7 @@ def results(na: NeedsAnalysis, page: disclosure.Page, demo: bool, lang: str) -> 
         "jp_year": na.jp_year,
         "share_20_jp": jp_meets / jp_staff if jp_staff and jp_meets is not None else None,
         "min_cell": na.min_cell,
-        "disclosure": {"method": disclosure.METHOD, **page.counts()},
+        "disclosure": {"method": privacy.METHOD, **page.counts()},
         "required_levels": required_summary(na, page),
     }
 
@@ -183,7 +185,7 @@ def results(na: NeedsAnalysis, page: disclosure.Page, demo: bool, lang: str) -> 
 PLAN_FIELDS = {"people": "people", "enrolments": "enrolments", "jp": "hours_jp", "cost_idr": "cost_idr"}
 
 
-def required_summary(na: NeedsAnalysis, page: disclosure.Page) -> dict:
+def required_summary(na: NeedsAnalysis, page: privacy.Page) -> dict:
     """Where the required levels came from and how far the recorded ones disagree: the number of (position
     class, competency) standards that differ, and the assessment records concerned (None when hidden)."""
     d = na.required_differences
@@ -192,12 +194,12 @@ def required_summary(na: NeedsAnalysis, page: disclosure.Page) -> dict:
     return {"source": na.required_source, "differing_standards": pairs, "records": records}
 
 
-def publish(na: NeedsAnalysis) -> disclosure.Page:
+def publish(na: NeedsAnalysis) -> privacy.Page:
     """Every staff count the competency page states (its tables, sentences, figure titles and results.json),
-    registered on one :class:`disclosure.Page` and protected together: a hidden count cannot be recovered
+    registered on one :class:`privacy.Page` and protected together: a hidden count cannot be recovered
     from any other number on the page."""
     staff = na.staff
-    page = disclosure.Page(staff["staff_id"], min_cell=na.min_cell)
+    page = privacy.Page(staff["staff_id"], min_cell=na.min_cell)
     assessed = staff[staff["staff_id"].isin(na.gaps.index)].dropna(subset=["group"])
     shortfalls = competency.shortfall(na.gaps)
     page.count(("text", "assessed"), na.gaps.index)

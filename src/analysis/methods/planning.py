@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-from .pretrends import demean_two_way
+from analysis.methods.pretrends import demean_two_way
 
 #: Draws per design for the power of one number of units (the report says it): power's Monte Carlo SE is
 #: at most 0.5 / sqrt(DRAWS) = 0.022.
@@ -72,7 +72,7 @@ def design_from_panel(
     panel: pd.DataFrame, outcome: str, unit: str = "unit_id", time: str = "period", cohort: str = "cohort"
 ) -> Design:
     """The city's design: waves and shares from its units, missingness and noise from its panel (residuals of
-    the untreated unit-months after unit and month effects, :func:`analysis.pretrends.demean_two_way`)."""
+    the untreated unit-months after unit and month effects, :func:`analysis.methods.pretrends.demean_two_way`)."""
     df = panel[[unit, time, cohort, outcome]].dropna(subset=[outcome])
     units = df.drop_duplicates(unit)
     g = units[cohort].fillna(np.inf).to_numpy(float)

@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import reference
-from .config import CITIES, DEMO_MONTHS, DEMO_START, DEMO_VERSION
+from analysis.config import CITIES, DEMO_MONTHS, DEMO_START, DEMO_VERSION
+from analysis.data import reference
 
 CITY_CODE = {"kendari": "KDI", "bengkulu": "BKL", "banda-aceh": "BNA", "medan": "MDN"}
 #: Programme start months (quarter starts) per city: 3-5 cohorts.

@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import contracts
-from .problems import MAX_ROWS_PER_RULE, Problem, show_value
+from analysis.data import contracts
+from analysis.data.problems import MAX_ROWS_PER_RULE, Problem, show_value
 
 COLUMNS = ("unit_id", "arrived_at", "served_at", "completed_at", "service_type")
 TIMES = ("arrived_at", "served_at", "completed_at")

@@ -16,7 +16,7 @@ from functools import cache
 import pandas as pd
 import pandera.pandas as pa
 
-from . import reference
+from analysis.data import reference
 
 TABLES = (
     "units",

@@ -9,7 +9,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from . import contracts, reference
+from analysis.data import contracts, reference
 
 _README = [
     "Templat data asn-kinerja / asn-kinerja data template",

@@ -19,10 +19,10 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from . import contracts, pseudonymise, visits
-from .competency import required_level_differences
-from .problems import Problem, cap_per_rule, show_value
-from .visits import PARSE_FIX, PARSE_TEXT, VisitLog
+from analysis.data import contracts, pseudonymise, visits
+from analysis.data.problems import Problem, cap_per_rule, show_value
+from analysis.data.reference import required_level_differences
+from analysis.data.visits import PARSE_FIX, PARSE_TEXT, VisitLog
 
 SUFFIXES = (".csv", ".parquet")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -732,9 +732,9 @@ def read_city(
         if log is not None:
             problems += visits.check(log, parent_keys.get("units"))
             data.visits = log
-    from . import readiness  # reads the typed tables together; imports nothing from here
+    from analysis.data import consistency  # reads the typed tables together; imports nothing from here
 
-    problems += readiness.cross_table(data)
+    problems += consistency.cross_table(data)
     for table in contracts.TABLES:
         if table not in sources and table not in contracts.REQUIRED_TABLES:
             problems.append(

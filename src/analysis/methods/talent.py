@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import reference
+from analysis.data import reference
 
 KINERJA_LEVEL = {
     "Sangat Baik": 3,

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import string
 
+from analysis.data.reference import competency_names
+
 LANGS = ("id", "en")
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -433,7 +435,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "index.largest_need": {"id": "Kebutuhan pelatihan terbesar", "en": "Largest training need"},
     "index.staff": {"id": "pegawai", "en": "staff"},
     "index.link.programme_effects": {"id": "Dampak program", "en": "Programme effects"},
-    "index.link.competency_clusters": {"id": "Kebutuhan kompetensi", "en": "Competency needs"},
+    "index.link.training_needs": {"id": "Kebutuhan kompetensi", "en": "Training needs"},
     "index.link.cross_city": {"id": "Perbandingan antarkota", "en": "Cross-city comparison"},
     "index.footer": {
         "id": "Dibuat {generated} oleh asn-kinerja. Hanya angka agregat; sel dengan kurang dari 10 pegawai disembunyikan.",
@@ -532,7 +534,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.runs": {"id": "dibuat", "en": "runs"},
     "ready.skipped": {"id": "dilewati: {why}", "en": "skipped: {why}"},
     "ready.report.programme_effects": {"id": "Laporan dampak program", "en": "Programme effects report"},
-    "ready.report.competency_clusters": {"id": "Laporan kebutuhan pelatihan", "en": "Training-needs report"},
+    "ready.report.training_needs": {"id": "Laporan kebutuhan pelatihan", "en": "Training-needs report"},
     "ready.section.report": {"id": "seluruh laporan", "en": "whole report"},
     "ready.section.median_wait_minutes": {"id": "dampak pada waktu tunggu", "en": "effect on waiting time"},
     "ready.section.ikm": {"id": "dampak pada IKM", "en": "effect on IKM"},
@@ -1084,13 +1086,6 @@ def show_table(table, lang: str | None = None, caption: str = "") -> None:
     display(styler)
 
 
-def competency_names(lang: str = "id"):
-    """Competency code -> its name in ``lang`` (PermenPAN-RB 38/2017; data/reference/competencies.csv)."""
-    from . import reference
-
-    return reference.table("competencies").set_index("competency")["name_en" if lang == "en" else "name"]
-
-
 GROUP_NAME_PARTS = {
     "id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
     "en": {},
@@ -1106,3 +1101,23 @@ def group_name(name: str, lang: str = "id") -> str:
         for code in sorted(local.index, key=lambda c: -len(local[c])):
             name = name.replace(local[code], english[code])
     return name
+
+
+def did_notes(result, lang: str = "id") -> list[str]:
+    """What the DiD estimator did to the panel or found in it (:attr:`DidResult.notes`, codes), in words."""
+    return [msg(f"did.{code}", lang, **fields) for code, fields in result.notes]
+
+
+def section_why(section, lang: str = "id") -> str:
+    """Why a report section (:class:`analysis.methods.readiness.Section`) is skipped, in words ('' when it runs)."""
+    return msg(f"ready.{section.reason}", lang, **section.fields) if section.reason else ""
+
+
+def section_line(section, lang: str = "id") -> str:
+    """'Programme effects report / effect on IKM: skipped: ...' (what validate prints)."""
+    why = section_why(section, lang)
+    state = msg("ready.skipped", lang, why=why) if not section.runs else msg("ready.runs", lang)
+    if section.runs and section.reason:
+        state = why
+    report = msg(f"ready.report.{section.report}", lang)
+    return f"{report} / {msg(f'ready.section.{section.name}', lang)}: {state}"

@@ -1,7 +1,7 @@
 """Pre-trend checks that have the right size and say what they could have caught.
 
 Why a module of its own: the pre-trend test decides whether a confident verdict may be published (a failed
-check turns it into ``fragile``, :func:`analysis.evaluation.verdict`), so it has to be right in the two ways
+check turns it into ``fragile``, :func:`analysis.methods.evaluation.verdict`), so it has to be right in the two ways
 the R ``did`` default is not on our monthly panels:
 
 - **Size.** A Wald test with as many restrictions as pre-period cells, against a chi-square, rejects a true
@@ -84,7 +84,7 @@ def universal_event_study(
     unit columns for conditional parallel trends (Callaway-Sant'Anna's outcome regression)."""
     import diff_diff as dd
 
-    from .effects import DidInputError, check_panel, cluster_column, live_covariates
+    from analysis.methods.did import DidInputError, check_panel, cluster_column, live_covariates
 
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     balanced = df.groupby(unit)[time].nunique().nunique() == 1
@@ -230,8 +230,8 @@ def drift_test(
     if covariates:
         # conditional on covariate-specific period effects: partialled out like the unit and period effects
         # (FWL), once on the full sample; the jackknife re-fits only the drifts (a small approximation)
-        from .effects import live_covariates
-        from .panels import covariate_trends
+        from analysis.methods.did import live_covariates
+        from analysis.methods.panels import covariate_trends
 
         expanded, names = covariate_trends(df, live_covariates(df, covariates), time)
         x = demean_two_way(expanded[names].to_numpy(float), u, t)

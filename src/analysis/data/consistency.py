@@ -1,0 +1,119 @@
+"""Checks across tables that make `validate`'s "OK" a promise: a unit with visits but no row in rollout,
+a programme start before the data begin, tables that refer to staff without the staff table. Contracts check
+each table on its own; these read the typed tables together."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.data.problems import Problem
+
+#: Tables that refer to staff by NIP: without the staff table their rows cannot be placed in an agency.
+REFER_TO_STAFF = ("competency_assessments", "performance", "trainings")
+
+
+def cross_table(data) -> list[Problem]:
+    """Errors and warnings that only show when the tables are read together."""
+    t = data.tables
+    out: list[Problem] = []
+    if "staff" not in t:
+        for name in REFER_TO_STAFF:
+            if name in t and len(t[name]):
+                out.append(
+                    Problem(
+                        file=f"{name}",
+                        rule=f"{name} refers to staff by NIP, but the staff table is missing",
+                        fix="Add staff.csv (or the 'staff' sheet) with every NIP these rows use",
+                    )
+                )
+    active = _units_with_data(data)
+    if "units" in t and "unit_id" in t["units"]:
+        active &= set(t["units"]["unit_id"].dropna())  # a unit missing from units is reported there already
+    if "rollout" in t and {"unit_id", "programme_start"} <= set(t["rollout"]):
+        known = set(t["rollout"]["unit_id"].dropna())
+        for unit in sorted(active - known)[:20]:
+            out.append(
+                Problem(
+                    file="rollout",
+                    column="unit_id",
+                    value=unit,
+                    rule="this unit has visits or survey responses but no row in rollout; it would silently be "
+                    "counted as a unit that never joined the programme",
+                    fix="Add a row for it: programme_start = the month it joined, or leave programme_start "
+                    "empty if it never joined",
+                )
+            )
+        missing = len(active - known) - 20
+        if missing > 0:
+            out.append(
+                Problem(
+                    file="rollout",
+                    column="unit_id",
+                    value=f"... {missing:,} more units",
+                    rule="units with data but no row in rollout",
+                    fix="Same fix as the rows above",
+                )
+            )
+        first, last = _data_period(data)
+        starts = t["rollout"].dropna(subset=["programme_start"])
+        if first is not None and len(starts):
+            early = starts[starts["programme_start"] < first]
+            late = starts[starts["programme_start"] > last]
+            for frame, rule, fix in (
+                (
+                    early,
+                    f"programme_start is before the first month of data ({first:%Y-%m}): no month before "
+                    "the start is observed, so the unit is left out of the effect estimates",
+                    "Check the month (a typing error?); if it is right, nothing to do",
+                ),
+                (
+                    late,
+                    f"programme_start is after the last month of data ({last:%Y-%m}): the unit counts as "
+                    "not yet in the programme",
+                    "Check the month; if it is right, nothing to do",
+                ),
+            ):
+                for r in frame.head(20).itertuples():
+                    out.append(
+                        Problem(
+                            file="rollout",
+                            row=int(r.Index) + 2,
+                            column="programme_start",
+                            value=f"{r.unit_id}: {r.programme_start:%Y-%m}",
+                            rule=rule,
+                            fix=fix,
+                            severity="warning",
+                        )
+                    )
+    return out
+
+
+def _units_with_data(data) -> set:
+    units: set = set()
+    if data.visits is not None:
+        try:
+            units |= data.visits.coverage()[0]
+        except (OSError, ValueError, duckdb.Error):
+            pass
+    survey = data.tables.get("satisfaction_responses")
+    if survey is not None and "unit_id" in survey:
+        units |= set(survey["unit_id"].dropna())
+    return units
+
+
+def _data_period(data) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """First and last month with visits (else survey responses)."""
+    if data.visits is not None:
+        try:
+            _, first, last = data.visits.coverage()
+            if first is not None:
+                return first, last
+        except (OSError, ValueError, duckdb.Error):
+            pass
+    survey = data.tables.get("satisfaction_responses")
+    if survey is not None and "surveyed_on" in survey:
+        when = survey["surveyed_on"].dropna()
+        if len(when):
+            return when.min().to_period("M").start_time, when.max().to_period("M").start_time
+    return None, None
