@@ -10,7 +10,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export MKL_NUM_THREADS ?= 1
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo-data validate reports test test-fast lint lab bench clean
+.PHONY: help install demo-data validate reports test test-fast lint lab bench clean i18n docs
 
 help: ## Show this help
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -53,3 +53,12 @@ bench: $(STAMP) ## Run the speed and memory benchmarks
 
 clean: ## Remove generated reports and caches (keeps .venv and data)
 	rm -rf reports/* .pytest_cache .ruff_cache
+
+i18n: $(STAMP) ## Extract the Indonesian text, update the English catalogue (changed entries become fuzzy), check it
+	$(BIN)/jupytext --quiet --sync notebooks/*.ipynb
+	$(BIN)/pybabel extract -F babel.cfg --add-location=file --sort-by-file --omit-header -w 110 \
+		-o src/analysis/report/locale/asn_kinerja.pot . 2>/dev/null
+	$(BIN)/pybabel update -i src/analysis/report/locale/asn_kinerja.pot -d src/analysis/report/locale \
+		-D asn_kinerja -l en -w 110 --omit-header --ignore-obsolete
+	$(BIN)/python -c "from analysis.report.i18n import catalogue_problems as p; import sys; \
+		e = p(); print('\n'.join(e) or 'catalogue complete'); sys.exit(bool(e))"

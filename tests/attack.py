@@ -22,9 +22,13 @@ def _is_number(v) -> bool:
     return isinstance(v, numbers.Real) and not isinstance(v, bool) and not pd.isna(v)
 
 
-def equations(na, frames: dict[str, pd.DataFrame], results: dict, sentences: dict) -> list[tuple]:
+def equations(
+    na, frames: dict[str, pd.DataFrame], results: dict, sentences: dict, lang: str = "id"
+) -> list[tuple]:
     """(what, weights per staff id, published value or marker) for every number the page states."""
-    staff = na.staff.set_index("staff_id")
+    from analysis.report.training_needs import named_staff
+
+    staff = named_staff(na, lang).set_index("staff_id")
     assessed = staff.loc[staff.index.isin(na.gaps.index)].dropna(subset=["group"])
     out: list[tuple] = []
 

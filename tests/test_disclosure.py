@@ -20,8 +20,8 @@ from analysis.report import privacy, training_needs
 
 
 def _attack_page(directory):
-    na = training_needs.analyse_city(load.load_city(directory), lang="id")
-    page = training_needs.publish(na)
+    na = training_needs.analyse_city(load.load_city(directory))
+    page = training_needs.publish(na, "id")
     frames = {n: training_needs.table(page, n) for n in training_needs.TABLES}
     results = json.loads(json.dumps(training_needs.results(na, page, demo=True, lang="id"), default=float))
     found = attack(equations(na, frames, results, {"n_short": page.value(("text", "short"))}))

@@ -493,6 +493,8 @@ def evaluate_city(
 
 #: Planning target: the reduction in waiting time (share of the pre-programme mean) a next wave should detect.
 PLANNING_TARGET = 0.10
+#: Months before and after the start in the closed-form first guess of the units needed (did.units_needed).
+CLOSED_FORM_MONTHS = 6
 
 
 def planning_numbers(ev: CityEvaluation, vp: pd.DataFrame | None, alpha: float) -> dict | None:
@@ -508,7 +510,9 @@ def planning_numbers(ev: CityEvaluation, vp: pd.DataFrame | None, alpha: float) 
         return None
     effect = PLANNING_TARGET * pre
     try:  # too few units or months to estimate the noise: no planning paragraph
-        first_guess = did.units_needed(vp, outcome, effect=effect)
+        first_guess = did.units_needed(
+            vp, outcome, effect=effect, pre=CLOSED_FORM_MONTHS, post=CLOSED_FORM_MONTHS, power=planning.POWER
+        )
     except (ValueError, ZeroDivisionError, OverflowError):
         return None
     oe = ev.outcomes.get(outcome)

@@ -42,6 +42,8 @@ DRAWS = 500
 DESIGNS = 5
 #: Largest number of units searched for "units needed"; beyond it the report says "more than".
 MAX_UNITS = 2000
+#: Power the planning numbers aim at: the share of simulated roll-outs that detect the effect.
+POWER = 0.8
 
 
 @dataclass
@@ -238,7 +240,7 @@ def power(
 
 
 def minimum_detectable(
-    est: np.ndarray, se: np.ndarray, target: float = 0.8, alpha: float = 0.05, crit: float | None = None
+    est: np.ndarray, se: np.ndarray, target: float = POWER, alpha: float = 0.05, crit: float | None = None
 ) -> float:
     """The smallest effect (absolute) whose simulated power reaches ``target`` (bisection; power rises with
     the effect's size)."""
@@ -263,7 +265,7 @@ def n_treated(design: Design, n_units: int) -> int:
 def units_needed(
     design: Design,
     effect: float,
-    target: float = 0.8,
+    target: float = POWER,
     alpha: float = 0.05,
     draws: int = DRAWS,
     seed: int = 0,
@@ -324,7 +326,7 @@ def plan(
     outcome: str,
     effect: float,
     reference_se: float | None = None,
-    target: float = 0.8,
+    target: float = POWER,
     alpha: float = 0.05,
     draws: int = DRAWS,
     seed: int = 0,

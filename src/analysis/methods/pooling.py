@@ -17,6 +17,9 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
+#: Fewest cities for a prediction interval (t with k - 2 degrees of freedom).
+MIN_PREDICTION_CITIES = 3
+
 
 def random_effects(estimates, ses, alpha: float = 0.05) -> dict:
     """DerSimonian-Laird tau^2, the random-effects mean with its Hartung-Knapp interval, Cochran's Q, I^2
@@ -59,7 +62,7 @@ def random_effects(estimates, ses, alpha: float = 0.05) -> dict:
         q=q,
         i2=max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
     )
-    if k >= 3:
+    if k >= MIN_PREDICTION_CITIES:
         t2 = stats.t.ppf(1 - alpha / 2, k - 2)
         half = t2 * np.sqrt(tau2 + se_re**2)
         out.update(pred_low=mu - half, pred_high=mu + half)

@@ -42,6 +42,9 @@ SINGULAR_TOL = 1e-10
 #: carried by 2 units has no reliable reference distribution: 10.3% rejections of a true null at 12 units).
 MIN_WAVE_UNITS = 5
 
+#: Power at which the drift test's detectable drift is stated (Roth 2022's pre-trend power idea).
+DETECT_POWER = 0.8
+
 
 @dataclass
 class PretrendTests:
@@ -143,7 +146,7 @@ def pretrend_tests(
     cluster: str | None = None,
     window: int = 6,
     alpha: float = 0.05,
-    power: float = 0.8,
+    power: float = DETECT_POWER,
     covariates: list[str] | None = None,
 ) -> PretrendTests:
     """Joint F test over the ``window`` event-study coefficients before the reference period, and the
@@ -173,7 +176,7 @@ def drift_test(
     anticipation: int = 0,
     cluster: str | None = None,
     alpha: float = 0.05,
-    power: float = 0.8,
+    power: float = DETECT_POWER,
     min_periods: int = 3,
     n_boot: int = 999,
     seed: int = 0,

@@ -90,15 +90,18 @@ def add_toc(page: str) -> str:
 
 
 def _link_label(notebook: str, lang: str) -> str:
-    from analysis.report.i18n import MESSAGES, msg
+    from analysis.report.catalogue import TEXT
+    from analysis.report.i18n import msg
 
     key = f"index.link.{notebook}"
-    return msg(key, lang) if key in MESSAGES else notebook.replace("_", " ")
+    return msg(key, lang) if key in TEXT else notebook.replace("_", " ")
 
 
 def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     """reports/index.html: one card per city with its headline findings and links; a banner for demo data."""
-    from analysis.report.i18n import msg
+    from analysis.methods.satisfaction import kinerja
+    from analysis.report import privacy
+    from analysis.report.i18n import msg, number
 
     out_root = Path(out_root)
     results = load_results(out_root)
@@ -114,15 +117,16 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
             o = eff.get("outcomes", {}).get(key)
             if o and o.get("estimate") is not None:
                 lines.append(
-                    f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{o['estimate']:+.2f}</b> "
-                    f"({msg('col.ci', lang, level=o['level'])} {o['ci_low']:.2f} .. {o['ci_high']:.2f}); "
+                    f"<li>{html.escape(msg(f'outcome.{key}', lang))}: <b>{number(o['estimate'], lang, 2, sign=True)}</b> "
+                    f"({msg('col.ci', lang, level=o['level'])} {number(o['ci_low'], lang, 2)} .. "
+                    f"{number(o['ci_high'], lang, 2)}); "
                     f"{html.escape(msg('verdict.' + o['verdict'], lang))}</li>"
                 )
         if eff.get("ikm_now"):
             n = eff["ikm_now"]
             lines.append(
-                f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{n['ikm']:.2f}</b> "
-                f"({n['mutu']}, {html.escape(n['kinerja'])})</li>"
+                f"<li>{html.escape(msg('index.ikm_now', lang, year=n['year']))}: <b>{number(n['ikm'], lang, 2)}</b> "
+                f"({n['mutu']}, {html.escape(kinerja(n['mutu'], lang))})</li>"
             )
         if needs_:
             lines.append(
@@ -133,7 +137,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
                 ln = needs_["largest_need"]
                 lines.append(
                     f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
-                    f"({ln['participants']} {html.escape(msg('index.staff', lang))})</li>"
+                    f"({_count(ln['participants'], lang)} {html.escape(msg('index.staff', lang))})</li>"
                 )
         links = " · ".join(
             f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
@@ -149,6 +153,9 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
         if (out_root / f"{CROSS_CITY}.html").exists()
         else ""
     )
+    min_cell = next(
+        (r["min_cell"] for c in results.values() for r in c.values() if r.get("min_cell")), privacy.MIN_CELL
+    )
     banner = f'<p class="banner">{html.escape(msg("index.demo", lang))}</p>' if demo else ""
     page = f"""<!DOCTYPE html>
 <html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -162,10 +169,35 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
 </style></head>
 <body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
 <div class="cards">{"".join(cards)}</div>{cross}
-<p><small>{html.escape(msg("index.footer", lang, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")))}</small></p>
+<p><small>{html.escape(msg("index.footer", lang, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), min_cell=min_cell))}</small></p>
 </body></html>
 """
     path = out_root / "index.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _count(value, lang: str) -> str:
+    """A published count in ``lang``'s numbers, or its hidden marker ('<10') as it is."""
+    from analysis.report.i18n import number
+
+    return value if isinstance(value, str) else number(value, lang)
+
+
+def visible_text(page: str) -> tuple[str, list[str]]:
+    """What a reader of a published page sees as text: the HTML without tags, styles and scripts, and the text of
+    each figure (the SVG's <text> elements; figures keep their text as text). For checks on published pages."""
+    import base64
+    import urllib.parse
+
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", " ", page, flags=re.S)
+    figures = []
+    for m in re.finditer(r'data:image/svg\+xml(;base64)?,([^"\']+)', page):
+        svg = base64.b64decode(m.group(2)).decode() if m.group(1) else urllib.parse.unquote(m.group(2))
+        figures += [
+            html.unescape(re.sub(r"<[^>]+>", "", s))
+            for s in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+        ]
+    page = re.sub(r"<img[^>]*>", " ", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page)), figures

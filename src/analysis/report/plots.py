@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import functools
+import re
 
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -14,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from analysis.data import reference
 from analysis.data.reference import competency_names
 from analysis.methods.did import DidResult
-from analysis.report.i18n import msg
+from analysis.report.i18n import msg, number
 
 PALETTE = "colorblind"
 
@@ -37,6 +39,39 @@ def _inline_svg() -> None:
     from matplotlib_inline.backend_inline import set_matplotlib_formats
 
     set_matplotlib_formats("svg")
+
+
+class _LocaleTicks(mticker.ScalarFormatter):
+    """matplotlib's tick choice, written in the report language's numbers (0,5 and 10.000 in id)."""
+
+    def __init__(self, lang: str):
+        super().__init__(useOffset=False)
+        self.set_scientific(False)
+        self.lang = lang
+
+    def __call__(self, x, pos=None):
+        text = super().__call__(x, pos)
+        digits = len(text.split(".")[1]) if "." in text else 0
+        return number(x, self.lang, digits).replace("-", "\u2212")
+
+
+_NUMBER = re.compile(r"[-\u2212]?\d+(\.\d+)?")
+
+
+def _numbers(fig: plt.Figure, lang: str) -> plt.Figure:
+    """Every number a figure shows in ``lang``'s style: tick labels of numeric axes and numeric annotations
+    (heatmap cells, band edges). Date and category axes keep their labels."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is mticker.ScalarFormatter:
+                axis.set_major_formatter(_LocaleTicks(lang))
+        for text in ax.texts if lang != "en" else ():  # matplotlib writes 0.5 already
+            s = text.get_text()
+            if _NUMBER.fullmatch(s):
+                value = float(s.replace("\u2212", "-"))
+                digits = len(s.split(".")[1]) if "." in s else 0
+                text.set_text(number(value, lang, digits))
+    return fig
 
 
 def _waves(panel: pd.DataFrame, lang: str) -> pd.Series:
@@ -75,7 +110,7 @@ def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id
     )
     ax.legend(title=f"{msg('legend.never', lang)}: n={n_never}", loc="upper left", fontsize="small")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang: str = "id") -> plt.Figure:
@@ -95,7 +130,7 @@ def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang:
     )
     ax.legend(title="", fontsize="small")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def event_study(
@@ -136,7 +171,7 @@ def event_study(
     )
     ax.legend(fontsize="small")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def pre_period(
@@ -183,7 +218,7 @@ def pre_period(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize="small")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> plt.Figure:
@@ -200,7 +235,7 @@ def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> pl
     ax.scatter(np.arange(len(by_unit)), by_unit["ikm"], c=by_unit["mutu"].map(colors), s=12)
     for edge in reference.table("ikm_bands")["lower"].iloc[1:]:
         ax.axhline(edge, color="grey", ls=":", lw=0.8)
-        ax.text(len(by_unit) * 1.005, edge, f"{edge:.2f}", va="center", fontsize=7, color="grey")
+        ax.text(len(by_unit) * 1.005, edge, number(edge, lang, 2), va="center", fontsize=7, color="grey")
     ax.set(
         title=msg("plot.ikm", lang, year=last_year, n=len(by_unit)),
         xlabel=msg("axis.unit", lang),
@@ -208,10 +243,10 @@ def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> pl
         xticks=[],
     )
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
-def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str) -> plt.Figure:
+def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str, lang: str = "id") -> plt.Figure:
     """Estimates with CIs as a forest plot (robustness checks, sectors, dose groups, cities)."""
     style()
     t = table.dropna(subset=["estimate"]).iloc[::-1]
@@ -230,7 +265,7 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str) -> plt.
     ax.set_yticks(y, t[label_col].astype(str))
     ax.set(title=title, xlabel=xlabel)
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure:
@@ -242,6 +277,7 @@ def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure
         "label",
         msg("plot.by_sector", lang, outcome=label, n=int(t["n_units"].sum())),
         msg("axis.effect", lang, outcome=label),
+        lang=lang,
     )
 
 
@@ -278,7 +314,7 @@ def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> pl
         ax2.set_ylabel(msg("axis.silhouette", lang), color="C7")
         ax2.grid(False)
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def group_profiles(
@@ -305,8 +341,10 @@ def group_profiles(
     data = profiles.loc[shown].drop(columns=["size"])
     rows = []
     for g in data.index:
-        badge = "" if jaccard is None or g >= len(jaccard) else f", Jaccard {jaccard.iloc[g]:.2f}"
-        rows.append(f"{names[g]}\n(n = {sizes[g]}{badge})")
+        badge = (
+            "" if jaccard is None or g >= len(jaccard) else f", Jaccard {number(jaccard.iloc[g], lang, 2)}"
+        )
+        rows.append(f"{names[g]}\n(n = {number(sizes[g], lang)}{badge})")
     fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
     sns.heatmap(
         data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1),
@@ -324,7 +362,7 @@ def group_profiles(
     ax.set(title=title, xlabel=msg("axis.competency", lang), ylabel="")
     plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) -> plt.Figure:
@@ -340,7 +378,7 @@ def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) 
         ylabel="",
     )
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
@@ -354,7 +392,7 @@ def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
     )
     ax.legend(title="")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
@@ -370,7 +408,7 @@ def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
     )
     ax.legend(title="", fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)
 
 
 def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, alpha: float = 0.05):
@@ -421,4 +459,4 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
     if len(plain):
         ax.legend(fontsize="small", loc="lower left")
     fig.tight_layout()
-    return fig
+    return _numbers(fig, lang)

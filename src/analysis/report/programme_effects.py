@@ -14,7 +14,8 @@ from analysis.methods.evaluation import (
     CityEvaluation,
     OutcomeEvaluation,
 )
-from analysis.report.i18n import MESSAGES, did_notes, msg, section_why
+from analysis.report.catalogue import TEXT
+from analysis.report.i18n import did_notes, msg, number, section_why
 
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
@@ -29,12 +30,12 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
             {
                 msg("col.outcome", lang): msg(f"outcome.{name}", lang),
                 msg("col.estimate", lang): round(o.get("estimate", np.nan), 2),
-                msg("col.ci", lang, level=level): f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" if o else "",
-                msg(
-                    "col.percent", lang
-                ): f"{pct['estimate']:.1f} ({pct['ci_low']:.1f} .. {pct['ci_high']:.1f})" if pct else "",
+                msg("col.ci", lang, level=level): _interval(o, lang) if o else "",
+                msg("col.percent", lang): (
+                    f"{number(pct['estimate'], lang, 1)} ({_interval(pct, lang, 1)})" if pct else ""
+                ),
                 msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if o else "",
-                msg("col.pretrend_p", lang): _p(oe.pretests.trend) if oe.pretests is not None else "",
+                msg("col.pretrend_p", lang): _p(oe.pretests.trend, lang) if oe.pretests is not None else "",
                 msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
                 msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
             }
@@ -42,8 +43,13 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _p(test: dict) -> float | str:
-    return round(test["p_value"], 3) if test.get("status") == "ok" else ""
+def _p(test: dict, lang: str) -> str:
+    return number(test["p_value"], lang, 3) if test.get("status") == "ok" else ""
+
+
+def _interval(r: dict, lang: str, digits: int = 2) -> str:
+    """A confidence interval as the tables print it: 'low .. high' in ``lang``'s numbers."""
+    return f"{number(r['ci_low'], lang, digits)} .. {number(r['ci_high'], lang, digits)}"
 
 
 def skipped_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
@@ -60,7 +66,7 @@ def skipped_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
         and name not in ev.outcomes
         and not section.runs
         and section.reason
-        and f"outcome.{name}" in MESSAGES
+        and f"outcome.{name}" in TEXT
     ]
 
 
@@ -143,7 +149,7 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
             shift=int(r["shift"]) if pd.notna(r.get("shift", np.nan)) else "",
             cohort=r.get("cohort", ""),
         )
-        est, ci = _estimate_and_ci(r)
+        est, ci = _estimate_and_ci(r, lang)
         out.append(
             {
                 msg("col.check", lang): label,
@@ -155,11 +161,11 @@ def robustness_table(oe: OutcomeEvaluation, lang: str = "id", alpha: float = 0.0
     return pd.DataFrame(out)
 
 
-def _estimate_and_ci(r: dict) -> tuple:
+def _estimate_and_ci(r: dict, lang: str) -> tuple:
     """An estimate row as the report tables print it: the effect to 2 decimals and the CI as 'low .. high'
     (blank where there is none)."""
     est = r.get("estimate", np.nan)
-    ci = f"{r['ci_low']:.2f} .. {r['ci_high']:.2f}" if pd.notna(r.get("ci_low", np.nan)) else ""
+    ci = _interval(r, lang) if pd.notna(r.get("ci_low", np.nan)) else ""
     return (round(est, 2) if pd.notna(est) else ""), ci
 
 
@@ -185,11 +191,12 @@ def group_table(
     level = int(round(100 * (1 - alpha)))
     rows = []
     for r in table.to_dict("records"):
-        est, ci = _estimate_and_ci(r)
+        est, ci = _estimate_and_ci(r, lang)
         row = {key: r.get(key, "")} if key in r else {}
         if "dose_mean" in r:
             row[msg("col.dose_range", lang)] = (
-                f"{r['dose_min']:.1f} - {r['dose_max']:.1f} ({r['dose_mean']:.1f})"
+                f"{number(r['dose_min'], lang, 1)} - {number(r['dose_max'], lang, 1)} "
+                f"({number(r['dose_mean'], lang, 1)})"
             )
         note = ""
         if est == "":
@@ -227,6 +234,7 @@ def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
                     drift=t["detectable"],
                     unit=unit,
                     per=msg(f"per.{oe.frequency}", lang),
+                    power=t.get("power", pretrends.DETECT_POWER),
                 )
                 if key == "trend" and ok
                 else ""

@@ -57,7 +57,7 @@ def provenance(files: dict[str, str], params: dict, started: float) -> pd.DataFr
         ("asn-kinerja", "version", __version__),
         ("asn-kinerja", "git commit", git_commit()),
         ("run", "finished (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")),
-        ("run", "seconds", f"{time.perf_counter() - started:.1f}"),
+        ("run", "seconds", round(time.perf_counter() - started, 1)),
         ("software", "python", platform.python_version()),
     ]
     for pkg in SOFTWARE:

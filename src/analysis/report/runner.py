@@ -211,14 +211,47 @@ def _execute(
     slot: int,
     session: KernelSession | None = None,
 ) -> Path:
+    src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
+    params = check_params(src, params)
+    executed = out_dir / f"{notebook}.ipynb"
+    source = translated(src, params.get("lang", "id"), out_dir / f".{notebook}.source.ipynb")
+    try:
+        return _papermill(source, executed, params, timeout, label, slot, session)
+    finally:
+        if source != src:
+            source.unlink(missing_ok=True)
+
+
+def translated(src: Path, lang: str, dst: Path) -> Path:
+    """The notebook to execute for ``lang``: the committed one for Indonesian (its markdown is the source), a
+    copy with every markdown paragraph translated (report.i18n, the English catalogue) otherwise, which
+    names the committed notebook in its metadata (``asn_kinerja_source``)."""
+    if lang == "id":
+        return src
+    import nbformat
+
+    from analysis.report.i18n import translate_notebook
+
+    nb = translate_notebook(nbformat.read(src, as_version=4), lang)
+    nb.metadata["asn_kinerja_source"] = f"notebooks/{src.name}"
+    nbformat.write(nb, dst)
+    return dst
+
+
+def _papermill(
+    src: Path,
+    executed: Path,
+    params: dict,
+    timeout: int,
+    label: str,
+    slot: int,
+    session: KernelSession | None = None,
+) -> Path:
     import papermill as pm
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.engines import papermill_engines
     from papermill.exceptions import PapermillExecutionError
 
-    src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
-    params = check_params(src, params)
-    executed = out_dir / f"{notebook}.ipynb"
     # request_save_on_cell_execute=False: papermill would otherwise rewrite (and schema-check) the whole notebook,
     # images included, before and after every cell, on the cores the kernels need; it still saves on failure.
     kwargs = {

@@ -22,7 +22,7 @@ class NeedsAnalysis:
     clusters: competency.GapClusters
     jpm: pd.DataFrame
     enrolments: pd.DataFrame
-    staff: pd.DataFrame  # staff_id, unit_id, agency, position_class, group, group_name
+    staff: pd.DataFrame  # staff_id, unit_id, agency, position_class, group (a number; named when published)
     jp_year: int | None
     jp_check: pd.DataFrame | None
     latest_performance: pd.DataFrame | None
@@ -38,10 +38,10 @@ def analyse_city(
     seed: int = 0,
     n_boot: int = 50,
     min_cell: int = privacy.MIN_CELL,
-    lang: str = "en",
     required_source: str = "reference",
 ) -> NeedsAnalysis:
-    """``lang`` sets the language of the group names in the published tables (``clusters.names`` stay English).
+    """The analysis, in no language: groups are numbers with English names built from codes
+    (``clusters.names``); :func:`publish` names them in the page's language.
 
     ``required_source``: ``"reference"`` (default) takes each staff's required levels from the national standard
     by position class (data/reference/required_levels.csv); ``"recorded"`` takes the ``level_required`` recorded
@@ -61,7 +61,6 @@ def analyse_city(
     people = staff[["staff_id", "unit_id", "position_class"]].copy()
     people["agency"] = people["unit_id"].map(units["agency"])
     people["group"] = people["staff_id"].map(clusters.labels)
-    people["group_name"] = people["group"].map({g: group_name(n, lang) for g, n in clusters.names.items()})
     jp_year = jp_check = None
     if "trainings" in data.tables and len(data.tables["trainings"]):
         jp_year = int(data.tables["trainings"]["start"].dt.year.max())
@@ -194,11 +193,17 @@ def required_summary(na: NeedsAnalysis, page: privacy.Page) -> dict:
     return {"source": na.required_source, "differing_standards": pairs, "records": records}
 
 
-def publish(na: NeedsAnalysis) -> privacy.Page:
-    """Every staff count the competency page states (its tables, sentences, figure titles and results.json),
+def named_staff(na: NeedsAnalysis, lang: str = "id") -> pd.DataFrame:
+    """The analysis' staff with their group's name in ``lang`` (``group_name``), as the page groups them."""
+    names = {g: group_name(n, lang) for g, n in na.clusters.names.items()}
+    return na.staff.assign(group_name=na.staff["group"].map(names))
+
+
+def publish(na: NeedsAnalysis, lang: str = "id") -> privacy.Page:
+    """Every staff count the training-needs page states (its tables, sentences, figure titles and results.json),
     registered on one :class:`privacy.Page` and protected together: a hidden count cannot be recovered
-    from any other number on the page."""
-    staff = na.staff
+    from any other number on the page. Groups are named in ``lang`` here (one name per group number)."""
+    staff = named_staff(na, lang)
     page = privacy.Page(staff["staff_id"], min_cell=na.min_cell)
     assessed = staff[staff["staff_id"].isin(na.gaps.index)].dropna(subset=["group"])
     shortfalls = competency.shortfall(na.gaps)

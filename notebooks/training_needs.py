@@ -1,0 +1,281 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# *Laporan ini dibuat dari notebook `notebooks/training_needs.ipynb`. Teks di bawah dapat dibaca sebelum
+# notebook dijalankan; angka, tabel dan grafik muncul setelah dijalankan untuk satu kota. Perhitungan ada di
+# `analysis.methods.competency`, `analysis.methods.training` dan `analysis.methods.talent`; penyusunan
+# halaman dan perlindungan angka kecil di `analysis.report.training_needs` dan `analysis.report.privacy`.*
+
+# %% tags=["parameters"]
+city = "kendari"
+data_dir = "data/raw/kendari"
+k_range = [2, 10]
+seed = 0
+n_boot = 50
+min_cell = 10
+lang = "id"
+required_source = "reference"
+results_path = ""
+
+# %%
+import time
+
+from analysis import config
+from analysis.data import load
+from analysis.methods import competency, readiness
+from analysis.report import plots, provenance, results_json, training_needs
+from analysis.report.i18n import group_name, money, msg, say, section_why, show
+from analysis.report.tables import show_table
+
+started = time.perf_counter()
+directory = config.resolve(data_dir)
+data = load.load_city(directory)
+plan = readiness.needs_plan(data)
+shown = plan["report"].runs  # else the report says why it cannot be made
+demo = (directory / "truth.json").exists()
+if shown:
+    na = training_needs.analyse_city(
+        data,
+        k_range=range(k_range[0], k_range[1] + 1),
+        seed=seed,
+        n_boot=n_boot,
+        min_cell=min_cell,
+        required_source=required_source,
+    )
+    shortfalls = competency.shortfall(na.gaps)
+    page = training_needs.publish(na, lang)  # every count on this page, protected together (report.privacy)
+
+
+def suppressed(name):
+    """The note under a table: how many of its cells are hidden, and why."""
+    primary, complementary = page.hidden_in(name)
+    if complementary:
+        show("needs.suppressed_both", lang, n=primary, m=complementary, min_cell=min_cell)
+    elif primary:
+        show("needs.suppressed", lang, n=primary, min_cell=min_cell)
+
+
+# %%
+say("# Kebutuhan pengembangan kompetensi ASN: {city}", lang, city=data.city.replace("-", " ").title())
+if demo:
+    say(
+        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
+        "diketahui; bukan data nyata {city}.",
+        lang,
+        city=data.city,
+    )
+if not shown:
+    show("ready.report_skipped", lang, why=section_why(plan["report"], lang))
+
+# %% [markdown]
+# ## Pertanyaan
+#
+# **Kompetensi apa yang kurang pada kelompok pegawai mana, berapa orang, dan pelatihan apa yang menutup
+# kesenjangan itu?** Laporan ini membantu badan kepegawaian dan perangkat daerah menyusun rencana
+# pengembangan kompetensi: siapa yang perlu dilatih dalam hal apa, berapa jam pelajaran (JP) dan berapa
+# biayanya, dan apakah setiap pegawai sudah mendapat hak pengembangan tahunannya.
+#
+# ## Data
+#
+# Hasil asesmen kompetensi manajerial dan sosial kultural menurut PermenPAN-RB 38/2017: setiap pegawai
+# dinilai pada setiap kompetensi dengan level 1 sampai 5, dan setiap kelas jabatan punya level yang
+# dipersyaratkan. Bersama itu dipakai tabel pegawai (perangkat daerah dan kelas jabatan), riwayat pelatihan,
+# dan penilaian kinerja (SKP). Nama dan NIP tidak pernah sampai ke laporan: pegawai dikenali dengan kode
+# samaran yang dibuat saat data dibaca.
+
+# %%
+if shown:
+    n_assessed = page.value(("text", "assessed"))
+    n_short = page.value(("text", "short"))
+    say(
+        "{n_assessed} pegawai dinilai pada {n_comp} kompetensi (PermenPAN-RB 38/2017); {n_short} ({share:.0%}) "
+        "kurang setidaknya satu level pada satu kompetensi.",
+        lang,
+        n_assessed=n_assessed,
+        n_comp=shortfalls.shape[1],
+        n_short=n_short,
+        share=n_short / n_assessed
+        if isinstance(n_short, int) and isinstance(n_assessed, int)
+        else float("nan"),
+    )
+    show(f"needs.required_{required_source}", lang)
+    differences = training_needs.table(page, "required_differences")
+    if len(differences):
+        summary = training_needs.required_summary(na, page)
+        show(
+            "needs.required_differ",
+            lang,
+            records=summary["records"] if summary["records"] is not None else f"<{min_cell}",
+            pairs=summary["differing_standards"],
+            source=msg(f"needs.source.{required_source}", lang),
+        )
+        show_table(differences, lang)
+        suppressed("required_differences")
+    plots.shortfall_by_competency(shortfalls, lang=lang, n=n_assessed)
+
+# %% [markdown]
+# ## Metode
+#
+# **Mengapa kekurangan, bukan nilai mentah.** Kelompok dibentuk dari *kekurangan*, yaitu selisih antara
+# level yang dipersyaratkan dan hasil asesmen bila hasilnya di bawah standar (nol bila memenuhi standar),
+# per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan, karena jabatan yang
+# lebih tinggi punya standar yang lebih tinggi, bukan menurut kebutuhan pelatihan.
+#
+# **Kelompok.** Pegawai dengan pola kekurangan yang mirip dikelompokkan dengan *k-means*. Jumlah kelompok
+# dipilih dengan statistik *gap* (Tibshirani dkk. 2001, aturan satu galat baku), lalu kestabilannya diuji
+# dengan *bootstrap*: data diambil ulang berkali-kali dan diperiksa apakah kelompok yang sama muncul kembali
+# (indeks Rand yang disesuaikan, ARI, dan indeks Jaccard per kelompok). Kelompok yang tidak stabil hanya
+# boleh dibaca sebagai gambaran.
+#
+# **Rencana pelatihan.** Kelayakan bersifat individual: setiap pegawai yang kurang pada suatu kompetensi
+# dijadwalkan ke program pelatihan untuk kompetensi itu, dengan JP dan biaya dari tabel program di
+# `data/reference/`. Kelompok membantu membaca pola, tetapi tidak menentukan siapa yang dilatih.
+
+# %%
+if shown:
+    say("## Memilih jumlah kelompok", lang)
+    say(
+        "Jumlah kelompok dipilih dengan statistik *gap* (aturan 1-SE) lalu diuji kestabilannya dengan "
+        "bootstrap ({n_boot} ulangan): kelompok disebut stabil bila ARI rata-rata >= {ari_gate:.2f} dan "
+        "Jaccard setiap kelompok >= {jaccard_gate:.2f}.",
+        lang,
+        n_boot=n_boot,
+        ari_gate=competency.ARI_GATE,
+        jaccard_gate=competency.JACCARD_GATE,
+    )
+    plots.k_selection(na.clusters.selection, na.clusters.k, n_assessed, lang=lang)
+
+# %%
+if shown:
+    say("## Kelompok pegawai", lang)
+    key, fields = training_needs.stability_note(na)
+    show(key, lang, **fields)
+    c = na.clusters
+    sizes = training_needs.table(page, "group_sizes")
+    if c.k > 1:
+        names = {g: group_name(n, lang) for g, n in c.names.items()}
+        published = {
+            g: (None if isinstance(s, str) else s)
+            for g, s in zip(sizes["group"], sizes["staff"], strict=False)
+        }
+        plots.group_profiles(
+            c.profiles,
+            names,
+            c.stability["jaccard"],
+            lang=lang,
+            min_cell=min_cell,
+            sizes=published,
+            n=n_assessed,
+        )
+    show_table(sizes, lang)
+    suppressed("group_sizes")
+
+# %%
+if shown:
+    say("## Kelompok per perangkat daerah", lang)
+    show_table(training_needs.table(page, "groups_by_agency"), lang)
+    suppressed("groups_by_agency")
+
+# %%
+if shown:
+    say("## Rencana pelatihan", lang)
+    totals = {k: page.value(("plan", c)) for k, c in training_needs.PLAN_FIELDS.items()}
+    cost = totals["cost_idr"]
+    say(
+        "Kelayakan bersifat individual (kurang setidaknya satu level pada kompetensi itu): {people} pegawai, "
+        "{enrolments} penempatan pelatihan, {jp} JP, perkiraan biaya {cost}.",
+        lang,
+        people=totals["people"],
+        enrolments=totals["enrolments"],
+        jp=totals["jp"],
+        cost=cost if isinstance(cost, str) else money(cost, lang),
+    )
+    biggest = training_needs.largest_need(page)
+    if biggest:
+        say(
+            "Kebutuhan terbesar: **{name}** ({participants} pegawai).",
+            lang,
+            name=biggest["name"],
+            participants=biggest["participants"],
+        )
+    show_table(training_needs.table(page, "plan_by_programme"), lang)
+    suppressed("plan_by_programme")
+    show_table(training_needs.table(page, "training_plan"), lang)
+    suppressed("training_plan")
+
+# %%
+if shown and na.jp_check is not None:
+    say(
+        "## Hak pengembangan {jp} JP per tahun ({year})",
+        lang,
+        jp=training_needs.training.JP_PER_YEAR,
+        year=na.jp_year,
+    )
+    say(
+        "Setiap PNS berhak dan wajib mengikuti pengembangan kompetensi paling sedikit {jp} JP setahun "
+        "(PP 11/2017 jo. PP 17/2020). Tabel ini menghitung JP pelatihan yang dimulai pada tahun itu per "
+        "pegawai; pelatihan yang tidak tercatat di riwayat pelatihan tidak terhitung.",
+        lang,
+        jp=training_needs.training.JP_PER_YEAR,
+    )
+    show_table(training_needs.table(page, "jp_by_agency"), lang)
+    suppressed("jp_by_agency")
+
+# %%
+if shown:
+    say("## Kinerja dan talenta (SKP, kotak 9)", lang)
+    for name in ("predicate_by_group", "talent_by_group", "talent_actions"):
+        table = training_needs.table(page, name)
+        if len(table):
+            show_table(table, lang)
+            suppressed(name)
+
+# %% [markdown]
+# ## Keterbatasan
+#
+# - Kekurangan satu level dekat dengan galat pengukuran asesmen; jangan menilai seorang pegawai dari satu
+#   asesmen saja.
+# - Hasil asesmen cenderung menumpuk di sekitar standar (banyak pegawai tepat memenuhi standar), sehingga
+#   kelompok "memenuhi standar" besar.
+# - Standar kompetensi per jabatan dapat diatur instansi (`data/reference/required_levels.csv`).
+# - Pengelompokan pegawai adalah profiling: perlu penilaian dampak pelindungan data pribadi (UU 27/2022,
+#   Pasal 34).
+
+# %%
+if shown:
+    show("needs.disclosure", lang, min_cell=min_cell, **page.counts())
+
+# %%
+if results_path and shown:
+    results_json.write_results(results_path, training_needs.results(na, page, demo=demo, lang=lang))
+
+# %% [markdown]
+# ## Asal-usul laporan
+#
+# Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.
+
+# %%
+params = {
+    "city": city,
+    "data_dir": data_dir,
+    "k_range": k_range,
+    "seed": seed,
+    "n_boot": n_boot,
+    "min_cell": min_cell,
+    "lang": lang,
+    "required_source": required_source,
+}
+show_table(provenance.provenance(data.files, params, started), lang)

@@ -1,0 +1,396 @@
+"""The report's words in Bahasa Indonesia, the source language (planners read it): table headers, labels of
+coded values, axis labels and the sentences that the report modules build from results.
+
+Each entry is ``key: Indonesian text``; the key says where it is used (``col.<column>``, ``outcome.<name>``,
+``verdict.<code>``...) and is the gettext context (msgctxt) of the English translation in
+``locale/en/LC_MESSAGES/asn_kinerja.po``. The narrative of a report is not here: it is Indonesian markdown in
+its notebook. Change a text here, run ``make i18n``: the English entry becomes *fuzzy* and a test fails until
+it is translated again.
+"""
+
+TEXT: dict[str, str] = {
+    # ------------------------------------------------------------------ programme effects notebook
+    "caveat.pretrend": (
+        "**{outcome}**: uji pra-tren menolak; perkiraan bisa tercampur tren yang sudah berbeda sebelum "
+        "program."
+    ),
+    "caveat.covariates": (
+        "{outcome}: tren sejajar hanya diandaikan di antara unit yang serupa dalam {covariates} (diukur "
+        "sebelum gelombang pertama mulai); {n} unit tanpa nilai itu tidak termasuk."
+    ),
+    "covariate.unit_size": "ukuran unit (kunjungan)",
+    "caveat.estimator.unbalanced": (
+        "{outcome}: kesimpulan bertumpu pada estimator {estimator}, karena sebagian unit tidak punya data "
+        "pada sebagian bulan. Estimator ini membandingkan setiap unit dengan bulan-bulannya sendiri sebelum "
+        "program, sehingga bulan yang hilang tidak mengubah kelompok pembanding; Callaway-Sant'Anna "
+        "ditampilkan di uji ketahanan."
+    ),
+    "caveat.estimator.balanced": "{outcome}: kesimpulan bertumpu pada estimator {estimator} (panel lengkap).",
+    "caveat.estimator.chosen": "{outcome}: kesimpulan bertumpu pada estimator {estimator}, sesuai parameter `estimator`.",
+    "caveat.anticipation": (
+        "{outcome}: dampak dianggap dapat mulai {n} periode ({per}) sebelum tanggal mulai resmi (parameter "
+        "`anticipation`); periode itu tidak dipakai sebagai pembanding."
+    ),
+    "caveat.selection": (
+        "Unit yang lebih dulu ikut sudah lebih baik sebelum program (waktu tunggu awal {early:.1f} vs "
+        "{never:.1f} menit). Metode ini membandingkan perubahan, bukan tingkat, sehingga selisih awal itu "
+        "tidak dihitung sebagai dampak."
+    ),
+    "caveat.unbalanced": "{outcome}: {text}",
+    # What the DiD estimator did to a panel (effects.DidResult.notes) and why it could not run (DidInputError)
+    "did.missing_dropped": "{n} unit-periode tanpa nilai tidak diikutkan",
+    "did.always_treated": (
+        "{n} unit sudah ikut program sejak periode pertama, jadi tidak punya periode sebelum program, dan "
+        "tidak diikutkan"
+    ),
+    "did.late": "{n} unit baru mulai setelah periode terakhir dan dihitung sebagai belum ikut",
+    "did.single_unit": (
+        "gelombang {cohorts} hanya berisi satu unit: ATT(g,t)-nya bertumpu pada satu unit dan galat bakunya "
+        "tidak dapat diandalkan"
+    ),
+    "did.unbalanced": (
+        "panel tidak seimbang ({n} unit tidak punya data pada sebagian periode): diestimasi dengan "
+        "estimator untuk panel tidak seimbang, galat baku diklaster per unit"
+    ),
+    "did.na_cells": "{n} sel ATT(g,t) tidak punya unit pembanding dan tidak diikutkan dalam agregasi",
+    "did.library": "catatan dari estimator: {text}",
+    "did.no_treated": "tidak ada unit yang ikut program dalam periode data",
+    "did.no_comparison": (
+        "semua unit ikut program pada waktu yang sama dan tidak ada yang belum pernah ikut: tidak ada "
+        "kelompok pembanding"
+    ),
+    "did.no_never_treated": "tidak ada unit yang belum pernah ikut program",
+    "did.few_doses": "jam pelatihan diketahui untuk terlalu sedikit unit untuk dibagi menjadi kelompok",
+    "did.estimator_failed": "estimator tidak dapat berjalan pada data ini",
+    "caveat.dose": (
+        "Perbandingan menurut jam pelatihan bersifat deskriptif: unit memilih berapa banyak pelatihan, jadi "
+        "perbedaan antarkelompok belum tentu akibat pelatihan."
+    ),
+    "caveat.sector": "Sektor dengan kurang dari {min_units} unit tidak diestimasi.",
+    "col.test": "Uji",
+    "col.statistic": "Statistik F",
+    "col.df": "df",
+    "col.p": "p",
+    "test.trend": "{outcome}: pergeseran per gelombang sebelum program",
+    "test.window": "{outcome}: {window} periode sebelum periode acuan",
+    # ------------------------------------------------------------------ competency notebook
+    "needs.required_reference": (
+        "Level yang dipersyaratkan diambil dari standar per kelas jabatan "
+        "(data/reference/required_levels.csv)."
+    ),
+    "needs.required_recorded": (
+        "Level yang dipersyaratkan diambil dari kolom level_required yang dicatat instansi pada setiap "
+        "asesmen (parameter required_source = recorded), bukan dari tabel standar."
+    ),
+    "needs.required_differ": (
+        "**Perhatian:** pada {records} catatan asesmen, level_required yang dicatat berbeda dari standar "
+        "kelas jabatan ({pairs} kombinasi kelas jabatan x kompetensi, tabel di bawah). Laporan ini memakai "
+        "{source}. Untuk memakai standar instansi sendiri, setel `required_source: recorded` di "
+        "notebooks/params/<kota>.yaml."
+    ),
+    "needs.source.reference": "tabel standar",
+    "needs.source.recorded": "level yang dicatat instansi",
+    "needs.stable": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
+    "needs.unstable": (
+        "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap {ari:.2f}, "
+        "Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan Jaccard >= "
+        "{jaccard_gate:.2f}): anggap hanya sebagai gambaran."
+    ),
+    "needs.unassessed": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai gambaran.",
+    "needs.no_structure": (
+        "**Tidak ada struktur kelompok:** statistik gap lebih memilih satu kelompok, jadi tidak ada "
+        "kelompok pegawai yang dilaporkan. Rencanakan pelatihan per kompetensi."
+    ),
+    "needs.suppressed": (
+        "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'); '…': JP, biaya atau "
+        "porsi pegawai yang jumlahnya disembunyikan._"
+    ),
+    "needs.suppressed_both": (
+        "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'), dan {m} sel lain "
+        "('x') agar sel tersebut tidak dapat dihitung dari angka lain di halaman ini; '…': JP, biaya atau "
+        "porsi pegawai yang jumlahnya disembunyikan._"
+    ),
+    "needs.disclosure": (
+        "_Perlindungan data pribadi: setiap jumlah di bawah {min_cell} pegawai disembunyikan, beserta sel "
+        "pelengkap yang dipilih dan diaudit dengan pemrograman linear sehingga tidak ada angka tersembunyi "
+        "yang dapat dihitung ulang dari tabel, kalimat, atau results.json halaman ini (aturan ambang dengan "
+        "penyembunyian sekunder; Hundepool dkk. 2012). {primary} sel disembunyikan karena kecil, "
+        "{complementary} sel pelengkap._"
+    ),
+    "axis.k": "Jumlah kelompok k",
+    "axis.gap": "Statistik gap (± 1 SE)",
+    "axis.silhouette": "Silhouette (informasi)",
+    "axis.competency": "Kompetensi",
+    "axis.shortfall": "Rata-rata kekurangan (level)",
+    "plot.selection": "Memilih k (n = {n} pegawai; terpilih k = {k})",
+    "plot.profiles": "Kekurangan rata-rata per kelompok (n = {n} pegawai)",
+    "plot.hidden_groups": "{n} kelompok disembunyikan (kurang dari {min_cell} pegawai, atau untuk melindunginya)",
+    "plot.shortfall": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
+    # ------------------------------------------------------------------ index page and shared report parts
+    "index.title": "Evaluasi program pengembangan kinerja ASN",
+    "index.demo": (
+        "DATA DEMO: semua angka berasal dari data sintetis dengan dampak yang diketahui, bukan data nyata "
+        "kota."
+    ),
+    "index.ikm_now": "IKM kota {year}",
+    "index.groups": "Kelompok pegawai menurut kebutuhan",
+    "index.not_stable": "belum stabil",
+    "index.largest_need": "Kebutuhan pelatihan terbesar",
+    "index.staff": "pegawai",
+    "index.link.programme_effects": "Dampak program",
+    "index.link.training_needs": "Kebutuhan kompetensi",
+    "index.link.cross_city": "Perbandingan antarkota",
+    "index.footer": (
+        "Dibuat {generated} oleh asn-kinerja. Hanya angka agregat; sel dengan kurang dari {min_cell} pegawai "
+        "disembunyikan."
+    ),
+    # ------------------------------------------------------------------ cross-city notebook
+    "cross.prediction": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
+    "cross.no_prediction": "Selang prediksi untuk kota baru butuh paling sedikit {k} kota.",
+    "cross.pooled_without": "Tanpa kota itu: **{estimate:.2f}** (selang {level}%: {low:.2f} s.d. {high:.2f}; {k} kota).",
+    "cross.pooled_without_few": "Tanpa kota itu tersisa kurang dari 2 kota: tidak ada angka gabungan yang kokoh.",
+    "cross.pooled_row": "Gabungan (efek acak)",
+    "plot.cross_pooled": "{outcome}: {n} {per} pertama, per kota dan gabungan ({k} kota)",
+    "per_n.month": "bulan",
+    "per_n.quarter": "triwulan",
+    "plot.cross_effects": "{outcome}: dampak per kota ({n} kota)",
+    "plot.cross_ikm": "IKM rata-rata unit per triwulan ({n} kota)",
+    "plot.cross_groups": "Porsi pegawai per kelompok ({n} kota)",
+    "axis.city": "Kota",
+    "axis.share": "Porsi pegawai",
+    # ------------------------------------------------------------------ what a city's data can produce (readiness)
+    "ready.heading": "Bagian laporan yang akan dibuat dari data ini:",
+    "ready.runs": "dibuat",
+    "ready.skipped": "dilewati: {why}",
+    "ready.report.programme_effects": "Laporan dampak program",
+    "ready.report.training_needs": "Laporan kebutuhan pelatihan",
+    "ready.section.report": "seluruh laporan",
+    "ready.section.median_wait_minutes": "dampak pada waktu tunggu",
+    "ready.section.ikm": "dampak pada IKM",
+    "ready.section.dose": "menurut jam pelatihan",
+    "ready.section.talent": "pandangan talenta (SKP, 9-box)",
+    "ready.section.jp": "hak 20 JP",
+    "ready.no_visits": "tidak ada log kunjungan (service_visits)",
+    "ready.empty_visits": "log kunjungan tidak berisi kunjungan dengan waktu datang",
+    "ready.no_survey": "tidak ada survei kepuasan (satisfaction_responses)",
+    "ready.empty_survey": "survei kepuasan tidak berisi jawaban",
+    "ready.few_periods": (
+        "data hanya mencakup {n} periode; perlu sedikitnya {min} (sebelum, saat, dan sesudah program dimulai)"
+    ),
+    "ready.no_start_inside": "tidak ada unit yang mulai ikut program di dalam periode data (dengan bulan sebelum mulai)",
+    "ready.no_comparison": "semua unit mulai bersamaan dan tidak ada yang tidak ikut: tidak ada pembanding",
+    "ready.no_rollout": "tidak ada tabel rollout (atau tidak ada tanggal mulai program): tidak ada program untuk dinilai",
+    "ready.no_outcomes": "tidak ada log kunjungan maupun survei: tidak ada ukuran hasil",
+    "ready.no_estimate": "laporan dibuat, tetapi tidak ada dampak yang dapat diperkirakan (lihat alasannya per ukuran)",
+    "ready.no_trainings": "tidak ada tabel pelatihan (trainings)",
+    "ready.no_assessments": "tidak ada tabel pegawai (staff) atau asesmen kompetensi (competency_assessments)",
+    "ready.few_assessed": "hanya {n} pegawai yang diases; pengelompokan pegawai perlu sedikitnya {min}",
+    "ready.no_performance": "tidak ada tabel kinerja (performance, SKP)",
+    "ready.report_skipped": (
+        "> **Laporan ini tidak dapat dibuat dari data ini:** {why}. Jalankan `asn-kinerja validate` untuk "
+        "melihat apa yang diperlukan."
+    ),
+    "ready.outcome_skipped": "- **{outcome}:** tidak diperkirakan, {why}.",
+    # ------------------------------------------------------------------ verdicts and table headers
+    "verdict.decrease": "turun",
+    "verdict.increase": "naik",
+    "verdict.no_detectable_change": "tidak ada perubahan yang terdeteksi",
+    "verdict.fragile": "rapuh: asumsi tidak terpenuhi",
+    "verdict.too_little_data": "data terlalu sedikit untuk disimpulkan",
+    "col.estimator": "Estimator",
+    "col.detectable": "Daya deteksi uji",
+    "estimator.callaway_santanna": "Callaway-Sant'Anna",
+    "estimator.imputation": "imputasi (Borusyak-Jaravel-Spiess)",
+    "unit.median_wait_minutes": "menit",
+    "unit.p90_wait_minutes": "menit",
+    "unit.median_processing_minutes": "menit",
+    "unit.share_within_standard": "poin porsi",
+    "unit.ikm": "poin",
+    "per.month": "per bulan",
+    "per.quarter": "per triwulan",
+    # the decision in one sentence per outcome (evaluation.verdict_sentences)
+    "sentence.decrease": (
+        "**{outcome}: turun {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. "
+        "{high:.2f}); semua uji asumsi lolos."
+    ),
+    "sentence.increase": (
+        "**{outcome}: naik {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. {high:.2f}); "
+        "semua uji asumsi lolos."
+    ),
+    "sentence.fragile": (
+        "**{outcome}: rapuh.** Perkiraan {estimate:.2f} {unit} (selang {level}%: {low:.2f} s.d. {high:.2f}) "
+        "tidak nol, tetapi uji asumsi gagal ({checks}): perubahan itu bisa berasal dari perbedaan yang "
+        "sudah ada sebelum program, bukan dari program. Jangan jadikan dasar keputusan tanpa kajian lebih "
+        "lanjut."
+    ),
+    "sentence.no_detectable_change": (
+        "**{outcome}: tidak ada perubahan yang terdeteksi** (perkiraan {estimate:.2f} {unit}, selang "
+        "{level}%: {low:.2f} s.d. {high:.2f}). Data menyingkirkan penurunan lebih dari {down:.2f} {unit} "
+        "dan kenaikan lebih dari {up:.2f} {unit}."
+    ),
+    "sentence.too_little_data": "**{outcome}: data terlalu sedikit untuk disimpulkan** ({reasons}).",
+    "sentence.unidentified": (
+        "{outcome}: tidak ada unit pembanding untuk gelombang {cohorts} dan untuk {periods} periode setelah "
+        "program dimulai; bagian itu tidak termasuk dalam perkiraan."
+    ),
+    "sentence.without_pre": (
+        "{outcome}: {n} unit yang ikut program tidak punya catatan sebelum tanggal mulainya, jadi tidak "
+        "dapat dibandingkan dengan dirinya sendiri dan tidak termasuk; perkiraan berlaku untuk {rest} unit "
+        "lainnya."
+    ),
+    "caveat.maybe_anticipation": (
+        "{outcome}: selisih muncul tepat sebelum tanggal mulai. Bila pegawai sudah dilatih atau layanan "
+        "sudah berubah sebelum tanggal mulai resmi, setel `anticipation` (bulan) di "
+        "notebooks/params/<kota>.yaml."
+    ),
+    "reason.no_estimate": "tidak ada perbandingan yang dapat dihitung",
+    "reason.few_treated": "hanya {treated} unit ikut program; dibutuhkan paling sedikit {min_treated}",
+    "reason.imprecise": (
+        "selangnya mencakup penurunan maupun kenaikan sebesar {meaningful:.2f} {unit}, perubahan terkecil "
+        "yang berarti"
+    ),
+    "check_failed.trend": "gelombang sudah bergerak berbeda sebelum program",
+    "check_failed.joint": "selisih pada bulan-bulan tepat sebelum program",
+    "check_failed.placebo": "plasebo menemukan 'dampak' sebelum program",
+    "check_failed.sensitivity": "perbedaan tren yang tidak lebih besar dari sebelum program sudah cukup untuk menjelaskannya",
+    "sensitivity.holds": (
+        "{outcome}: kesimpulan bertahan kecuali perbedaan tren setelah program bergeser lebih dari "
+        "**{mbar:.2f} kali** pergeseran terbesar sebelum program."
+    ),
+    "sensitivity.fragile": (
+        "{outcome}: perbedaan tren sebesar **{mbar:.2f} kali** pergeseran terbesar sebelum program sudah "
+        "cukup untuk membatalkan kesimpulan; itu lebih kecil dari yang sudah terlihat sebelum program."
+    ),
+    "sensitivity.not_significant": (
+        "{outcome}: dampak rata-rata periode awal tidak berbeda dari nol bahkan bila tren benar-benar "
+        "sejajar (nilai patah 0)."
+    ),
+    "sensitivity.robust": (
+        "{outcome}: kesimpulan bertahan bahkan bila perbedaan tren setelah program bergeser {mbar:g} kali "
+        "pergeseran terbesar sebelum program."
+    ),
+    "sensitivity.too_few_pre_periods": "{outcome}: analisis kepekaan tidak dapat dihitung: tidak ada periode sebelum program.",
+    "sensitivity.too_few_post_periods": "{outcome}: analisis kepekaan tidak dapat dihitung: terlalu sedikit periode setelah mulai.",
+    "sensitivity.singular": "{outcome}: analisis kepekaan tidak dapat dihitung: kovarians singular (terlalu sedikit unit).",
+    "sensitivity.left_out": (
+        "{outcome}: {n} unit yang tidak punya catatan sebelum tanggal mulainya tidak termasuk dalam "
+        "analisis kepekaan (seperti pada estimator imputasi)."
+    ),
+    "plot.sensitivity_title": "{outcome}: selang {level}% menurut M (n = {n} unit)",
+    "plot.sensitivity_x": "M (kali pergeseran terbesar sebelum program)",
+    "plot.sensitivity_y": "Dampak rata-rata awal ({unit})",
+    "plot.sensitivity_breakdown": "nilai patah {mbar:.2f}",
+    "plot.sensitivity_plain": "tanpa batasan (M = 0)",
+    "pretest.detectable": "menangkap pergeseran {drift:.2f} {unit} {per} pada satu gelombang {power:.0%} kali",
+    "pretest.pooled": "(gelombang dengan kurang dari {min_units} unit: satu pergeseran bersama diuji)",
+    "pretest.ok": "",
+    "pretest.no_pre_periods": "tidak dapat diuji: tidak ada periode sebelum program",
+    "pretest.singular": "tidak dapat diuji: kovarians singular (terlalu sedikit unit per gelombang)",
+    "pretest.too_few_clusters": "tidak dapat diuji: klaster lebih sedikit dari yang diuji",
+    "col.outcome": "Ukuran",
+    "col.estimate": "Dampak",
+    "col.ci": "Selang {level}%",
+    "col.percent": "Dampak (%)",
+    "col.pretrend_p": "p pra-tren",
+    "col.units": "Unit",
+    "col.verdict": "Kesimpulan",
+    "units.split": "{treated} ikut / {never} tidak",
+    "col.check": "Uji",
+    "outcome.median_wait_minutes": "Median waktu tunggu (menit)",
+    "outcome.ikm": "IKM (poin, skala 25-100)",
+    "outcome.share_within_standard": "Porsi dilayani sesuai standar",
+    "outcome.p90_wait_minutes": "Persentil 90 waktu tunggu (menit)",
+    # ------------------------------------------------------------------ headers of the other published tables
+    "col.sector": "Sektor",
+    "col.se": "Galat baku",
+    "col.ci_low": "Batas bawah selang",
+    "col.ci_high": "Batas atas selang",
+    "col.n_units": "Unit",
+    "col.note": "Catatan",
+    "col.dose_group": "Kelompok dosis",
+    "col.dose_range": "JP per pegawai: min - maks (rata-rata)",
+    "col.n_treated_units": "Unit yang ikut",
+    "col.city": "Kota",
+    "col.n_treated": "Unit yang ikut",
+    "col.n_never": "Unit yang tidak pernah ikut",
+    "col.group": "Kelompok",
+    "col.group_name": "Kelompok",
+    "col.name": "Nama",
+    "col.staff": "Pegawai",
+    "col.people": "Pegawai",
+    "col.share": "Porsi",
+    "col.jaccard": "Jaccard bootstrap",
+    "col.band": "Stabilitas",
+    "col.agency": "Perangkat daerah",
+    "col.total": "Jumlah",
+    "col.training_code": "Kode pelatihan",
+    "col.competency": "Kompetensi",
+    "col.mode": "Bentuk",
+    "col.participants": "Peserta",
+    "col.enrolments": "Penempatan pelatihan",
+    "col.jp": "JP",
+    "col.cost_idr": "Biaya (Rp)",
+    "col.mean_jp": "Rata-rata JP",
+    "col.meets_20_jp": "Pegawai >= 20 JP",
+    "col.share_20_jp": "Porsi >= 20 JP",
+    "col.recognition": "Untuk penghargaan (kotak 7-9)",
+    "col.coaching": "Untuk coaching (kotak 1-3)",
+    "col.position_class": "Kelas jabatan",
+    "col.standard": "Level standar",
+    "col.recorded": "Level yang dicatat",
+    "col.what": "Jenis",
+    "col.value": "Nilai",
+    "band.stable": "stabil",
+    "band.doubtful": "meragukan",
+    "band.unreliable": "tidak andal",
+    "band.not_assessed": "tidak dinilai",
+    "mode.classroom": "klasikal",
+    "mode.e-learning": "e-learning",
+    "mode.on-the-job": "di tempat kerja / magang",
+    "mode.coaching": "coaching",
+    "mode.mentoring": "mentoring",
+    "what.data_file": "berkas data",
+    "what.parameter": "parameter",
+    "what.asn-kinerja": "asn-kinerja",
+    "what.run": "eksekusi",
+    "what.software": "perangkat lunak",
+    "note.thin": "kurang dari {min_units} unit: terlalu sedikit untuk diestimasi",
+    "note.failed": "tidak dapat diestimasi: {reason}",
+    "check.imputation": "Imputasi (Borusyak-Jaravel-Spiess)",
+    "check.callaway_santanna": "Callaway-Sant'Anna, pembanding {control}",
+    "check.sun_abraham": "Sun-Abraham (pembanding: unit yang tidak pernah ikut)",
+    "check.main_imputation": "Utama: {estimator} (pembanding: bulan-bulan tanpa program)",
+    "check.main": "Utama: {estimator}, pembanding {control}",
+    "check.other_control": "Pembanding {control}",
+    "check.twfe": "TWFE biasa (pembanding; bias bila dampak bertahap)",
+    "check.placebo": "Plasebo: tanggal mulai {shift} periode lebih awal (harus ~0)",
+    "check.loo": "Tanpa gelombang {cohort}",
+    "control.not_yet_treated": "unit yang belum ikut",
+    "control.never_treated": "unit yang tidak pernah ikut",
+    "sector.health": "Kesehatan (Puskesmas)",
+    "sector.civil_registration": "Administrasi kependudukan",
+    "sector.licensing": "Perizinan",
+    "sector.kelurahan": "Kelurahan",
+    "sector.education": "Pendidikan",
+    "sector.administration": "Administrasi OPD",
+    "plot.by_sector": "{outcome} menurut sektor (n = {n} unit)",
+    # ------------------------------------------------------------------ plot labels
+    "axis.month": "Bulan",
+    "axis.quarter": "Triwulan",
+    "axis.event_month": "Bulan sejak program dimulai",
+    "axis.event_quarter": "Triwulan sejak program dimulai",
+    "axis.effect": "Dampak pada {outcome}",
+    "axis.units": "Jumlah unit",
+    "axis.unit": "Unit layanan",
+    "legend.never": "belum pernah ikut",
+    "legend.wave": "gelombang {start}",
+    "plot.timing": "Peluncuran program per gelombang (n = {n} unit)",
+    "plot.trends": "{outcome}: rata-rata per gelombang (n = {n} unit)",
+    "plot.pre_period": "Sebelum program: {outcome} (n = {n} unit)",
+    "axis.vs_reference": "Selisih terhadap periode acuan ({unit})",
+    "plot.joint_window": "jendela uji gabungan ({n} periode)",
+    "plot.reference": "periode acuan (= 0)",
+    "plot.event": "Dampak pada {outcome} (n = {n} unit)",
+    "plot.ikm": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
+    "plot.forest": "{title}",
+}

@@ -1,0 +1,90 @@
+"""Tables as published: headers and coded values in the reader's language, numbers in its style, no row index,
+words aligned left and numbers right."""
+
+from __future__ import annotations
+
+import numbers
+import re
+
+from analysis.data.reference import competency_names
+from analysis.report.catalogue import TEXT
+from analysis.report.i18n import msg, number
+
+#: Columns whose values are codes, shown through the catalogue as ``<prefix>.<code>`` (spaces as underscores).
+CODED_COLUMNS = {"sector": "sector", "band": "band", "mode": "mode", "verdict": "verdict", "what": "what"}
+#: Columns of years (and other labels that are numbers): written as they are, never grouped (2024, not 2.024).
+AS_WRITTEN = frozenset({"year", "box", "wave"})
+
+
+def localise(table, lang: str = "id"):
+    """A table as published: column headers from the catalogue (``col.<column>``) and coded values (sector, band,
+    training mode, verdict, provenance kind) in ``lang``. Columns without an entry hold data values (agency
+    and group names, SKP predicates, 9-box numbers) and keep them."""
+    out = table.copy()
+    if "competency" in out.columns:  # 'Pelayanan Publik (M.05)': the name a reader knows, the standard's code
+        names = competency_names(lang)
+        out["competency"] = out["competency"].map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
+    for column, prefix in CODED_COLUMNS.items():
+        if column in out.columns:
+            out[column] = out[column].map(
+                lambda v, p=prefix: (
+                    msg(f"{p}.{v}".replace(" ", "_"), lang)
+                    if isinstance(v, str) and f"{p}.{v}".replace(" ", "_") in TEXT
+                    else v
+                )
+            )
+    return out.rename(
+        columns=lambda c: (
+            msg(f"col.{c}", lang)
+            if isinstance(c, str) and f"col.{c}" in TEXT and "{" not in TEXT[f"col.{c}"]
+            else c
+        )
+    )
+
+
+def cell(value, lang: str = "id"):
+    """A table cell as published: integers grouped in ``lang``'s style (``12.719`` / ``12,719``), other numbers
+    with two decimals (``0,50`` / ``0.50``). Anything else is shown as it is."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or value != value:
+        return value
+    if isinstance(value, numbers.Integral):
+        return number(value, lang)
+    return number(value, lang, 2)
+
+
+_NUMBER_LIKE = re.compile(r"[-+<>=.,%()\d\s]+")  # 12, <10, -13,39 .. -4,21, 2,0 - 9,0 (6,2)
+
+
+def text_columns(table) -> list:
+    """Columns that hold words (names, notes, labels), which read best aligned left; numbers, suppressed counts
+    ('<10') and intervals stay aligned right, under each other."""
+    out = []
+    for column in table.columns:
+        values = table[column].dropna()
+        values = values[
+            values.map(lambda v: not (isinstance(v, str) and not v.strip()))
+        ]  # blanks say nothing
+        words = values.map(lambda v: isinstance(v, str) and not _NUMBER_LIKE.fullmatch(v))
+        if len(values) and words.mean() > 0.5:
+            out.append(column)
+    return out
+
+
+def show_table(table, lang: str, caption: str = "", localised: bool = False) -> None:
+    """Display a report table without the row index (it means nothing to a reader): headers and coded values
+    from the catalogue (:func:`localise`, unless the table is ``localised`` already), numbers in ``lang``'s
+    style, ``caption`` saying what the table is about."""
+    from IPython.display import display
+
+    written = [c for c in table.columns if c in AS_WRITTEN]
+    if not localised:
+        headers = dict(zip(table.columns, localise(table.head(0), lang).columns, strict=True))
+        table = localise(table, lang)
+        written = [headers[c] for c in written]
+    formats = {c: (lambda v, lang=lang: cell(v, lang)) for c in table.columns if c not in written}
+    styler = table.style.hide(axis="index").format(formats)
+    left = [{"selector": cell_, "props": "text-align: left"} for cell_ in ("th", "td")]
+    styler = styler.set_table_styles({c: left for c in text_columns(table)}, overwrite=False)
+    if caption:
+        styler = styler.set_caption(caption)
+    display(styler)
