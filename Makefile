@@ -62,3 +62,6 @@ i18n: $(STAMP) ## Extract the Indonesian text, update the English catalogue (cha
 		-D asn_kinerja -l en -w 110 --omit-header --ignore-obsolete
 	$(BIN)/python -c "from analysis.report.i18n import catalogue_problems as p; import sys; \
 		e = p(); print('\n'.join(e) or 'catalogue complete'); sys.exit(bool(e))"
+
+docs: $(STAMP) ## Build the documentation site into site/ (strict: a warning or broken reference fails)
+	$(BIN)/mkdocs build --strict --quiet

@@ -793,13 +793,33 @@ KEEP_CHECKED = 2
 
 
 def load_city(directory: str | Path, key: bytes | None = None) -> CityData:
-    """Read a city and raise :class:`DataValidationError` (with every problem) unless the data are clean.
+    """Read a city's folder, check every table and pseudonymise it; raise :class:`DataValidationError` (with
+    every problem) unless the data are clean.
 
     Clean cities are kept in memory for the life of the process, keyed by the SHA-256 of every data file, the
     folder's file names and the HMAC key. The report runner executes a city's notebooks one after another in
     one kernel, and a researcher re-runs cells: neither re-checks unchanged data (Medan: about 2 s each time).
     Any change to a file is a miss. Callers get copies of the tables, so one notebook's edits cannot leak
     into the next.
+
+    Parameters
+    ----------
+    directory : str or Path
+        ``data/raw/<city>``: one file per table (CSV, Parquet, Excel) or one workbook with a sheet per table.
+    key : bytes, optional
+        The HMAC key for NIPs; by default from ``$ASN_KINERJA_HMAC_KEY`` or ``.asn-kinerja-key``.
+
+    Returns
+    -------
+    CityData
+        Typed tables without NIPs or names (``tables``), the visit log (DuckDB-backed), the files read and
+        their hashes, and the warnings.
+
+    Examples
+    --------
+    >>> data = load_city("data/raw/kendari")  # doctest: +SKIP
+    >>> sorted(data.tables)[:3]  # doctest: +SKIP
+    ['competency_assessments', 'performance', 'rollout']
     """
     directory = Path(directory)
     key = key or pseudonymise.load_key()

@@ -172,19 +172,61 @@ def estimate_did(
     pretrend_window: int = 6,
     anticipation: int = 0,
 ) -> DidResult:
-    """Group-time ATTs and their aggregations; never-treated units have a missing ``cohort``.
+    """Group-time ATTs of a staggered roll-out and their aggregations (Callaway & Sant'Anna 2021, via csdid).
 
-    ``anticipation`` (periods): the effect may start that many periods before the recorded start (staff
-    trained before the official launch); each cohort is then compared with its period g - anticipation - 1.
-    ``cluster``: a column constant within units (e.g. agency) to cluster the standard errors on; units
-    otherwise.
-
+    Analytic (influence-function) standard errors throughout; the event study also gets simultaneous
+    ``1 - alpha`` bands from ``n_boot`` multiplier-bootstrap draws (seeded; ``n_boot=0`` skips them).
     ``pretrend`` holds R's joint Wald test over every pre-period ATT(g,t) and, because that test has as many
     degrees of freedom as pre-period cells and over-rejects when they approach the number of units, a second
     Wald test on the event-study estimates of the last ``pretrend_window`` pre-periods.
 
-    Analytic (influence-function) standard errors throughout; the event study also gets simultaneous
-    ``1 - alpha`` bands from ``n_boot`` multiplier-bootstrap draws (seeded; ``n_boot=0`` skips them).
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        One row per unit and period: ``unit``, ``time`` (integer periods), ``cohort`` (the first treated
+        period; missing for never-treated units) and the outcome.
+    outcome : str
+        The outcome column, e.g. ``"median_wait_minutes"``.
+    unit, time, cohort : str
+        Column names.
+    control : {"not_yet_treated", "never_treated"}
+        Comparison group.
+    covariates : list of str, optional
+        Time-invariant unit covariates for conditional parallel trends.
+    method : {"dr", "reg", "ipw"}
+        Doubly robust (default), outcome regression or inverse probability weighting.
+    alpha : float
+        1 - confidence level.
+    n_boot : int
+        Multiplier-bootstrap draws for the simultaneous event-study band.
+    seed : int
+        Seed of the bootstrap.
+    cluster : str, optional
+        A column constant within units (e.g. agency) to cluster the standard errors on; units otherwise.
+    pretrend_window : int
+        Pre-periods of the second (event-study) Wald test.
+    anticipation : int
+        Periods the effect may start before the recorded start; each cohort is then compared with its period
+        g - anticipation - 1.
+
+    Returns
+    -------
+    DidResult
+        Tidy frames (``att_gt``, ``event_study``, ``by_cohort``, ``by_time``), the overall effect with its
+        interval (``overall``), the pre-trend tests and the notes (codes) on what was done to the panel.
+
+    Raises
+    ------
+    DidInputError
+        When the panel cannot identify any effect (no treated or no comparison unit...); ``reason`` says which.
+
+    Examples
+    --------
+    >>> from analysis.demo import synth
+    >>> panel, truth = synth.monte_carlo_wait_panel("kendari", seed=0)
+    >>> res = estimate_did(panel, "median_wait_minutes", n_boot=0)
+    >>> res.overall["ci_low"] < truth < res.overall["ci_high"]  # doctest: +SKIP
+    True
     """
     from csdid.att_gt import ATTgt
 

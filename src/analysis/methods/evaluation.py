@@ -455,10 +455,52 @@ def evaluate_city(
     pretrend_window: int = 6,
     covariates: list[str] | tuple[str, ...] = (),
 ) -> CityEvaluation:
-    """Every outcome's evaluation; visit-log outcomes use the monthly panel, IKM the quarterly one.
-    ``anticipation`` is in months for the visit outcomes and converted to whole quarters (rounded up) for
-    IKM; ``cluster`` is unit_id or a unit attribute (agency, kecamatan, unit_type, sector); ``covariates``
-    (panels.COVARIATES) make parallel trends conditional on them."""
+    """A city's programme evaluation: every outcome's effect with uncertainty, checks, robustness, groups,
+    verdict and planning numbers (what the programme_effects report shows).
+
+    Visit-log outcomes use the monthly panel, IKM the quarterly one.
+
+    Parameters
+    ----------
+    data : CityData
+        A checked city (:func:`analysis.data.load.load_city`).
+    outcomes : tuple of str
+        ``"median_wait_minutes"`` and/or ``"ikm"``.
+    control : {"not_yet_treated", "never_treated"}
+        Comparison group.
+    alpha : float
+        1 - confidence level of every interval and test.
+    n_boot : int
+        Multiplier-bootstrap draws for the event-study bands.
+    seed : int
+        Seed of every random draw.
+    robustness : bool
+        Also fit the robustness rows (Sun-Abraham, other comparison group, placebo, leave one wave out).
+    anticipation : int
+        Months the effect may start before the recorded start; converted to whole quarters (rounded up) for
+        IKM.
+    cluster : str
+        ``unit_id`` or a unit attribute (agency, kecamatan, unit_type, sector) to cluster on.
+    estimator : {"auto", "callaway_santanna", "imputation"}
+        The estimate the verdict rests on; ``auto`` takes imputation when the panel is unbalanced.
+    pretrend_window : int
+        Periods before the reference period in the joint pre-trend test.
+    covariates : sequence of str
+        :data:`analysis.methods.panels.COVARIATES` that make parallel trends conditional on them.
+
+    Returns
+    -------
+    CityEvaluation
+        ``outcomes`` (one :class:`OutcomeEvaluation` each, with ``verdict`` and ``reasons``), the panels, the
+        readiness plan and ``planning``; :func:`results` turns it into results.json.
+
+    Examples
+    --------
+    >>> from analysis.data import load
+    >>> ev = evaluate_city(load.load_city("data/raw/kendari"), n_boot=0)  # doctest: +SKIP
+    >>> ev.outcomes["median_wait_minutes"].verdict  # doctest: +SKIP
+    'decrease'
+    """
     vp, ip = panels.city_panels(data)
     dose = panels.training_dose(data) if {"staff", "trainings"} <= set(data.tables) else None
     ev = CityEvaluation(city=data.city, visit_panel=vp, ikm_panel=ip, alpha=alpha)

@@ -36,8 +36,33 @@ def kinerja(mutu_letter: str | pd.Series, lang: str = "id") -> str | pd.Series:
 def ikm(
     responses: pd.DataFrame, by: list[str] | str | None = None, weights: dict[str, float] | None = None
 ) -> pd.DataFrame:
-    """One row per group: n, NRR per unsur (columns named by unsur), ikm_1_4, ikm (25-100), mutu, kinerja,
-    the weakest unsur. ``weights`` may re-weight the unsur (they must sum to 1, per the Lampiran)."""
+    """The Indeks Kepuasan Masyarakat per group (PermenPAN-RB 14/2017): each unsur's mean (NRR), their weighted
+    mean on 1-4, x 25 on 25-100, the quality band and the weakest unsur.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        One row per questionnaire, one column per unsur (named as in ``data/reference/ikm_unsur.csv``), scored
+        1-4.
+    by : str or list of str, optional
+        Grouping columns (e.g. ``["unit_id", "quarter"]``); the whole table when None.
+    weights : dict, optional
+        Unsur -> weight; they must sum to 1 (equal weights by default, per the Lampiran).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: ``n``, the NRR per unsur, ``ikm_1_4``, ``ikm`` (25-100), ``mutu``, ``kinerja`` and
+        the weakest unsur.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.data import reference
+    >>> unsur = reference.table("ikm_unsur")["unsur"].tolist()
+    >>> float(ikm(pd.DataFrame([dict.fromkeys(unsur, 3)]))["ikm"].iloc[0])
+    75.0
+    """
     unsur = reference.unsur()
     w = pd.Series(weights) if weights else reference.table("ikm_unsur").set_index("unsur")["weight"]
     w = w.reindex(unsur).fillna(0.0)

@@ -479,9 +479,33 @@ def event_study_sensitivity(
     sims: int = SIMS,
     seed: int = 0,
 ) -> RelativeMagnitudes:
-    """Relative-magnitude sensitivity of the average effect over the post bins (``BINS``) of a universal-base
-    event study (``pretrends.universal_event_study``). ``status`` says why no bounds exist (too few pre or
-    post bins, a singular covariance)."""
+    """HonestDiD relative-magnitude sensitivity (Rambachan & Roth 2023, R's conditional least-favourable
+    hybrid) of the average effect over the post bins (``BINS``) of a universal-base event study.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The event study (``pretrends.universal_event_study``): one row per relative period with its estimate.
+    cov : numpy.ndarray
+        The covariance matrix of those estimates.
+    reference : int
+        The reference (omitted) relative period.
+    frequency : {"month", "quarter"}
+        Selects the bins: months are averaged in threes, quarters kept.
+    alpha : float
+        1 - confidence level of the bounds.
+    sims : int
+        Sobol draws for the first-stage critical value.
+    seed : int
+        Seed of the scrambled Sobol draws.
+
+    Returns
+    -------
+    RelativeMagnitudes
+        ``bounds`` (lower and upper bound per Mbar), the ``breakdown`` value (smallest Mbar whose interval
+        contains zero), the binned estimate and ``status`` (why no bounds exist: too few pre or post bins, a
+        singular covariance).
+    """
     width, n_pre, n_post = BINS[frequency]
     beta, sigma, spans, npre = bin_event_study(frame, cov, reference, width, n_pre, n_post)
     npost = len(beta) - npre

@@ -342,7 +342,7 @@ def group_profiles(
     rows = []
     for g in data.index:
         badge = (
-            "" if jaccard is None or g >= len(jaccard) else f", Jaccard {number(jaccard.iloc[g], lang, 2)}"
+            "" if jaccard is None or g not in jaccard.index else f", Jaccard {number(jaccard[g], lang, 2)}"
         )
         rows.append(f"{names[g]}\n(n = {number(sizes[g], lang)}{badge})")
     fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))

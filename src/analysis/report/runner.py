@@ -528,10 +528,37 @@ def build(
     cross_city: bool = True,
     overrides: dict | None = None,
 ) -> list[Run]:
-    """Run every (city, notebook); then the cross-city report and the index page (see :func:`_build`).
+    """Run every (city, notebook), then the cross-city report and the index page (see :func:`_build`).
 
     One build at a time per output folder: a second ``report`` in the same folder waits for the first
     (an exclusive lock on ``<out>/.lock``), so two builds never interleave their files.
+
+    Parameters
+    ----------
+    cities : list of str, optional
+        City slugs; every city with ``notebooks/params/<city>.yaml`` when None.
+    notebooks : tuple of str
+        Report notebooks per city.
+    out_root : Path
+        The reports folder.
+    workers : int
+        Parallel lanes (one kernel each; 2 on a 2-core machine).
+    timeout : int
+        Seconds one notebook cell may run.
+    cross_city : bool
+        Also build the cross-city report and the index page.
+    overrides : dict, optional
+        Notebook parameters that replace every city's (e.g. ``{"lang": "en"}``).
+
+    Returns
+    -------
+    list of Run
+        One per notebook run: status, seconds, path and error.
+
+    Examples
+    --------
+    >>> runs = build(["kendari"], overrides={"lang": "en"})  # doctest: +SKIP
+    >>> print(summary(runs))  # doctest: +SKIP
     """
     import fcntl
 

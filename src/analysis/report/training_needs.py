@@ -40,12 +40,36 @@ def analyse_city(
     min_cell: int = privacy.MIN_CELL,
     required_source: str = "reference",
 ) -> NeedsAnalysis:
-    """The analysis, in no language: groups are numbers with English names built from codes
-    (``clusters.names``); :func:`publish` names them in the page's language.
+    """A city's training-needs analysis, in no language: shortfalls, staff groups, JPM, enrolments, the 20 JP
+    check and the latest performance. :func:`publish` names the groups in the page's language and hides small
+    counts.
 
-    ``required_source``: ``"reference"`` (default) takes each staff's required levels from the national standard
-    by position class (data/reference/required_levels.csv); ``"recorded"`` takes the ``level_required`` recorded
-    with each assessment (an instansi's own standard). Either way the differences between the two are kept.
+    Parameters
+    ----------
+    data : CityData
+        A checked city (:func:`analysis.data.load.load_city`).
+    k_range : range
+        Candidate numbers of staff groups.
+    seed : int
+        Seed of the clustering and its bootstrap.
+    n_boot : int
+        Bootstrap resamples of the stability check.
+    min_cell : int
+        Counts under this are hidden when published.
+    required_source : {"reference", "recorded"}
+        ``reference`` takes each staff's required levels from the national standard by position class
+        (data/reference/required_levels.csv); ``recorded`` takes the ``level_required`` recorded with each
+        assessment (an instansi's own standard). Either way the differences between the two are kept.
+
+    Returns
+    -------
+    NeedsAnalysis
+
+    Examples
+    --------
+    >>> from analysis.data import load
+    >>> na = analyse_city(load.load_city("data/raw/kendari"), n_boot=5)  # doctest: +SKIP
+    >>> page = publish(na, "id")  # doctest: +SKIP
     """
     if required_source not in competency.REQUIRED_SOURCES:
         raise ValueError(
