@@ -38,8 +38,8 @@ test: $(STAMP) ## Lint, check the format and run the whole test suite
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
 
-test-fast: $(STAMP) ## Run the tests not marked slow
-	$(BIN)/pytest -m "not slow"
+test-fast: $(STAMP) ## Run the unit tier only (no demo data, no kernels; under a minute)
+	$(BIN)/pytest -m unit -q
 
 lint: $(STAMP) ## Check style with ruff
 	$(BIN)/ruff check .

@@ -91,7 +91,7 @@ if not shown:
 # ## Data
 #
 # Hasil asesmen kompetensi manajerial dan sosial kultural menurut PermenPAN-RB 38/2017: setiap pegawai
-# dinilai pada setiap kompetensi dengan level 1 sampai 5, dan setiap kelas jabatan punya level yang
+# dinilai pada setiap kompetensi menurut skala level kompetensi, dan setiap kelas jabatan punya level yang
 # dipersyaratkan. Bersama itu dipakai tabel pegawai (perangkat daerah dan kelas jabatan), riwayat pelatihan,
 # dan penilaian kinerja (SKP). Nama dan NIP tidak pernah sampai ke laporan: pegawai dikenali dengan kode
 # samaran yang dibuat saat data dibaca.

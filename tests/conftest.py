@@ -1,4 +1,12 @@
-"""Shared fixtures: a tiny clean city written as CSV, demo data for one city, the shared reference folder."""
+"""Shared fixtures (a tiny clean city written as CSV, demo data for one city, the shared reference folder) and
+the test tiers.
+
+Tiers, all run by `make test`:
+- **unit** (`make test-fast`, under a minute): no demo data, no Jupyter kernel, no notebook run;
+- **integration**: tests that generate demo data, start kernels or run notebooks (marked here from the fixtures
+  they use, or by hand with ``@pytest.mark.integration``);
+- **slow**: Monte Carlo studies and full report builds (``@pytest.mark.slow``).
+"""
 
 from __future__ import annotations
 
@@ -154,3 +162,18 @@ def shared_reference() -> Path:
     if not (SHARED / "mpdta.csv").exists():
         pytest.skip(f"shared reference data not found at {SHARED} (it lives beside the repo, in ../shared/)")
     return SHARED
+
+
+#: Fixtures that generate demo data or start Jupyter kernels: a test that uses one is an integration test.
+INTEGRATION_FIXTURES = frozenset({"demo_city", "demo_kendari", "probe_notebooks", "built", "small_city"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Each test gets exactly one tier marker: slow (by hand), integration (by fixture or by hand), else unit."""
+    for item in items:
+        if item.get_closest_marker("slow"):
+            continue
+        if item.get_closest_marker("integration") or INTEGRATION_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 import shutil
 
+import pytest
 from conftest import tiny_tables, write_city
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysis.data import load
 from analysis.data.problems import Problem
+
+pytestmark = pytest.mark.integration  # hundreds of corrupted files: 13 s
+
 
 TABLES = list(tiny_tables())
 

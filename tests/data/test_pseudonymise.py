@@ -120,6 +120,7 @@ def _first_use(path: str, barrier, out) -> None:
         out.put(repr(exc).encode())
 
 
+@pytest.mark.integration
 def test_fifty_concurrent_first_uses_get_one_complete_key(tmp_path, monkeypatch):
     """A fresh clone's `make reports` may have several processes create the key at once. With the old
     write-then-chmod, 4 of 20 trials of 50 processes (started together at a barrier) saw two keys or an empty

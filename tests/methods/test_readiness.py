@@ -20,7 +20,7 @@ from analysis.data import load
 from analysis.methods import evaluation, readiness
 from analysis.report import i18n
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_notebook_inline(name: str, data_dir: Path, **params) -> dict:
@@ -80,6 +80,7 @@ def test_a_start_before_the_data_is_flagged_and_left_out_not_a_wave_in_period_mi
     assert ev.visit_panel["cohort"].min() >= 1
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     ("edit", "section", "reason"),
     [

@@ -26,7 +26,7 @@ from analysis.report import pages as html_pages
 from analysis.report.catalogue import TEXT
 from analysis.report.i18n import msg
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_toc_links_every_section():
@@ -238,6 +238,7 @@ def test_two_builds_at_once_in_one_folder_take_turns(probe_notebooks):
     assert not list((out / ".staging").glob("*"))
 
 
+@pytest.mark.integration
 def test_invalid_city_data_fail_its_reports_with_the_command_that_lists_the_problems(tmp_path):
     from conftest import tiny_tables, write_city
 

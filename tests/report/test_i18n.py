@@ -12,7 +12,7 @@ from analysis.report import i18n, programme_effects, tables
 from analysis.report.i18n import msg
 from analysis.report.tables import localise
 
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 
 def _extract():

@@ -12,6 +12,8 @@ import pytest
 from analysis.data import load, reference
 from analysis.demo import synth
 
+pytestmark = pytest.mark.integration  # generates demo data
+
 
 def test_same_seed_gives_byte_identical_files(demo_kendari, tmp_path):
     again = tmp_path / "kendari"
