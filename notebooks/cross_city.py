@@ -13,11 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# *Laporan ini dibuat dari notebook `notebooks/cross_city.ipynb` dan hanya membaca `results.json` setiap kota
-# (laporan kota harus dibuat lebih dulu). Tabel dan gabungan antarkota dihitung di
-# `analysis.report.cross_city` dan `analysis.methods.pooling`.*
-
 # %% tags=["parameters"]
 reports_dir = "reports"
 lang = "id"
@@ -98,10 +93,10 @@ for outcome, freq in (("median_wait_minutes", "month"), ("ikm", "quarter")):
     n, per = int(table["window"].iloc[0]) + 1, msg(f"per_n.{freq}", lang)
     if pooled["pred_low"] is not None:
         prediction = msg(
-            "cross.prediction", lang, low=pooled["pred_low"], high=pooled["pred_high"], level=level
+            "cross_city.prediction", lang, low=pooled["pred_low"], high=pooled["pred_high"], level=level
         )
     else:
-        prediction = msg("cross.no_prediction", lang, k=pooling.MIN_PREDICTION_CITIES)
+        prediction = msg("cross_city.no_prediction", lang, k=pooling.MIN_PREDICTION_CITIES)
     say(
         "**{outcome}**, dampak rata-rata pada {n} {per} pertama sejak program dimulai (sama untuk setiap kota, "
         "estimator imputasi), digabung dengan model efek acak: **{estimate:.2f}** (selang {level}% "
@@ -125,7 +120,7 @@ for outcome, freq in (("median_wait_minutes", "month"), ("ikm", "quarter")):
         sound = pooled["sound"]
         if sound["k"] >= 2:
             without = msg(
-                "cross.pooled_without",
+                "cross_city.pooled_without",
                 lang,
                 estimate=sound["estimate"],
                 low=sound["ci_low"],
@@ -134,7 +129,7 @@ for outcome, freq in (("median_wait_minutes", "month"), ("ikm", "quarter")):
                 k=sound["k"],
             )
         else:
-            without = msg("cross.pooled_without_few", lang)
+            without = msg("cross_city.pooled_without_few", lang)
         say(
             "**Perhatian:** kesimpulan di {cities} rapuh atau datanya terlalu sedikit; perkiraan kota itu bisa "
             "membawa tren yang sudah ada sebelum program ke dalam angka gabungan. {without}",
@@ -186,6 +181,10 @@ if results_path:
 # ## Asal-usul laporan
 #
 # Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.
+#
+# *Laporan ini dibuat dari notebook `notebooks/cross_city.ipynb` dan hanya membaca `results.json` setiap kota
+# (laporan kota harus dibuat lebih dulu). Tabel dan gabungan antarkota dihitung di
+# `analysis.report.cross_city` dan `analysis.methods.pooling`.*
 
 # %%
 files = {

@@ -13,13 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# *Laporan ini dibuat dari notebook `notebooks/programme_effects.ipynb`. Peneliti dapat membacanya sebelum
-# menjalankannya: teks di bawah menjelaskan pertanyaan, data, metode dan keterbatasan; angka dan grafik muncul
-# setelah notebook dijalankan untuk satu kota (parameter di sel berikut). Perhitungan ada di
-# `analysis.methods.evaluation` dan `analysis.methods.did`, kalimat dan tabel di
-# `analysis.report.programme_effects`.*
-
 # %% tags=["parameters"]
 city = "kendari"
 data_dir = "data/raw/kendari"
@@ -73,7 +66,7 @@ if demo:
         "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
         "diketahui; bukan data nyata {city}.",
         lang,
-        city=data.city,
+        city=data.city.replace("-", " ").title(),
     )
 
 # %% [markdown]
@@ -355,6 +348,12 @@ if results_path:
 # ## Asal-usul laporan
 #
 # Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.
+#
+# *Laporan ini dibuat dari notebook `notebooks/programme_effects.ipynb`. Peneliti dapat membacanya sebelum
+# menjalankannya: teks di bawah menjelaskan pertanyaan, data, metode dan keterbatasan; angka dan grafik muncul
+# setelah notebook dijalankan untuk satu kota (parameter di sel berikut). Perhitungan ada di
+# `analysis.methods.evaluation` dan `analysis.methods.did`, kalimat dan tabel di
+# `analysis.report.programme_effects`.*
 
 # %%
 params = {

@@ -13,12 +13,6 @@
 #     name: python3
 # ---
 
-# %% [markdown]
-# *Laporan ini dibuat dari notebook `notebooks/training_needs.ipynb`. Teks di bawah dapat dibaca sebelum
-# notebook dijalankan; angka, tabel dan grafik muncul setelah dijalankan untuk satu kota. Perhitungan ada di
-# `analysis.methods.competency`, `analysis.methods.training` dan `analysis.methods.talent`; penyusunan
-# halaman dan perlindungan angka kecil di `analysis.report.training_needs` dan `analysis.report.privacy`.*
-
 # %% tags=["parameters"]
 city = "kendari"
 data_dir = "data/raw/kendari"
@@ -63,9 +57,9 @@ def suppressed(name):
     """The note under a table: how many of its cells are hidden, and why."""
     primary, complementary = page.hidden_in(name)
     if complementary:
-        show("needs.suppressed_both", lang, n=primary, m=complementary, min_cell=min_cell)
+        show("training_needs.suppressed_both", lang, n=primary, m=complementary, min_cell=min_cell)
     elif primary:
-        show("needs.suppressed", lang, n=primary, min_cell=min_cell)
+        show("training_needs.suppressed", lang, n=primary, min_cell=min_cell)
 
 
 # %%
@@ -75,7 +69,7 @@ if demo:
         "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
         "diketahui; bukan data nyata {city}.",
         lang,
-        city=data.city,
+        city=data.city.replace("-", " ").title(),
     )
 if not shown:
     show("ready.report_skipped", lang, why=section_why(plan["report"], lang))
@@ -111,16 +105,16 @@ if shown:
         if isinstance(n_short, int) and isinstance(n_assessed, int)
         else float("nan"),
     )
-    show(f"needs.required_{required_source}", lang)
+    show(f"training_needs.required_{required_source}", lang)
     differences = training_needs.table(page, "required_differences")
     if len(differences):
         summary = training_needs.required_summary(na, page)
         show(
-            "needs.required_differ",
+            "training_needs.required_differ",
             lang,
             records=summary["records"] if summary["records"] is not None else f"<{min_cell}",
             pairs=summary["differing_standards"],
-            source=msg(f"needs.source.{required_source}", lang),
+            source=msg(f"training_needs.source.{required_source}", lang),
         )
         show_table(differences, lang)
         suppressed("required_differences")
@@ -256,7 +250,7 @@ if shown:
 
 # %%
 if shown:
-    show("needs.disclosure", lang, min_cell=min_cell, **page.counts())
+    show("training_needs.disclosure", lang, min_cell=min_cell, **page.counts())
 
 # %%
 if results_path and shown:
@@ -266,6 +260,11 @@ if results_path and shown:
 # ## Asal-usul laporan
 #
 # Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.
+#
+# *Laporan ini dibuat dari notebook `notebooks/training_needs.ipynb`. Teks di bawah dapat dibaca sebelum
+# notebook dijalankan; angka, tabel dan grafik muncul setelah dijalankan untuk satu kota. Perhitungan ada di
+# `analysis.methods.competency`, `analysis.methods.training` dan `analysis.methods.talent`; penyusunan
+# halaman dan perlindungan angka kecil di `analysis.report.training_needs` dan `analysis.report.privacy`.*
 
 # %%
 params = {

@@ -44,8 +44,12 @@ def test_readme_first_screen_shows_the_two_commands():
     assert "make reports" in head and "make test" in head
 
 
-def test_ci_runs_make_test():
-    assert "make test" in (ROOT / ".ci" / "run").read_text()
+def test_ci_runs_make_test_and_builds_the_docs_strictly():
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in ci and "make docs" in ci
+    assert (
+        "--strict" in (ROOT / "Makefile").read_text() and "strict: true" in (ROOT / "mkdocs.yml").read_text()
+    )
 
 
 def test_makefile_is_self_documenting():

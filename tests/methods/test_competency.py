@@ -33,6 +33,10 @@ def test_well_separated_profiles_are_found():
     assert res.k == 4
     assert adjusted_rand_score(true, res.labels.loc[gaps.index]) >= 0.9
     assert res.stable and res.stability["mean_ari"] >= 0.9 and (res.stability["jaccard"] >= 0.75).all()
+    tidy = res.tidy()  # one row per group, keyed by group, not by position
+    assert tidy["size"].sum() == len(gaps) and list(tidy["group"]) == list(res.profiles.index)
+    assert dict(zip(tidy["group"], tidy["jaccard"], strict=True)) == res.stability["jaccard"].to_dict()
+    assert dict(zip(tidy["group"], tidy["name"], strict=True)) == res.names
     assert sorted(res.names.values()) == [
         "meets standard",
         "shortfall: Integritas, Kerja Sama",
@@ -278,11 +282,16 @@ def test_the_report_says_how_stable_the_groups_are_in_its_language(lang):
     key, fields = training_needs.stability_note(analysis(4, 0.88, [0.95, 0.70, 0.8, 0.9], False))
     text = msg(key, lang, **fields)
     mark = "," if lang == "id" else "."  # the decimal mark of the report language
-    assert key == "needs.unstable" and all(f"0{mark}{d}" in text for d in ("88", "70", "90"))
+    assert key == "training_needs.unstable" and all(f"0{mark}{d}" in text for d in ("88", "70", "90"))
     assert ("tidak stabil" in text) == (lang == "id") and ("not stable" in text) == (lang == "en")
-    assert training_needs.stability_note(analysis(3, 0.95, [0.9, 0.8, 0.9], True))[0] == "needs.stable"
-    assert training_needs.stability_note(analysis(3, np.nan, [np.nan] * 3, False))[0] == "needs.unassessed"
+    assert (
+        training_needs.stability_note(analysis(3, 0.95, [0.9, 0.8, 0.9], True))[0] == "training_needs.stable"
+    )
+    assert (
+        training_needs.stability_note(analysis(3, np.nan, [np.nan] * 3, False))[0]
+        == "training_needs.unassessed"
+    )
     assert training_needs.stability_note(analysis(1, np.nan, [], False)) == (
-        "needs.no_structure",
+        "training_needs.no_structure",
         {},
     )

@@ -25,6 +25,12 @@ def panel(n_units=40, n_periods=8, cohorts=(4, 6), never=True, seed=0, effect=-2
 def test_recovers_a_simple_effect():
     res = did.estimate_did(panel(n_units=90), "y", n_boot=50)
     assert res.overall["ci_low"] < -2.0 < res.overall["ci_high"]
+    tidy = res.tidy()  # broom style: the overall effect, then one row per event time
+    assert tidy.iloc[0].to_dict() == {
+        "term": "overall",
+        **{k: res.overall[k] for k in ("estimate", "se", "ci_low", "ci_high")},
+    }
+    assert len(tidy) == 1 + len(res.event_study) and tidy["term"].iloc[1:].str.startswith("event:").all()
 
 
 def test_no_comparison_group_is_a_clear_error():

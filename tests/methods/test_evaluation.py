@@ -142,6 +142,23 @@ def test_cluster_by_agency_widens_the_interval():
     )
     assert by_agency.cluster == "agency"
     assert by_agency.headline["estimate"] == pytest.approx(by_unit.headline["estimate"])
+    tidy = by_agency.tidy()  # the headline first, then both estimators: the same numbers as the attributes
+    assert tidy.iloc[0]["term"] == "headline" and tidy.iloc[0]["se"] == by_agency.headline["se"]
+    assert (
+        set(tidy["term"]) >= {"headline", "callaway_santanna", "imputation"}
+        and (tidy["outcome"] == OUTCOME).all()
+    )
+    pt = by_agency.pretests.tidy()
+    assert (
+        list(pt["test"]) == ["trend", "joint"]
+        and pt.set_index("test").at["joint", "p_value"] == by_agency.pretests.joint["p_value"]
+    )
+    city = evaluation.CityEvaluation("kendari", panel, None, outcomes={OUTCOME: by_agency})
+    assert city.tidy().iloc[0][["outcome", "verdict", "estimate"]].tolist() == [
+        OUTCOME,
+        by_agency.verdict,
+        by_agency.headline["estimate"],
+    ]
     assert by_agency.headline["se"] != pytest.approx(by_unit.headline["se"])
 
 

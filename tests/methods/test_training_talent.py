@@ -1,4 +1,4 @@
-"""Training plan, 20 JP right, SKP matrix, 9-box and small-cell suppression, checked against domain.md."""
+"""Training plan, 20 JP right, SKP matrix, 9-box and small-cell suppression, checked against the regulations (docs/domain.md)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from analysis.report import privacy
 ATAS, SESUAI, BAWAH = "Di atas ekspektasi", "Sesuai ekspektasi", "Di bawah ekspektasi"
 
 
-# domain.md section 2.2, written out independently of data/reference/skp_matrix.csv
+# PermenPAN-RB 6/2022 (docs/domain.md), written out independently of data/reference/skp_matrix.csv
 @pytest.mark.parametrize(
     ("hasil", "perilaku", "predicate"),
     [
@@ -32,7 +32,7 @@ def test_skp_matrix_cell_by_cell(hasil, perilaku, predicate):
     assert talent.skp_predicate(pd.Series([hasil]), pd.Series([perilaku])).iloc[0] == predicate
 
 
-# domain.md section 11: BOX = {(k, p): box}, k = kinerja 1..3, p = potensial 1..3
+# PermenPAN-RB 3/2020 (docs/domain.md): BOX = {(k, p): box}, k = kinerja 1..3, p = potensial 1..3
 BOX = {(1, 1): 1, (2, 1): 2, (1, 2): 3, (3, 1): 4, (2, 2): 5, (1, 3): 6, (3, 2): 7, (2, 3): 8, (3, 3): 9}
 PRED_FOR_K = {1: "Butuh Perbaikan", 2: "Baik", 3: "Sangat Baik"}
 POT_FOR_P = {1: "Rendah", 2: "Menengah", 3: "Tinggi"}

@@ -639,3 +639,37 @@ def test_every_page_writes_numbers_and_words_in_its_language(built):
         assert not words, (name, words)
         scanned += 1
     assert scanned >= 8  # both reports, cross-city and index, in both languages
+
+
+@pytest.mark.slow
+def test_published_results_json_against_the_demo_truth(built):
+    """The numbers a reader gets (results.json of the built pages, Bahasa Indonesia and English) against the
+    truth the demo generator planted: Banda Aceh's IKM interval covers the true effect; its waiting-time effect
+    starts two months early (anticipation, not set in its parameters), so the published verdict is fragile
+    for that reason, not a confident decrease. Both languages publish the same numbers."""
+    truth = json.loads((built["raw"] / "truth.json").read_text())
+    assert truth["imperfection"]["scenario"]["anticipation"] == 2
+    by_lang = {
+        lang: json.loads((root / built["city"] / "programme_effects.results.json").read_text())
+        for lang, root in (("id", built["out"]), ("en", built["en"]))
+    }
+    for lang, res in by_lang.items():
+        ikm, wait = res["outcomes"]["ikm"], res["outcomes"]["median_wait_minutes"]
+        assert res["lang"] == lang and res["demo"] is True
+        assert ikm["ci_low"] <= truth["effects"]["ikm"]["overall"] <= ikm["ci_high"], (ikm, lang)
+        assert wait["verdict"] == "fragile" and "joint" in wait["reasons"], wait["reasons"]
+    strip = lambda r: {k: v for k, v in r.items() if k != "lang"}  # noqa: E731
+    assert strip(by_lang["id"]) == strip(by_lang["en"])
+
+
+@pytest.mark.slow
+def test_every_results_json_key_is_documented(built):
+    """docs/results.md documents results.json: every key a built report writes (top level, per outcome, and of
+    the training-needs page) is named there, so the schema cannot drift from the files."""
+    documented = set(re.findall(r"`\.?([a-z_0-9]+)", (ROOT / "docs" / "results.md").read_text()))
+    city = built["out"] / built["city"]
+    effects = json.loads((city / "programme_effects.results.json").read_text())
+    needs = json.loads((city / "training_needs.results.json").read_text())
+    keys = set(effects) | set(needs) | {k for o in effects["outcomes"].values() for k in o}
+    keys |= set(json.loads((built["out"] / "cross_city.results.json").read_text()))
+    assert keys - documented == set(), sorted(keys - documented)

@@ -1,4 +1,4 @@
-"""Data contracts: one declarative spec per table (design.md), compiled into pandera schemas.
+"""Data contracts: one declarative spec per table (the tables listed in the README), compiled into pandera schemas.
 
 Each rule has an id, a sentence saying what it requires and a sentence saying how to fix a violation, so that
 ``asn-kinerja validate`` can list every problem with file, row, column, value, rule and fix. Code lists and

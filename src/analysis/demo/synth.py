@@ -1,7 +1,7 @@
 """Deterministic demo data for the four seed cities, with the ground truth written beside it.
 
 The data mimic what a city exports (units, staggered roll-out, staff with NIPs and names, competency
-assessments, trainings, SKP, a queue-system visit log and SKM responses) at the sizes of domain.md section 8,
+assessments, trainings, SKP, a queue-system visit log and SKM responses) at the sizes of data/reference/cities.csv (BPS and city figures),
 with the messiness real evaluations face: early adopters are better units (selection on levels), seasonality
 and common shocks, missing months, survey non-response and item non-response. Effects are modest (waiting
 time -10 to -20 %, IKM +2 to +5 points) and ramp up after adoption.

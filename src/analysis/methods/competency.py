@@ -88,6 +88,11 @@ def jpm(assessed: pd.DataFrame, required: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------- clustering
 @dataclass
 class GapClusters:
+    """Staff groups from :func:`cluster_gaps`: ``labels`` (group per staff), mean shortfall ``profiles`` per
+    group (with ``size``), English ``names`` built from competency codes (the report translates them), the
+    ``selection`` table (gap statistic per k), ``stability`` (``mean_ari``, per-group ``jaccard`` and ``band``)
+    and whether the groups pass the gates (``stable``)."""
+
     k: int
     labels: pd.Series
     profiles: pd.DataFrame
@@ -100,6 +105,23 @@ class GapClusters:
 
     def named_labels(self) -> pd.Series:
         return self.labels.map(self.names)
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per group: ``group``, ``name``, ``size``, ``jaccard`` and ``band`` (NaN when not assessed).
+        Sizes are exact: publish through :func:`analysis.report.training_needs.publish`, which hides small
+        counts."""
+        jaccard = self.stability.get("jaccard", pd.Series(dtype=float))
+        band = self.stability.get("band", pd.Series(dtype=object))
+        groups = list(self.profiles.index)
+        return pd.DataFrame(
+            {
+                "group": groups,
+                "name": [self.names.get(g) for g in groups],
+                "size": self.profiles["size"].to_numpy() if "size" in self.profiles else np.nan,
+                "jaccard": [jaccard.get(g, np.nan) for g in groups],
+                "band": [band.get(g) for g in groups],
+            }
+        )
 
 
 def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

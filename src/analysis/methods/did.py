@@ -36,7 +36,9 @@ class DidInputError(ValueError):
 
 @dataclass
 class DidResult:
-    """Tidy output of :func:`estimate_did` (pyfixest/statsmodels style: frames in, frames out)."""
+    """Output of :func:`estimate_did`: group-time effects (``att_gt``) and their aggregations (``event_study``,
+    ``by_cohort``, ``by_time``, ``overall``) as tidy frames, the pre-trend Wald tests, and ``notes`` (codes of
+    what the estimator did to the panel; :func:`analysis.report.i18n.did_notes` words them)."""
 
     outcome: str
     att_gt: pd.DataFrame
@@ -53,6 +55,24 @@ class DidResult:
     n_boot: int
     #: What the estimator did to the panel or found in it, as (catalogue code, fields): ``did.<code>``.
     notes: list[tuple[str, dict]] = field(default_factory=list)
+
+    def tidy(self) -> pd.DataFrame:
+        """The overall effect and the event study, one row each (broom style): ``term`` (``overall`` or
+        ``event:<e>``), ``estimate``, ``se``, ``ci_low``, ``ci_high``."""
+        o = self.overall
+        rows = [{"term": "overall", **{k: o.get(k) for k in ("estimate", "se", "ci_low", "ci_high")}}]
+        es = self.event_study
+        for r in es.to_dict("records"):
+            rows.append(
+                {
+                    "term": f"event:{int(r['event_time'])}",
+                    "estimate": r["att"],
+                    "se": r["se"],
+                    "ci_low": r.get("ci_low"),
+                    "ci_high": r.get("ci_high"),
+                }
+            )
+        return pd.DataFrame(rows)
 
     def summary(self) -> str:
         o = self.overall

@@ -29,6 +29,10 @@ ESTIMATORS = ("auto", "callaway_santanna", "imputation")
 
 @dataclass
 class OutcomeEvaluation:
+    """One outcome's evaluation: the headline estimate the verdict rests on, the verdict and its reasons, the
+    checks (pre-trend tests, sensitivity), robustness rows and effects by sector and training dose. Numbers and
+    codes only; :mod:`analysis.report.programme_effects` words them."""
+
     outcome: str
     frequency: str  # month | quarter
     result: did.DidResult | None  # Callaway-Sant'Anna (csdid): event study, by cohort, by time
@@ -65,9 +69,36 @@ class OutcomeEvaluation:
     covariates: list[str] = field(default_factory=list)
     covariates_dropped: int = 0
 
+    def tidy(self) -> pd.DataFrame:
+        """The estimates of this outcome, one row each (broom style): the headline, both estimators, the window
+        effect and the robustness rows, with ``term``, ``estimate``, ``se``, ``ci_low``, ``ci_high``."""
+        rows = []
+        for term, r in (
+            ("headline", self.headline),
+            ("callaway_santanna", self.result.overall if self.result is not None else None),
+            ("imputation", self.imputation),
+            ("window_effect", self.window_effect),
+        ):
+            if r:
+                rows.append({"term": term, **{k: r.get(k) for k in ("estimate", "se", "ci_low", "ci_high")}})
+        if self.robustness is not None and len(self.robustness):
+            for r in self.robustness.to_dict("records"):
+                rows.append(
+                    {
+                        "term": f"robustness:{r.get('check', '')}",
+                        **{k: r.get(k) for k in ("estimate", "se", "ci_low", "ci_high")},
+                    }
+                )
+        return pd.DataFrame(rows, columns=["term", "estimate", "se", "ci_low", "ci_high"]).assign(
+            outcome=self.outcome, verdict=self.verdict
+        )
+
 
 @dataclass
 class CityEvaluation:
+    """A city's evaluation (:func:`evaluate_city`): the panels, one :class:`OutcomeEvaluation` per outcome, the
+    planning numbers and the readiness plan. :func:`results` writes its results.json."""
+
     city: str
     visit_panel: pd.DataFrame | None
     ikm_panel: pd.DataFrame | None
@@ -75,6 +106,25 @@ class CityEvaluation:
     planning: dict | None = None
     alpha: float = 0.05
     plan: dict = field(default_factory=dict)  # readiness.effects_plan: which sections run, and why not
+
+    def tidy(self) -> pd.DataFrame:
+        """One row per outcome: the headline estimate, its interval, the verdict, the estimator and the number
+        of treated and comparison units."""
+        rows = []
+        for name, oe in self.outcomes.items():
+            h = oe.headline or {}
+            rows.append(
+                {
+                    "outcome": name,
+                    **{k: h.get(k) for k in ("estimate", "se", "ci_low", "ci_high")},
+                    "verdict": oe.verdict,
+                    "reasons": ",".join(oe.reasons),
+                    "estimator": oe.estimator if h else None,
+                    "n_treated": oe.n_treated,
+                    "n_comparison": oe.n_comparison,
+                }
+            )
+        return pd.DataFrame(rows)
 
 
 def verdict(

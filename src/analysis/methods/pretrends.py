@@ -61,6 +61,17 @@ class PretrendTests:
     #: covariance of ``event_study["att"]`` (rows in its order): the input of the sensitivity analysis
     cov: np.ndarray | None = None
 
+    def tidy(self) -> pd.DataFrame:
+        """The two tests, one row each: ``test`` (trend, joint), ``status``, ``statistic`` (F), ``df1``, ``df2``,
+        ``p_value``."""
+        cols = ("status", "statistic", "df1", "df2", "p_value")
+        return pd.DataFrame(
+            [
+                {"test": name, **{c: t.get(c) for c in cols}}
+                for name, t in (("trend", self.trend), ("joint", self.joint))
+            ]
+        )
+
     def failed(self, alpha: float = 0.05) -> list[str]:
         """The checks that reject parallel trends at ``alpha`` ('trend', 'joint')."""
         return [

@@ -74,43 +74,43 @@ TEXT: dict[str, str] = {
     "test.trend": "{outcome}: pergeseran per gelombang sebelum program",
     "test.window": "{outcome}: {window} periode sebelum periode acuan",
     # ------------------------------------------------------------------ competency notebook
-    "needs.required_reference": (
+    "training_needs.required_reference": (
         "Level yang dipersyaratkan diambil dari standar per kelas jabatan "
         "(data/reference/required_levels.csv)."
     ),
-    "needs.required_recorded": (
+    "training_needs.required_recorded": (
         "Level yang dipersyaratkan diambil dari kolom level_required yang dicatat instansi pada setiap "
         "asesmen (parameter required_source = recorded), bukan dari tabel standar."
     ),
-    "needs.required_differ": (
+    "training_needs.required_differ": (
         "**Perhatian:** pada {records} catatan asesmen, level_required yang dicatat berbeda dari standar "
         "kelas jabatan ({pairs} kombinasi kelas jabatan x kompetensi, tabel di bawah). Laporan ini memakai "
         "{source}. Untuk memakai standar instansi sendiri, setel `required_source: recorded` di "
         "notebooks/params/<kota>.yaml."
     ),
-    "needs.source.reference": "tabel standar",
-    "needs.source.recorded": "level yang dicatat instansi",
-    "needs.stable": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
-    "needs.unstable": (
+    "training_needs.source.reference": "tabel standar",
+    "training_needs.source.recorded": "level yang dicatat instansi",
+    "training_needs.stable": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
+    "training_needs.unstable": (
         "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap {ari:.2f}, "
         "Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan Jaccard >= "
         "{jaccard_gate:.2f}): anggap hanya sebagai gambaran."
     ),
-    "needs.unassessed": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai gambaran.",
-    "needs.no_structure": (
+    "training_needs.unassessed": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai gambaran.",
+    "training_needs.no_structure": (
         "**Tidak ada struktur kelompok:** statistik gap lebih memilih satu kelompok, jadi tidak ada "
         "kelompok pegawai yang dilaporkan. Rencanakan pelatihan per kompetensi."
     ),
-    "needs.suppressed": (
+    "training_needs.suppressed": (
         "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'); '…': JP, biaya atau "
         "porsi pegawai yang jumlahnya disembunyikan._"
     ),
-    "needs.suppressed_both": (
+    "training_needs.suppressed_both": (
         "_{n} sel dengan kurang dari {min_cell} pegawai disembunyikan ('<{min_cell}'), dan {m} sel lain "
         "('x') agar sel tersebut tidak dapat dihitung dari angka lain di halaman ini; '…': JP, biaya atau "
         "porsi pegawai yang jumlahnya disembunyikan._"
     ),
-    "needs.disclosure": (
+    "training_needs.disclosure": (
         "_Perlindungan data pribadi: setiap jumlah di bawah {min_cell} pegawai disembunyikan, beserta sel "
         "pelengkap yang dipilih dan diaudit dengan pemrograman linear sehingga tidak ada angka tersembunyi "
         "yang dapat dihitung ulang dari tabel, kalimat, atau results.json halaman ini (aturan ambang dengan "
@@ -145,11 +145,11 @@ TEXT: dict[str, str] = {
         "disembunyikan."
     ),
     # ------------------------------------------------------------------ cross-city notebook
-    "cross.prediction": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
-    "cross.no_prediction": "Selang prediksi untuk kota baru butuh paling sedikit {k} kota.",
-    "cross.pooled_without": "Tanpa kota itu: **{estimate:.2f}** (selang {level}%: {low:.2f} s.d. {high:.2f}; {k} kota).",
-    "cross.pooled_without_few": "Tanpa kota itu tersisa kurang dari 2 kota: tidak ada angka gabungan yang kokoh.",
-    "cross.pooled_row": "Gabungan (efek acak)",
+    "cross_city.prediction": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
+    "cross_city.no_prediction": "Selang prediksi untuk kota baru butuh paling sedikit {k} kota.",
+    "cross_city.pooled_without": "Tanpa kota itu: **{estimate:.2f}** (selang {level}%: {low:.2f} s.d. {high:.2f}; {k} kota).",
+    "cross_city.pooled_without_few": "Tanpa kota itu tersisa kurang dari 2 kota: tidak ada angka gabungan yang kokoh.",
+    "cross_city.pooled_row": "Gabungan (efek acak)",
     "plot.cross_pooled": "{outcome}: {n} {per} pertama, per kota dan gabungan ({k} kota)",
     "per_n.month": "bulan",
     "per_n.quarter": "triwulan",

@@ -60,7 +60,7 @@ def cross_city_pooled(
     )
     if pooled["k"] >= 2:
         row = {
-            "city": msg("cross.pooled_row", lang),
+            "city": msg("cross_city.pooled_row", lang),
             "window": table["window"].iloc[0],
             "verdict": "",
             **{k: pooled[k] for k in ("estimate", "ci_low", "ci_high")},

@@ -17,6 +17,10 @@ from analysis.report.i18n import group_name
 
 @dataclass
 class NeedsAnalysis:
+    """A city's training-needs analysis (:func:`analyse_city`), exact and in no language: shortfalls per staff
+    (``gaps``), the staff groups, JPM, the enrolments of the training plan, the 20 JP check and the latest
+    performance. Never published as it is: :func:`publish` hides small counts."""
+
     city: str
     gaps: pd.DataFrame
     clusters: competency.GapClusters
@@ -112,13 +116,13 @@ def stability_note(na: NeedsAnalysis) -> tuple[str, dict]:
     group structure at all (the gates are competency.ARI_GATE and JACCARD_GATE)."""
     c = na.clusters
     if c.k == 1:
-        return "needs.no_structure", {}
+        return "training_needs.no_structure", {}
     ari = c.stability["mean_ari"]
     if c.stable:
-        return "needs.stable", {"k": c.k, "ari": ari}
+        return "training_needs.stable", {"k": c.k, "ari": ari}
     if pd.isna(ari):
-        return "needs.unassessed", {"k": c.k}
-    return "needs.unstable", {
+        return "training_needs.unassessed", {"k": c.k}
+    return "training_needs.unstable", {
         "k": c.k,
         "ari": ari,
         "jaccard": float(c.stability["jaccard"].min()),
