@@ -187,9 +187,21 @@ def test_competencies_are_shown_by_name_with_their_code():
     plan = pd.DataFrame({"training_code": ["PP-02"], "competency": ["M.05"], "participants": [12]})
     assert localise(plan, "id")["Kompetensi"].tolist() == ["Pelayanan Publik (M.05)"]
     assert localise(plan, "en")["Competency"].tolist() == ["Public service (M.05)"]
-    name = "shortfall: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
-    assert i18n.group_name(name, "id") == "kurang: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
-    assert i18n.group_name(name, "en") == "shortfall: Results orientation, Developing self and others"
+    from analysis.methods.competency import GroupLabel
+
+    label = GroupLabel(("M.04", "M.06"))
+    assert i18n.group_name(label, "id") == "kurang: Orientasi pada Hasil, Pengembangan Diri dan Orang Lain"
+    assert i18n.group_name(label, "en") == "shortfall: Results orientation, Developing self and others"
+    many = GroupLabel(("M.04", "M.06", "M.01"), more=True, number=2)
+    assert i18n.group_name(many, "id").endswith("Integritas dan lainnya (2)")
+    assert i18n.group_name(many, "en").endswith("and more (2)")
+    assert (
+        i18n.group_name(GroupLabel(), "id") == "memenuhi standar"
+        and i18n.group_name(GroupLabel(), "en") == "meets standard"
+    )
+    assert (
+        i18n.group_name("kurang: Komunikasi", "en") == "kurang: Komunikasi"
+    )  # text from a results.json stays
 
 
 @pytest.mark.parametrize("lang", i18n.LANGS)

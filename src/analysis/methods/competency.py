@@ -21,7 +21,6 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from analysis.data import reference
-from analysis.data.reference import competency_names
 
 ARI_GATE = 0.90
 JACCARD_GATE = 0.75
@@ -89,14 +88,14 @@ def jpm(assessed: pd.DataFrame, required: pd.DataFrame) -> pd.DataFrame:
 @dataclass
 class GapClusters:
     """Staff groups from :func:`cluster_gaps`: ``labels`` (group per staff), mean shortfall ``profiles`` per
-    group (with ``size``), English ``names`` built from competency codes (the report translates them), the
+    group (with ``size``), ``names`` (a :class:`GroupLabel` of competency codes each; the report words them), the
     ``selection`` table (gap statistic per k), ``stability`` (``mean_ari``, per-group ``jaccard`` and ``band``)
     and whether the groups pass the gates (``stable``)."""
 
     k: int
     labels: pd.Series
     profiles: pd.DataFrame
-    names: dict[int, str]
+    names: dict[int, GroupLabel]
     selection: pd.DataFrame
     stability: dict
     stable: bool
@@ -277,23 +276,30 @@ def _weighted_ari(a: np.ndarray, b: np.ndarray, w: np.ndarray) -> float:
     return float(adjusted_rand_score(np.repeat(a, reps), np.repeat(b, reps)))
 
 
-def name_profiles(profiles: pd.DataFrame) -> dict[int, str]:
-    """Plain names from a fixed rule: competencies with a mean shortfall >= 0.5 level, largest first (to half a
-    level, then by code; at most three); a group with none is 'meets standard'. Duplicates get a number."""
-    comp_names = competency_names("id")
-    names: dict[int, str] = {}
+@dataclass(frozen=True)
+class GroupLabel:
+    """What a staff group is short on, as codes; the report words it (:func:`analysis.report.i18n.group_name`:
+    'kurang: Komunikasi, Pelayanan Publik' / 'shortfall: Communication, Public service').
+
+    ``short``: the competencies with a mean shortfall of at least ``NAME_THRESHOLD`` levels, largest first (to
+    half a level, then by code), at most three; empty for a group that meets the standard. ``more``: more than
+    three are short. ``number``: 2, 3... when two groups would otherwise read the same."""
+
+    short: tuple[str, ...] = ()
+    more: bool = False
+    number: int = 1
+
+
+def name_profiles(profiles: pd.DataFrame) -> dict[int, GroupLabel]:
+    """Each group's :class:`GroupLabel`, from a fixed rule on its mean shortfall profile."""
+    names: dict[int, GroupLabel] = {}
     for c, row in profiles.drop(columns=["size"], errors="ignore").iterrows():
         # largest need first, at half-level resolution; ties keep the competency-code order
         short = (row[row >= NAME_THRESHOLD] * 2).round().div(2).sort_values(ascending=False, kind="stable")
-        if short.empty:
-            name = "meets standard"
-        else:
-            listed = [comp_names[k] for k in short.index[:3]]
-            name = "shortfall: " + ", ".join(listed) + (" and more" if len(short) > 3 else "")
-        base, i = name, 2
-        while name in names.values():
-            name, i = f"{base} ({i})", i + 1
-        names[int(c)] = name
+        label = GroupLabel(tuple(short.index[:3]), more=len(short) > 3)
+        while label in names.values():
+            label = GroupLabel(label.short, label.more, label.number + 1)
+        names[int(c)] = label
     return names
 
 

@@ -315,6 +315,10 @@ TEXT: dict[str, str] = {
     "col.n_never": "Unit yang tidak pernah ikut",
     "col.group": "Kelompok",
     "col.group_name": "Kelompok",
+    # staff groups named after what they are short on (report.i18n.group_name)
+    "group.meets_standard": "memenuhi standar",
+    "group.shortfall": "kurang: {competencies}",
+    "group.shortfall_more": "kurang: {competencies} dan lainnya",
     "col.name": "Nama",
     "col.staff": "Pegawai",
     "col.people": "Pegawai",

@@ -271,21 +271,19 @@ def catalogue_problems(extracted=None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- words of methods
-GROUP_NAME_PARTS = {
-    "id": {"meets standard": "memenuhi standar", "shortfall: ": "kurang: ", " and more": " dan lainnya"},
-    "en": {},
-}
-
-
-def group_name(name: str, lang: str = "id") -> str:
-    """A staff group's plain name (built in English by competency.name_profiles) in the report language."""
-    for en, local in GROUP_NAME_PARTS[lang].items():
-        name = name.replace(en, local)
-    if lang == "en":  # the competencies it lists are named from the standard's (Indonesian) names
-        local, english = competency_names("id"), competency_names("en")
-        for code in sorted(local.index, key=lambda c: -len(local[c])):
-            name = name.replace(local[code], english[code])
-    return name
+def group_name(label, lang: str = "id") -> str:
+    """A staff group's plain name in ``lang`` from its :class:`analysis.methods.competency.GroupLabel` (the
+    competencies it is short on, by code): 'kurang: Komunikasi, Pelayanan Publik (2)'. A name that is already
+    text (read back from a results.json) is returned as it is."""
+    if isinstance(label, str):
+        return label
+    if not label.short:
+        text = msg("group.meets_standard", lang)
+    else:
+        names = competency_names(lang)
+        listed = ", ".join(names[c] for c in label.short)
+        text = msg("group.shortfall_more" if label.more else "group.shortfall", lang, competencies=listed)
+    return f"{text} ({label.number})" if label.number > 1 else text
 
 
 def did_notes(result, lang: str = "id") -> list[str]:

@@ -242,7 +242,7 @@ def publish(na: NeedsAnalysis, lang: str = "id") -> privacy.Page:
     order = pd.DataFrame({"group": list(c.names)})
     sizes = page.grouped("group_sizes", assessed, ["group"], rows=order, keep={"name": "group_name"})
     sizes["name"] = [
-        n if isinstance(n, str) else group_name(c.names[g], "en")
+        n if isinstance(n, str) else group_name(c.names[g], lang)
         for g, n in zip(sizes["group"], sizes["name"], strict=False)
     ]
     sizes["share"] = sizes["staff"] / max(len(assessed), 1)
