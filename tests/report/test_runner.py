@@ -21,7 +21,7 @@ import yaml
 from PIL import Image
 
 from analysis import cli, config
-from analysis.report import i18n, runner
+from analysis.report import i18n, runner, tables
 from analysis.report import pages as html_pages
 from analysis.report.catalogue import TEXT
 from analysis.report.i18n import msg
@@ -332,7 +332,7 @@ class _Tables(HTMLParser):
 
 #: Published headers (Bahasa Indonesia, from the catalogue) of columns that count staff, and of label columns.
 COUNT_COLUMNS = {
-    msg(f"col.{c}", "id")
+    msg(f"col.{c}", "id", **tables.HEADER_FIELDS)
     for c in ("total", "people", "staff", "participants", "enrolments", "recognition", "coaching")
 }
 LABEL_COLUMNS = {msg(f"col.{c}", "id") for c in ("agency", "group_name", "name", "share")}

@@ -28,6 +28,7 @@ import string
 from pathlib import Path
 
 from analysis.data.reference import competency_names
+from analysis.methods.training import JP_PER_YEAR
 from analysis.report.catalogue import TEXT
 
 LANGS = ("id", "en")
@@ -303,4 +304,4 @@ def section_line(section, lang: str = "id") -> str:
     if section.runs and section.reason:
         state = why
     report = msg(f"ready.report.{section.report}", lang)
-    return f"{report} / {msg(f'ready.section.{section.name}', lang)}: {state}"
+    return f"{report} / {msg(f'ready.section.{section.name}', lang, jp_per_year=JP_PER_YEAR)}: {state}"

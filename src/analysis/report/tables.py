@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import numbers
 import re
+import string
 
 from analysis.data.reference import competency_names
+from analysis.methods import talent, training
 from analysis.report.catalogue import TEXT
 from analysis.report.i18n import msg, number
 
 #: Columns whose values are codes, shown through the catalogue as ``<prefix>.<code>`` (spaces as underscores).
 CODED_COLUMNS = {"sector": "sector", "band": "band", "mode": "mode", "verdict": "verdict", "what": "what"}
+#: Placeholders a column header may use: the constants it names (so a header follows a changed rule).
+HEADER_FIELDS = {
+    "jp_per_year": training.JP_PER_YEAR,
+    "recognition_boxes": f"{min(talent.RECOGNITION_BOXES)}-{max(talent.RECOGNITION_BOXES)}",
+    "coaching_boxes": f"{min(talent.COACHING_BOXES)}-{max(talent.COACHING_BOXES)}",
+}
 #: Columns of years (and other labels that are numbers): written as they are, never grouped (2024, not 2.024).
 AS_WRITTEN = frozenset({"year", "box", "wave"})
 
@@ -35,11 +43,17 @@ def localise(table, lang: str = "id"):
             )
     return out.rename(
         columns=lambda c: (
-            msg(f"col.{c}", lang)
-            if isinstance(c, str) and f"col.{c}" in TEXT and "{" not in TEXT[f"col.{c}"]
-            else c
+            msg(f"col.{c}", lang, **HEADER_FIELDS) if isinstance(c, str) and _plain_header(c) else c
         )
     )
+
+
+def _plain_header(column: str) -> bool:
+    """A column with a catalogue header whose placeholders are all constants (not, e.g., the CI's level)."""
+    text = TEXT.get(f"col.{column}")
+    if text is None:
+        return False
+    return all(f is None or f in HEADER_FIELDS for _, f, _, _ in string.Formatter().parse(text))
 
 
 def cell(value, lang: str = "id"):
