@@ -1,4 +1,4 @@
-"""Planning by simulation (analysis.planning): the fast imputation engine against diff-diff's ImputationDiD,
+"""Planning by simulation (analysis.methods.planning): the fast imputation engine against diff-diff's ImputationDiD,
 the noise read back from a panel with known noise, and "units needed" re-simulated (with new seeds, and with
 diff-diff's estimator) at the number it returns."""
 

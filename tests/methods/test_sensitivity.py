@@ -1,4 +1,4 @@
-"""HonestDiD sensitivity (analysis.sensitivity): R's published bounds on the ehec example (relative magnitudes,
+"""HonestDiD sensitivity (analysis.methods.sensitivity): R's published bounds on the ehec example (relative magnitudes,
 our port of the C-LF test; smoothness, diff-diff's FLCI), the port's pieces against second implementations
 (scipy's LP solver, scipy's truncated normal), binning, and the behaviour the report relies on: a breakdown
 value that is large for a clean effect and small when the pre-period already moves."""

@@ -1,4 +1,4 @@
-"""A subtraction attack on a published competency page, written independently of ``analysis.disclosure``.
+"""A subtraction attack on a published competency page, written independently of ``analysis.report.privacy``.
 
 The attacker reads what the page publishes (its tables as shown, results.json, the counts in its sentences)
 and knows what each number means (the definitions below, written here from the microdata, not taken from the

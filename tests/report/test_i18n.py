@@ -174,6 +174,7 @@ def test_numbers_are_written_the_way_each_language_reads_them():
         "{n} / {m:,} / {x:.2f} / {s:.0%} / {year}", "id", n=12719, m=647828, x=0.875, s=0.25, year=2024
     ) == ("12.719 / 647.828 / 0,88 / 25% / 2024")
     assert i18n.fill("{n:,} pegawai", "id", n="<10") == "<10 pegawai"
+    assert i18n.fill("{s:.0%} / {x:.2f}", "en", s=float("nan"), x=float("nan")) == "… / …"  # not computed
     # tables: integers grouped, other numbers two decimals, words untouched
     assert tables.cell(514_400_000, "id") == "514.400.000" and tables.cell(12345.678, "en") == "12,345.68"
     assert (

@@ -1,6 +1,6 @@
 """Disclosure control (issue 12 item 1): no hidden count on a page can be worked out from the rest of it.
 
-The library protects a page (analysis.disclosure); tests/attack.py attacks it, written separately from the
+The library protects a page (analysis.report.privacy); tests/report/attack.py attacks it, written separately from the
 published tables, results.json and sentences. The attack on the code before this layer recovered exactly 13
 of Kendari's small cells (the notes of issue 12 give the other cities).
 """

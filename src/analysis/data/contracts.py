@@ -3,7 +3,7 @@
 Each rule has an id, a sentence saying what it requires and a sentence saying how to fix a violation, so that
 ``asn-kinerja validate`` can list every problem with file, row, column, value, rule and fix. Code lists and
 thresholds come from data/reference/. The large visit log is checked by the same rules written in SQL
-(:mod:`analysis.visits`), because it must not be loaded into pandas.
+(:mod:`analysis.data.visits`), because it must not be loaded into pandas.
 """
 
 from __future__ import annotations

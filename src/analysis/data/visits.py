@@ -2,7 +2,7 @@
 
 A city logs 1-5 million visits a year and the country hundreds of millions (the national scale the project is built for), so the visit
 contract is checked in SQL with the same rule texts as the pandera contracts, and aggregation to unit x month
-(:mod:`analysis.panels`) reads the same typed view.
+(:mod:`analysis.methods.panels`) reads the same typed view.
 """
 
 from __future__ import annotations

@@ -587,7 +587,7 @@ def window_effect(
 ) -> dict:
     """The mean effect over event times 0..``window`` of the waves observed for that whole window
     (event-time balanced), by the imputation estimator: the same exposure in every city, so that city effects
-    can be compared and pooled (:mod:`analysis.pooling`); the overall effect mixes exposure lengths that
+    can be compared and pooled (:mod:`analysis.methods.pooling`); the overall effect mixes exposure lengths that
     differ with each city's roll-out calendar.
 
     Treated units' months after the window are left out. A wave that starts fewer than ``window`` periods

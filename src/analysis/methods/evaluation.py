@@ -592,7 +592,7 @@ CLOSED_FORM_MONTHS = 6
 def planning_numbers(ev: CityEvaluation, vp: pd.DataFrame | None, alpha: float) -> dict | None:
     """How many units a roll-out needs to detect a ``PLANNING_TARGET`` reduction in waiting time with 80% power,
     and the smallest effect today's units detect, by simulating the headline (imputation) estimator on the
-    city's calendar with its noise calibrated to the headline's SE (:mod:`analysis.planning`). The closed form
+    city's calendar with its noise calibrated to the headline's SE (:mod:`analysis.methods.planning`). The closed form
     (two groups, 6 months before and after) stays beside it as a labelled first guess."""
     outcome = "median_wait_minutes"
     if vp is None or outcome not in vp:

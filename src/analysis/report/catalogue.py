@@ -37,7 +37,7 @@ TEXT: dict[str, str] = {
         "tidak dihitung sebagai dampak."
     ),
     "caveat.unbalanced": "{outcome}: {text}",
-    # What the DiD estimator did to a panel (effects.DidResult.notes) and why it could not run (DidInputError)
+    # What the DiD estimator did to a panel (methods.did.DidResult.notes) and why it could not run (DidInputError)
     "did.missing_dropped": "{n} unit-periode tanpa nilai tidak diikutkan",
     "did.always_treated": (
         "{n} unit sudah ikut program sejak periode pertama, jadi tidak punya periode sebelum program, dan "
@@ -208,7 +208,7 @@ TEXT: dict[str, str] = {
     "unit.ikm": "poin",
     "per.month": "per bulan",
     "per.quarter": "per triwulan",
-    # the decision in one sentence per outcome (evaluation.verdict_sentences)
+    # the decision in one sentence per outcome (report.programme_effects.verdict_sentences)
     "sentence.decrease": (
         "**{outcome}: turun {size:.2f} {unit}** karena program (selang {level}%: {low:.2f} s.d. "
         "{high:.2f}); semua uji asumsi lolos."

@@ -38,6 +38,8 @@ PO_FILE = LOCALE_DIR / "en" / "LC_MESSAGES" / f"{DOMAIN}.po"
 POT_FILE = LOCALE_DIR / f"{DOMAIN}.pot"
 #: Babel locale per report language (CLDR number symbols: id groups with '.', decimals with ',').
 LOCALES = {"id": "id_ID", "en": "en_GB"}
+#: What a number that does not exist (NaN: not computed, or derived from a hidden count) is written as.
+MISSING = "…"
 #: Placeholders that hold years: shown as written (2024), never grouped (2.024).
 YEAR_FIELDS = frozenset({"year", "first_year", "last_year"})
 
@@ -74,10 +76,12 @@ def _translate(source: str, lang: str, context: str | None = None) -> str:
 def number(value, lang: str = "id", digits: int | None = None, sign: bool = False) -> str:
     """A number as the reader writes it: grouped thousands and the decimal mark of ``lang`` (``3.664``,
     ``0,90`` in id; ``3,664``, ``0.90`` in en). ``digits`` fixes the decimals (None: integers as integers,
-    other numbers with up to 3 decimals); ``sign`` writes '+' before positive numbers."""
+    other numbers with up to 3 decimals); ``sign`` writes '+' before positive numbers. NaN is :data:`MISSING`."""
     from babel.numbers import format_decimal
 
     _check_lang(lang)
+    if value != value:
+        return MISSING
     if digits is None:
         pattern = "#,##0" if float(value).is_integer() else "#,##0.###"
     else:
@@ -92,6 +96,8 @@ def percent(share, lang: str = "id", digits: int = 0) -> str:
     from babel.numbers import format_percent
 
     _check_lang(lang)
+    if share != share:
+        return MISSING
     return format_percent(share, "#,##0" + ("." + "0" * digits if digits else "") + "%", locale=LOCALES[lang])
 
 

@@ -182,7 +182,7 @@ def pre_period(
     n_units: int | None = None,
     window: tuple[int, int] | None = None,
 ) -> plt.Figure:
-    """The pre-programme picture on a universal base (:mod:`analysis.pretrends`): every period against the
+    """The pre-programme picture on a universal base (:mod:`analysis.methods.pretrends`): every period against the
     one reference period before the start, so a steady drift shows as a sloping line (with csdid's varying
     base it would look flat). The shaded span is the joint test's window; the reference sits at zero."""
     style()
@@ -269,7 +269,7 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str, lang: s
 
 
 def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure:
-    """Effect per sector (rows from effects.by_group); thin sectors are listed in the table, not plotted."""
+    """Effect per sector (rows from methods.did.by_group); thin sectors are listed in the table, not plotted."""
     label = msg(f"outcome.{outcome}", lang)
     t = table.assign(label=table["sector"].map(lambda s: msg(f"sector.{s}", lang)))
     return forest(
@@ -328,7 +328,7 @@ def group_profiles(
 ) -> plt.Figure:
     """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability.
 
-    ``sizes``: group -> its size as the page publishes it (None when hidden; see disclosure.Page); hidden
+    ``sizes``: group -> its size as the page publishes it (None when hidden; see analysis.report.privacy.Page); hidden
     groups are left out (their means would describe a few identifiable people) and the title's ``n`` is the
     page's number of assessed staff, never the sum of the groups shown (that would reveal the hidden ones by
     subtraction). Without ``sizes``, groups under ``min_cell`` are left out."""
@@ -412,7 +412,7 @@ def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
 
 
 def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, alpha: float = 0.05):
-    """Robust intervals of the early effect by Mbar (HonestDiD relative magnitudes, :mod:`analysis.sensitivity`):
+    """Robust intervals of the early effect by Mbar (HonestDiD relative magnitudes, :mod:`analysis.methods.sensitivity`):
     the interval widens as larger post-programme trend differences are allowed; the breakdown value, where it
     first touches zero, is marked."""
     style()

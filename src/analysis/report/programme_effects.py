@@ -185,7 +185,7 @@ def group_table(
 ) -> pd.DataFrame:
     """By-sector (``key="sector"``) or by-dose (``key="dose_group"``) effects as the report shows them, like
     :func:`robustness_table`: effect, CI, units, and a note in ``lang`` where a group is too thin or could
-    not be estimated. Sector codes are translated when the table is shown (:func:`messages.localise`)."""
+    not be estimated. Sector codes are translated when the table is shown (:func:`analysis.report.tables.localise`)."""
     if table is None or table.empty:
         return pd.DataFrame()
     level = int(round(100 * (1 - alpha)))

@@ -78,7 +78,7 @@ def check_params(notebook: Path, params: dict) -> dict:
 
 # ---------------------------------------------------------------------------------------------- running
 #: Run in a shared kernel between two notebooks: forget the last notebook's variables and figures (modules stay
-#: imported, which is the point; analysis.io keeps checked cities, keyed by their files' hashes).
+#: imported, which is the point; analysis.data.load keeps checked cities, keyed by their files' hashes).
 RESET_CODE = "%reset -f\nimport matplotlib.pyplot\nmatplotlib.pyplot.close('all')"
 
 
