@@ -353,7 +353,7 @@ def test_no_published_cell_under_min_cell(built):
                 if not (crosstab or col in COUNT_COLUMNS) or col in LABEL_COLUMNS:
                     continue
                 try:
-                    number = float(value.replace(",", ""))
+                    number = float(value.replace(".", "").replace(",", "."))  # 3.120 / 0,73: Indonesian
                 except ValueError:
                     continue
                 checked += 1
@@ -366,11 +366,12 @@ def test_results_json_numbers_are_the_ones_shown(built):
     d = built["out"] / built["city"]
     page = (d / "programme_effects.html").read_text()
     res = json.loads((d / "programme_effects.results.json").read_text())
+    num = lambda x, d=2: i18n.number(x, "id", d)  # noqa: E731 - as the Indonesian page writes it
     for o in res["outcomes"].values():
-        assert f"{o['estimate']:.2f}" in page
-        assert f"{o['ci_low']:.2f} .. {o['ci_high']:.2f}" in page
+        assert num(o["estimate"]) in page
+        assert f"{num(o['ci_low'])} .. {num(o['ci_high'])}" in page
         sens = o["sensitivity"]  # the breakdown value in its sentence, and fragile when below 1
-        assert sens["status"] == "ok" and f"{sens['breakdown']:.2f}" in page
+        assert sens["status"] == "ok" and num(sens["breakdown"]) in page
         assert ("sensitivity" in o["reasons"]) == (
             sens["breakdown"] < sens["breakdown_min"] and o["verdict"] == "fragile"
         )
@@ -378,14 +379,14 @@ def test_results_json_numbers_are_the_ones_shown(built):
     assert plan["method"] == "simulation_imputation"
     assert f"{plan['simulation']['units_needed']} unit" in page
     assert f"{plan['simulation']['draws']} panel" in page and f"{plan['first_guess_units']} unit" in page
-    assert f"{res['ikm_now']['ikm']:.2f}" in page
+    assert num(res["ikm_now"]["ikm"]) in page
     needs_page = (d / "training_needs.html").read_text()
     needs_res = json.loads((d / "training_needs.results.json").read_text())
     assert needs_res["largest_need"]["name"] in needs_page
-    assert f"({needs_res['largest_need']['participants']} pegawai)" in needs_page
+    assert f"({num(needs_res['largest_need']['participants'], 0)} pegawai)" in needs_page
     index = (built["out"] / "index.html").read_text()
     eff = res["outcomes"]["median_wait_minutes"]
-    assert f"{eff['estimate']:+.2f}" in index and "DATA DEMO" in index
+    assert i18n.number(eff["estimate"], "id", 2, sign=True) in index and "DATA DEMO" in index
 
 
 @pytest.mark.slow
@@ -463,7 +464,11 @@ def test_competency_report_says_when_recorded_required_levels_differ_and_can_use
         "records": n,
     }
     assert res["recorded"]["required_levels"]["source"] == "recorded"
-    assert f"pada {n} catatan asesmen" in page and "Level standar" in page and "Level yang dicatat" in page
+    assert (
+        f"pada {i18n.number(n, 'id')} catatan asesmen" in page
+        and "Level standar" in page
+        and "Level yang dicatat" in page
+    )
     # the recorded standard is higher, so more staff fall short when it is used
     assert res["recorded"]["plan"]["people"] > res["reference"]["plan"]["people"]
 
