@@ -1,0 +1,130 @@
+"""XmR charts and the Making Data Count special-cause rules, against NHSRplotthedots (its published test
+snapshots and unit tests, a second implementation) and hand-worked examples."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.methods import xmr
+from analysis.methods.sensitivity import _r_rnorm
+
+
+# ------------------------------------------------------------------ limits: NHSRplotthedots' snapshots
+def _nhsr_data(outlier: bool) -> np.ndarray:
+    """NHSRplotthedots tests/testthat/test-ptd_spc_standard.R: ``set.seed(123); y = rnorm(20)``, then
+    ``y[15] = 10``."""
+    y = _r_rnorm(20, seed=123)
+    if outlier:
+        y[14] = 10.0
+    return y
+
+
+@pytest.mark.parametrize(
+    ("outlier", "screen", "mean", "lpl", "upl"),
+    [
+        (False, True, 0.1416238, -3.01138, 3.294627),  # r1 in _snaps/ptd_spc_standard.md
+        (True, True, 0.6694159, -2.383666, 3.722497),  # r2: the outlier's moving ranges screened out
+        (True, False, 0.6694159, -4.596625, 5.935457),  # r3: not screened: wider limits
+    ],
+)
+def test_limits_equal_nhsrplotthedots_published_snapshots(outlier, screen, mean, lpl, upl):
+    got = xmr.limits(_nhsr_data(outlier), screen_outliers=screen)
+    assert got[:3] == pytest.approx((mean, lpl, upl), abs=5e-6)
+
+
+def test_limits_by_hand():
+    """10, 12, 16, 14: mean 13, moving ranges 2, 4, 2 -> mean MR 8/3, limits 13 +- 2.66 x 8/3."""
+    mean, lpl, upl, amr = xmr.limits([10, 12, 16, 14], screen_outliers=False)
+    assert (mean, amr) == pytest.approx((13.0, 8 / 3)) and upl - mean == pytest.approx(2.66 * 8 / 3)
+    assert mean - lpl == pytest.approx(upl - mean)
+
+
+# ------------------------------------------------------------------ rules: NHSRplotthedots' unit tests
+def test_shift_rule_as_nhsrplotthedots():
+    assert xmr.one_side_run(np.ones(6)).tolist() == [0] * 6
+    assert xmr.one_side_run(np.r_[np.ones(6), -1]).tolist() == [0] * 7
+    assert xmr.one_side_run(np.r_[np.ones(8), -1]).tolist() == [0] * 6 + [1, 1, 0]
+    assert xmr.one_side_run(np.r_[-np.ones(8), 1]).tolist() == [0] * 6 + [1, 1, 0]
+    assert xmr.one_side_run(np.zeros(9)).tolist() == [0] * 9  # points on the mean are no run
+
+
+def test_part_of_run_as_nhsrplotthedots():
+    assert xmr.part_of_run(np.r_[np.zeros(6), 1, 0], 7).tolist() == [1] * 7 + [0]
+    assert xmr.part_of_run(np.r_[np.zeros(7), -1, 0], 7).tolist() == [0] + [1] * 7 + [0]
+
+
+def test_trend_rule_as_nhsrplotthedots():
+    assert xmr.trend_run(np.arange(1, 7)).tolist() == [0] * 6
+    assert xmr.trend_run(np.r_[1:4, 3:7]).tolist() == [0] * 7  # a repeated value breaks a trend
+    assert xmr.trend_run(np.arange(1, 8)).tolist() == [0] * 6 + [1]
+    assert xmr.trend_run(np.r_[2, 1:8, 3]).tolist() == [0] * 7 + [1, 0]
+    assert xmr.trend_run(np.arange(7, 0, -1)).tolist() == [0] * 6 + [-1]
+    assert xmr.trend_run(np.r_[2, 7:0:-1, 3]).tolist() == [0] * 7 + [-1, 0]
+    assert xmr.trend_run(np.arange(1, 7), length=6).tolist() == [0] * 5 + [1]  # the older 6-point guidance
+
+
+@pytest.mark.parametrize(
+    ("close", "side", "expected"),
+    [
+        ([1, 0, 1], [1, 1, 1], [1, 0, 1]),
+        ([0, 1, 1], [1, 1, 1], [0, 1, 1]),
+        ([1, 1, 0], [1, 1, 1], [1, 1, 0]),
+        ([0, 0, 1, 0, 1, 0, 0], [1] * 7, [0, 0, 1, 0, 1, 0, 0]),
+        ([0, 0, 1, 1, 0, 0, 0], [1] * 7, [0, 0, 1, 1, 0, 0, 0]),
+        ([1, 0, 0, 1], [1] * 4, [0, 0, 0, 0]),  # two close points, but not within three
+        ([1, 0, 0, 1, 1], [1] * 5, [0, 0, 0, 1, 1]),
+        ([1, 0, 1], [1, -1, 1], [0, 0, 0]),  # opposite sides of the mean (NHSRplotthedots issue #143)
+        ([0, 0, 1, 1, 0, 0, 0], [-1, 1, -1, 1, -1, 1, -1], [0] * 7),
+    ],
+)
+def test_two_in_three_rule_as_nhsrplotthedots(close, side, expected):
+    assert xmr.two_in_three(np.array(close), np.array(side)).tolist() == expected
+
+
+# ------------------------------------------------------------------ whole charts, worked by hand
+def test_a_waiting_time_that_jumps_is_a_concern_and_a_fall_an_improvement():
+    base = [30, 31, 29, 30, 31, 30, 29, 30, 31, 30]
+    chart = xmr.xmr([*base, 45], improvement="decrease", target=60)
+    # mean 31.45, moving ranges 1,2,1,1,1,1,1,1,1,15 -> 15 >= 3.267 x 2.5 is screened: mean MR 10/9
+    assert chart.mean == pytest.approx(np.mean([*base, 45]))
+    assert chart.mean_moving_range == pytest.approx(10 / 9)
+    last = chart.points.iloc[-1]
+    assert (last["rule"], last["point_type"]) == ("outside_limits", "special_cause_concern")
+    assert chart.variation == "special_cause_concern"
+    assert chart.assurance == "consistent_pass"  # the 60-minute standard lies above the upper limit
+    better = xmr.xmr([*base, 15], improvement="decrease")
+    assert better.variation == "special_cause_improvement" and better.assurance is None
+
+
+def test_each_rule_fires_on_its_own_pattern():
+    noise = [10, 11, 9, 10, 11, 9, 10, 11, 9, 10]
+    shift = xmr.xmr([*noise, 11.5, 11.5, 11.2, 11.4, 11.6, 11.3, 11.5], improvement="increase")
+    assert (
+        shift.points["rule"].iloc[-7:] == "shift"
+    ).all() and shift.variation == "special_cause_improvement"
+    rising = xmr.xmr([*noise, 9.1, 9.3, 9.5, 9.7, 9.9, 10.1, 10.3], improvement="decrease")
+    assert (rising.points["rule"].iloc[-7:] == "trend").all() and rising.variation == "special_cause_concern"
+    # mean 150.1/14 = 10.72, mean MR 19.2/13 = 1.477: near limit 10.72 + 1.773 x 1.477 = 13.34, upper 14.65;
+    # 14 and 14.1 are close to the upper limit, with 11 before them on the same side of the mean
+    near = xmr.xmr([*noise, 11, 14, 14.1, 11], improvement="decrease", screen_outliers=False)
+    assert (near.mean, near.upl) == pytest.approx((150.1 / 14, 150.1 / 14 + 2.66 * 19.2 / 13))
+    flagged = near.points[near.points["rule"] == "two_in_three"]
+    assert list(flagged.index) == [11, 12] and (flagged["point_type"] == "special_cause_concern").all()
+    calm = xmr.xmr(noise, improvement="decrease", target=10.5)
+    assert (calm.points["point_type"] == "common_cause").all() and calm.assurance == "inconsistent"
+    assert xmr.xmr(noise, improvement="decrease", target=5).assurance == "consistent_fail"
+
+
+def test_missing_months_are_left_out_not_read_as_values():
+    with_gap = xmr.xmr([30, 31, np.nan, 29, 30], improvement="decrease")
+    without = xmr.xmr([30, 31, 29, 30], improvement="decrease")
+    assert with_gap.points["point_type"].iloc[2] == "missing" and with_gap.n == 4
+    assert (with_gap.mean, with_gap.upl) == pytest.approx((without.mean, without.upl))
+
+
+def test_neutral_indicators_and_bad_directions():
+    chart = xmr.xmr([10, 10, 10, 10, 10, 10, 10, 30], improvement="neutral", target=12)
+    assert chart.points["point_type"].iloc[-1] == "special_cause_neutral_high" and chart.assurance is None
+    with pytest.raises(ValueError, match="improvement must be one of"):
+        xmr.xmr([1, 2, 3], improvement="up")
