@@ -58,3 +58,98 @@ def test_periods_count_months_and_the_cohort_is_the_start_month(city):
     u1, u2 = panel[panel["unit_id"] == "U1"], panel[panel["unit_id"] == "U2"]
     assert (u1["cohort"] == 2).all()  # started 2024-01, the second month in the data
     assert u2["cohort"].isna().all()  # never in the programme: a comparison unit
+
+
+def _city_with_log(tmp_path, log: pd.DataFrame):
+    """The tiny city with this visit log (U1 a puskesmas: 60-minute standard)."""
+    fmt = "%Y-%m-%d %H:%M:%S"
+    log = log.copy()
+    for c in ("arrived_at", "served_at", "completed_at"):
+        log[c] = pd.to_datetime(log[c]).dt.strftime(fmt).fillna("")
+    return load.load_city(write_city(tmp_path / "city", tiny_tables() | {"service_visits": log}))
+
+
+def _visits(month: str, waits, served, service="Poli Umum") -> pd.DataFrame:
+    arrived = pd.Timestamp(f"{month}-02 07:00") + pd.to_timedelta(np.arange(len(waits)), unit="min")
+    served_at = arrived + pd.to_timedelta(np.asarray(waits), unit="min")
+    served_at = pd.Series(served_at).where(np.asarray(served))
+    return pd.DataFrame(
+        {
+            "unit_id": "U1",
+            "arrived_at": arrived,
+            "served_at": served_at.to_numpy(),
+            "completed_at": (served_at + pd.Timedelta(minutes=5)).to_numpy(),
+            "service_type": service,
+        }
+    )
+
+
+def test_walkout_aware_measures_recover_the_true_change(tmp_path):
+    """The red team's case: the true median wait falls 50 -> 45 minutes and walk-outs fall 17% -> 3%, the
+    citizens who leave being those who would have waited longest. The served-only median hides most of the
+    improvement; the median over all arrivals and the share served within the standard out of all arrivals
+    recover it. 12 months of 400 arrivals on each side (seeded)."""
+    rng = np.random.default_rng(7)
+    months, truth = [], {}
+    for i, month in enumerate(pd.date_range("2024-01-01", periods=24, freq="MS").strftime("%Y-%m")):
+        median, walkout = (50.0, 0.17) if i < 12 else (45.0, 0.03)
+        latent = rng.lognormal(np.log(median), 0.5, 400)
+        served = latent <= np.quantile(latent, 1 - walkout)  # the longest would-be waits walk out
+        months.append(_visits(month, np.round(latent, 2), served))
+        truth[month] = (np.median(latent), np.mean(latent <= 60))
+    m = panels.visit_measures(_city_with_log(tmp_path, pd.concat(months)))
+    before, after = m.iloc[:12], m.iloc[12:]
+    true_before = np.mean([truth[k][0] for k in list(truth)[:12]])
+    true_after = np.mean([truth[k][0] for k in list(truth)[12:]])
+    true_change = true_after - true_before  # about -5 minutes
+    measured = after["median_wait_all_arrivals"].mean() - before["median_wait_all_arrivals"].mean()
+    served_only = after["median_wait_minutes"].mean() - before["median_wait_minutes"].mean()
+    assert measured == pytest.approx(true_change, abs=0.5), (measured, true_change)
+    assert abs(served_only - true_change) > 2.5, served_only  # the measure the red team caught
+    true_share = np.mean([t[1] for t in list(truth.values())[12:]]) - np.mean(
+        [t[1] for t in list(truth.values())[:12]]
+    )
+    share_all = after["share_within_standard_all"].mean() - before["share_within_standard_all"].mean()
+    share_served = after["share_within_standard"].mean() - before["share_within_standard"].mean()
+    assert share_all == pytest.approx(true_share, abs=0.01) and true_share > 0.05
+    assert share_served < true_share - 0.05  # served-only: the walk-outs' return makes it look worse
+    assert before["walkout_rate"].mean() == pytest.approx(0.17, abs=0.005)
+    assert after["walkout_rate"].mean() == pytest.approx(0.03, abs=0.005)
+
+
+def test_outages_and_thin_months_are_missing_not_low(tmp_path):
+    log = pd.concat(
+        [
+            _visits("2024-01", np.full(100, 20), np.ones(100, bool)),
+            _visits("2024-02", np.full(100, 20), np.ones(100, bool)),
+            _visits("2024-03", np.full(15, 90), np.ones(15, bool)),  # the queue system was down most of March
+            # April: nothing recorded at all
+            _visits("2024-05", np.full(100, 20), np.ones(100, bool)),
+        ]
+    )
+    m = panels.visit_measures(_city_with_log(tmp_path, log), min_visits=20).set_index("month")
+    assert m.loc["2024-03-01", "status"] == "outage" and np.isnan(m.loc["2024-03-01", "median_wait_minutes"])
+    assert m.loc["2024-04-01", "status"] == "outage" and m.loc["2024-04-01", "arrivals"] == 0
+    assert (m.loc[["2024-01-01", "2024-02-01", "2024-05-01"], "status"] == "ok").all()
+    thin = panels.visit_measures(_city_with_log(tmp_path / "b", log), min_visits=150)
+    assert set(thin["status"]) == {"too_few_visits", "outage"} and thin["median_wait_minutes"].isna().all()
+
+
+def test_the_standardised_median_holds_the_service_mix_fixed(tmp_path):
+    """Fast registration (10 min) and a slow service (60 min); in March most visitors come for the slow one.
+    The plain median jumps with the mix; the standardised one stays where both services' waits stayed."""
+    log = pd.concat(
+        [
+            _visits(
+                m, np.r_[np.full(fast, 10.0), np.full(slow, 60.0)], np.ones(fast + slow, bool), service=None
+            ).assign(service_type=["Pendaftaran"] * fast + ["Poli Gigi"] * slow)
+            for m, fast, slow in (("2024-01", 80, 20), ("2024-02", 80, 20), ("2024-03", 20, 80))
+        ]
+    )
+    m = panels.visit_measures(_city_with_log(tmp_path, log)).set_index("month")
+    assert (
+        m.loc["2024-01-01", "median_wait_minutes"] == 10 and m.loc["2024-03-01", "median_wait_minutes"] == 60
+    )
+    weights = {"Pendaftaran": 180 / 300, "Poli Gigi": 120 / 300}  # the unit's mix over the whole period
+    expected = 10 * weights["Pendaftaran"] + 60 * weights["Poli Gigi"]
+    assert m["median_wait_standardised"].to_numpy() == pytest.approx([expected] * 3)

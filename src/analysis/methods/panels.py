@@ -186,3 +186,116 @@ def covariate_trends(
         for s in periods
     }
     return pd.concat([df, pd.DataFrame(new, index=df.index)], axis=1), list(new)
+
+
+#: A unit-month with fewer arrivals than this says too little to monitor (the monitoring report's ``min_visits``).
+MIN_VISITS = 10
+#: A month with fewer arrivals than this share of the unit's usual (median) month is an outage of the queue
+#: system, not low demand: its values are missing, not low.
+OUTAGE_SHARE = 0.3
+#: ``status`` of a unit-month in :func:`visit_measures`.
+MONTH_STATUS = ("ok", "too_few_visits", "outage")
+MEASURES = (
+    "walkout_rate",
+    "median_wait_minutes",
+    "median_wait_all_arrivals",
+    "median_wait_standardised",
+    "share_within_standard",
+    "share_within_standard_all",
+)
+
+
+def visit_measures(
+    city: CityData, min_visits: int = MIN_VISITS, outage_share: float = OUTAGE_SHARE
+) -> pd.DataFrame:
+    """Unit x month measures that count every citizen, for monitoring (and as outcomes).
+
+    A citizen who leaves before being served (no ``served_at``: a walk-out) has no waiting time, so a median
+    over served visits alone looks better the more people give up. Beside it:
+
+    - ``walkout_rate``: walk-outs / arrivals;
+    - ``median_wait_all_arrivals``: the median over all arrivals with walk-outs counted as the longest waits
+      (they left because it was long); unknown (NaN) when half or more walked out. It equals the median of
+      the waits citizens would have had when walk-outs are the ones who would have waited longest;
+    - ``share_within_standard_all``: served within the unit type's standard, out of all arrivals;
+    - ``median_wait_standardised``: the medians per service type weighted by the unit's overall mix, so a
+      month with more slow services does not read as a slower unit.
+
+    A month with fewer than ``min_visits`` arrivals (``status`` ``too_few_visits``) or fewer than
+    ``outage_share`` of the unit's median month, including a month with none between the unit's first and last
+    (``outage``), has every measure missing. Columns: unit_id, month, arrivals, served, status, the
+    :data:`MEASURES`.
+    """
+    if city.visits is None:
+        raise KeyError(f"{city.directory} has no service_visits table: there is nothing to monitor")
+    units = city.table("units")
+    standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
+    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
+        ["unit_id", "standard_minutes"]
+    ]
+    con = duckdb.connect()
+    city.visits.register(con)
+    con.register("_standards", std)
+    con.execute(f"""
+        CREATE TEMP TABLE v AS
+        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month, coalesce(service_type, '') AS service,
+               CASE WHEN served_at IS NULL THEN NULL ELSE {WAIT} END AS wait, s.standard_minutes AS standard
+        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
+        WHERE arrived_at IS NOT NULL
+    """)
+    panel = con.execute("""
+        WITH counts AS (
+            SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
+                   median(wait) AS median_wait_minutes,
+                   avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
+                       AS share_within_standard,
+                   sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all
+            FROM v GROUP BY ALL
+        ), ranked AS (
+            SELECT unit_id, month, wait, row_number() OVER (PARTITION BY unit_id, month ORDER BY wait) AS rn
+            FROM v WHERE wait IS NOT NULL
+        ), middle AS (  -- walk-outs sort last: the median of all arrivals is a served wait or unknown
+            SELECT r.unit_id, r.month, avg(r.wait) AS median_wait_all_arrivals
+            FROM ranked r JOIN counts c USING (unit_id, month)
+            WHERE r.rn IN (floor((c.arrivals + 1) / 2.0), ceil((c.arrivals + 1) / 2.0))
+              AND ceil((c.arrivals + 1) / 2.0) <= c.served
+            GROUP BY ALL
+        )
+        SELECT c.*, m.median_wait_all_arrivals FROM counts c LEFT JOIN middle m USING (unit_id, month)
+        ORDER BY 1, 2
+    """).df()
+    by_service = con.execute("""
+        SELECT unit_id, month, service, count(*) AS n, median(wait) AS med FROM v WHERE wait IS NOT NULL
+        GROUP BY ALL
+    """).df()
+    con.close()
+    panel["month"] = pd.to_datetime(panel["month"])
+    by_service["month"] = pd.to_datetime(by_service["month"])
+    mix = by_service.groupby(["unit_id", "service"])["n"].sum()
+    by_service["weight"] = by_service.set_index(["unit_id", "service"]).index.map(
+        mix / mix.groupby(level="unit_id").transform("sum")
+    )
+    weighted = by_service.assign(wm=by_service["med"] * by_service["weight"]).groupby(["unit_id", "month"])
+    standardised = (weighted["wm"].sum() / weighted["weight"].sum()).rename("median_wait_standardised")
+    panel = panel.merge(standardised.reset_index(), on=["unit_id", "month"], how="left")
+    panel["walkout_rate"] = 1.0 - panel["served"] / panel["arrivals"]
+
+    # every month between a unit's first and last: a month without arrivals is an outage, not a zero
+    spans = panel.groupby("unit_id")["month"].agg(["min", "max"])
+    grid = pd.concat(
+        [
+            pd.DataFrame({"unit_id": u, "month": pd.date_range(r["min"], r["max"], freq="MS")})
+            for u, r in spans.iterrows()
+        ],
+        ignore_index=True,
+    )
+    panel = grid.merge(panel, on=["unit_id", "month"], how="left")
+    panel[["arrivals", "served"]] = panel[["arrivals", "served"]].fillna(0).astype(int)
+    usual = panel.groupby("unit_id")["arrivals"].transform("median")
+    panel["status"] = np.select(
+        [panel["arrivals"] < outage_share * usual, panel["arrivals"] < min_visits],
+        ["outage", "too_few_visits"],
+        default="ok",
+    )
+    panel.loc[panel["status"] != "ok", list(MEASURES)] = np.nan
+    return panel[["unit_id", "month", "arrivals", "served", "status", *MEASURES]]
