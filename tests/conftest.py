@@ -13,8 +13,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+
+from analysis.data import load
 
 os.environ.setdefault("ASN_KINERJA_HMAC_KEY", "test-key-not-secret-" + "0" * 20)  # 40 characters
 
@@ -162,6 +165,84 @@ def shared_reference() -> Path:
     if not (SHARED / "mpdta.csv").exists():
         pytest.skip(f"shared reference data not found at {SHARED} (it lives beside the repo, in ../shared/)")
     return SHARED
+
+
+_UNSUR = [
+    "persyaratan",
+    "prosedur",
+    "waktu",
+    "biaya",
+    "produk",
+    "kompetensi",
+    "perilaku",
+    "pengaduan",
+    "sarana",
+]
+
+
+def monitored_city(tmp_path, n_stable=10, seed=0):
+    """Units U1..Un stable (median wait 30 min, 5% walk-outs); SLOW gets slower by 4 min a month over the last
+    6 months; WALK keeps its waits but walk-outs rise to 30% over the last 5 months. 24 months, 60 visits a
+    month each; a survey where SURV scores 1-2 on 'waktu' and LOW scores about 2.4 everywhere."""
+    rng = np.random.default_rng(seed)
+    tables = tiny_tables()
+    names = [f"U{i}" for i in range(1, n_stable + 1)] + ["SLOW", "WALK", "SURV", "LOW"]
+    tables["units"] = pd.DataFrame(
+        {
+            "unit_id": names,
+            "city": "kendari",
+            "agency": "Dinas Kesehatan",
+            "unit_type": "puskesmas",
+            "sector": "health",
+            "unit_name": [f"Puskesmas {n}" for n in names],
+        }
+    )
+    tables["rollout"] = pd.DataFrame({"unit_id": names, "programme_start": "", "cost_idr": ""})
+    tables["staff"]["unit_id"] = names[0]
+    rows = []
+    months = pd.date_range("2023-01-01", periods=24, freq="MS")
+    for unit in names[:-2]:
+        for i, month in enumerate(months):
+            late = max(0, i - 17)  # months 18..23: the last six
+            wait = 30 + (4 * late if unit == "SLOW" else 0)
+            walk = 0.05 + (0.05 * max(0, i - 18) if unit == "WALK" else 0)
+            waits = rng.lognormal(np.log(wait), 0.3, 60)
+            served = rng.random(60) >= walk
+            arrived = month + pd.Timedelta(days=1, hours=7) + pd.to_timedelta(np.arange(60) * 7, unit="min")
+            served_at = pd.Series(arrived + pd.to_timedelta(waits, unit="min")).where(served)
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "unit_id": unit,
+                        "arrived_at": arrived,
+                        "served_at": served_at.to_numpy(),
+                        "completed_at": (served_at + pd.Timedelta(minutes=5)).to_numpy(),
+                        "service_type": "Poli Umum",
+                    }
+                )
+            )
+    log = pd.concat(rows)
+    for c in ("arrived_at", "served_at", "completed_at"):
+        log[c] = pd.to_datetime(log[c]).dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
+    tables["service_visits"] = log
+    answers = []
+    for unit in names:
+        for k in range(120):
+            score = {u: int(rng.choice([3, 4], p=[0.6, 0.4])) for u in _UNSUR}
+            if unit == "SURV":
+                score["waktu"] = int(rng.choice([1, 2]))
+            if unit == "LOW":
+                score = {u: int(rng.choice([2, 3], p=[0.6, 0.4])) for u in _UNSUR}
+            answers.append(
+                {
+                    "response_id": f"{unit}-{k}",
+                    "unit_id": unit,
+                    "surveyed_on": f"2024-{1 + k % 12:02d}-10",
+                    **score,
+                }
+            )
+    tables["satisfaction_responses"] = pd.DataFrame(answers)
+    return load.load_city(write_city(tmp_path / "city", tables))
 
 
 #: Fixtures that generate demo data or start Jupyter kernels: a test that uses one is an integration test.

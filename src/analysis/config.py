@@ -14,7 +14,7 @@ REPORTS_DIR = REPO_ROOT / "reports"
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 
 #: The report notebooks of a city (notebooks/<name>.ipynb -> reports/<city>/<name>.html), and the one across cities.
-CITY_NOTEBOOKS = ("programme_effects", "training_needs")
+CITY_NOTEBOOKS = ("programme_effects", "training_needs", "monitoring")
 CROSS_CITY = "cross_city"
 
 #: City slugs (folder names under data/raw/) of the four seed cities.

@@ -128,3 +128,43 @@ def test_neutral_indicators_and_bad_directions():
     assert chart.points["point_type"].iloc[-1] == "special_cause_neutral_high" and chart.assurance is None
     with pytest.raises(ValueError, match="improvement must be one of"):
         xmr.xmr([1, 2, 3], improvement="up")
+
+
+def test_p_chart_limits_are_binomial_at_each_months_denominator():
+    from scipy import stats
+
+    events, totals = np.array([2, 1, 0, 3, 2]), np.array([40, 20, 30, 60, 50])
+    chart = xmr.pchart(events, totals)
+    p = events.sum() / totals.sum()  # 8 / 200
+    assert chart.mean == pytest.approx(p)
+    upper = stats.binom.ppf(1 - stats.norm.sf(3), totals, p) / totals  # exceeded with probability <= 0.135%
+    assert chart.points["upl"].to_numpy() == pytest.approx(upper)
+    assert (chart.points["point_type"] == "common_cause").all()
+    assert (stats.binom.sf(upper * totals, totals, p) <= stats.norm.sf(3)).all()  # above the limit: that rare
+
+
+def test_rare_walkouts_among_few_visits_are_not_alarms_on_a_p_chart_but_a_real_rise_is():
+    """500 stable units (seeded), 24 months of 5-12 visits with 2% walk-outs, as in the demo data: the latest
+    month is a false alarm on 9.6% of XmR charts (limits from moving ranges of mostly zeros) and on none of the
+    p-charts (measured: 0.0%, exact binomial limits). A real rise, walk-outs at 20-30% over the last 5 months
+    (200 draws per size), signals at the latest month in 79% of units with 30 visits a month and in 34% with 10
+    (measured): few visits, little power, as the report says."""
+    rng = np.random.default_rng(3)
+    xmr_alarms = p_alarms = 0
+    for _ in range(500):
+        totals = rng.integers(5, 13, 24)
+        events = rng.binomial(totals, 0.02)
+        xmr_alarms += xmr.xmr(events / totals, improvement="decrease").variation == "special_cause_concern"
+        p_alarms += xmr.pchart(events, totals).variation == "special_cause_concern"
+    assert p_alarms / 500 <= 0.01 and xmr_alarms / 500 >= 0.06, (p_alarms, xmr_alarms)
+    power = {}
+    rng = np.random.default_rng(11)
+    for visits in (10, 30):
+        hits = 0
+        for _ in range(200):
+            totals = np.full(24, visits)
+            events = rng.binomial(totals, 0.02)
+            events[-5:] = rng.binomial(visits, [0.2, 0.25, 0.3, 0.3, 0.3])
+            hits += xmr.pchart(events, totals).variation == "special_cause_concern"
+        power[visits] = hits / 200
+    assert power[30] >= 0.7 and power[10] < power[30], power

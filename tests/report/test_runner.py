@@ -677,4 +677,7 @@ def test_every_results_json_key_is_documented(built):
     needs = json.loads((city / "training_needs.results.json").read_text())
     keys = set(effects) | set(needs) | {k for o in effects["outcomes"].values() for k in o}
     keys |= set(json.loads((built["out"] / "cross_city.results.json").read_text()))
+    monitoring = json.loads((city / "monitoring.results.json").read_text())
+    keys |= set(monitoring) | {k for u in monitoring["units"] for k in u}
+    keys |= {k for u in monitoring["units_needing_attention"] for k in u}
     assert keys - documented == set(), sorted(keys - documented)

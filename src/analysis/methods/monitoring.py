@@ -3,8 +3,9 @@ and what citizens rate lowest, the loop every seed city describes (measure, find
 
 Per unit, on the measures that count every citizen (:func:`analysis.methods.panels.visit_measures`):
 
-- the median wait over all arrivals and the walk-out rate as XmR charts (:mod:`analysis.methods.xmr`; lower
-  is better), the wait assured against the unit type's standard (``data/reference/unit_types.csv``);
+- the median wait over all arrivals as an XmR chart (:mod:`analysis.methods.xmr`; lower is better), assured
+  against the unit type's standard (``data/reference/unit_types.csv``), and the walk-out rate as a p-chart
+  (binomial limits at each month's number of arrivals: walk-outs are rare among a few dozen visits);
 - IKM per quarter with its band and whether the survey reached the Krejcie-Morgan sample, and each unsur's
   score over the last four quarters with the weakest unsur (PermenPAN-RB 14/2017).
 
@@ -168,8 +169,11 @@ def monitor_city(
                 if m["median_wait_all_arrivals"].notna().sum() >= MIN_POINTS:
                     target = float(standard) if standard is not None and pd.notna(standard) else None
                     c.wait = xmr.xmr(m["median_wait_all_arrivals"], improvement="decrease", target=target)
-                if m["walkout_rate"].notna().sum() >= MIN_POINTS:
-                    c.walkouts = xmr.xmr(m["walkout_rate"], improvement="decrease")
+                if m["walkout_rate"].notna().sum() >= MIN_POINTS:  # rare events among few visits: a p-chart
+                    usable = m["status"] == "ok"
+                    c.walkouts = xmr.pchart(
+                        (m["arrivals"] - m["served"]).where(usable), m["arrivals"].where(usable), "decrease"
+                    )
                 charts[unit] = c
                 r = rows.setdefault(unit, {"reasons": [], "since": {}})
                 latest = m.dropna(subset=["arrivals"]).iloc[-1] if m["arrivals"].notna().any() else None

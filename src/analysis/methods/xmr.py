@@ -157,14 +157,63 @@ def xmr(
     if improvement not in DIRECTIONS:
         raise ValueError(f"improvement must be one of {list(DIRECTIONS)}, not {improvement!r}")
     v = np.asarray(values, dtype=float)
+    y = v[~np.isnan(v)]
+    if len(y) == 0:
+        points = pd.DataFrame({"value": v, "rule": "", "direction": 0, "point_type": "missing"})
+        return XmR(points, np.nan, np.nan, np.nan, np.nan, "missing", None, 0)
+    mean, lpl, upl, amr = limits(y, screen_outliers)
+    return _classify(v, mean, lpl, upl, NEAR * amr, amr, improvement, target, shift, trend)
+
+
+def pchart(
+    events,
+    totals,
+    improvement: str = "decrease",
+    shift: int = SHIFT,
+    trend: int = TREND,
+) -> XmR:
+    """A p-chart of a proportion (walk-outs / arrivals per month): the same rules as :func:`xmr`, with each
+    month's limits from the binomial distribution at its own denominator and the pooled proportion p
+    (probability limits: the counts a 3-sigma and a 2-sigma normal limit would leave out, 0.135% and 2.275% in
+    each tail). For rare events among tens of visits a month, XmR limits from the moving ranges of mostly-zero
+    counts sit far too close, and the normal approximation of the binomial is poor; both flag ordinary months.
+    Months with a missing or zero total are missing. ``lpl`` and ``upl`` are the limits at the median
+    denominator; each point's own limits are in ``points``."""
+    from scipy import stats
+
+    e = np.asarray(events, dtype=float)
+    n = np.asarray(totals, dtype=float)
+    present = ~np.isnan(e) & ~np.isnan(n) & (n > 0)
+    v = np.where(present, e / np.where(n > 0, n, 1), np.nan)
+    if not present.any():
+        points = pd.DataFrame({"value": v, "rule": "", "direction": 0, "point_type": "missing"})
+        return XmR(points, np.nan, np.nan, np.nan, np.nan, "missing", None, 0)
+    p = e[present].sum() / n[present].sum()
+    size = n[present]
+    tail3, tail2 = stats.norm.sf(3), stats.norm.sf(2)
+
+    def limit(q, sizes):  # a count as a proportion: exceeded (or undercut) with probability q at most
+        return stats.binom.ppf(q, sizes, p) / sizes
+
+    lpl, upl = limit(tail3, size), limit(1 - tail3, size)
+    near_low, near_high = limit(tail2, size), limit(1 - tail2, size)
+    chart = _classify(v, p, lpl, upl, (near_low, near_high), None, improvement, None, shift, trend)
+    middle = np.array([np.median(size)])
+    chart.lpl, chart.upl = float(limit(tail3, middle)[0]), float(limit(1 - tail3, middle)[0])
+    chart.mean_moving_range = np.nan
+    chart.points.loc[present, "lpl"] = lpl
+    chart.points.loc[present, "upl"] = upl
+    return chart
+
+
+def _classify(v, mean, lpl, upl, near, amr, improvement, target, shift, trend) -> XmR:
+    """The rules on the present values of ``v`` against a centre line and limits (scalars, or one per present
+    value; ``near`` the distance of the "close to a limit" lines, or the lines themselves), and the icons."""
     present = ~np.isnan(v)
     y = v[present]
     n = len(y)
     points = pd.DataFrame({"value": v, "rule": "", "direction": 0, "point_type": "missing"})
-    if n == 0:
-        return XmR(points, np.nan, np.nan, np.nan, np.nan, "missing", None, 0)
-    mean, lpl, upl, amr = limits(y, screen_outliers)
-    near_low, near_high = mean - NEAR * amr, mean + NEAR * amr
+    near_low, near_high = near if isinstance(near, tuple) else (mean - near, mean + near)
     outside = (y > upl) | (y < lpl)
     rtm = np.sign(y - mean)
     close = ~outside & ((y < near_low) | (y > near_high))
@@ -204,11 +253,11 @@ def xmr(
     points.loc[present, "direction"] = direction.astype(int)
     points.loc[present, "point_type"] = point_type
     assurance = None
-    if target is not None and good != 0 and np.isfinite(target):
+    if target is not None and good != 0 and np.isfinite(target) and np.ndim(upl) == 0:
         if target > upl:
             assurance = "consistent_fail" if good > 0 else "consistent_pass"
         elif target < lpl:
             assurance = "consistent_pass" if good > 0 else "consistent_fail"
         else:
             assurance = "inconsistent"
-    return XmR(points, mean, lpl, upl, amr, str(point_type[-1]), assurance, n)
+    return XmR(points, float(mean), lpl, upl, amr, str(point_type[-1]), assurance, n)

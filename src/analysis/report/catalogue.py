@@ -140,10 +140,63 @@ TEXT: dict[str, str] = {
     "index.link.programme_effects": "Dampak program",
     "index.link.training_needs": "Kebutuhan kompetensi",
     "index.link.cross_city": "Perbandingan antarkota",
+    "index.link.monitoring": "Pemantauan layanan",
+    "index.attention": "Unit layanan yang perlu perhatian",
     "index.footer": (
         "Dibuat {generated} oleh asn-kinerja. Hanya angka agregat; sel dengan kurang dari {min_cell} pegawai "
         "disembunyikan."
     ),
+    # ------------------------------------------------------------------ monitoring report (report.monitoring)
+    "monitoring.summary": (
+        "**{n} unit perlu perhatian** (data sampai {month}; {monitored} unit dipantau dengan log antrean, "
+        "{surveyed} dengan survei): {details}."
+    ),
+    "monitoring.none": "tidak ada unit yang menunjukkan tanda masalah",
+    "monitoring.count.misses_standard": "{n} akan terus melewati standar waktu tunggu",
+    "monitoring.count.wait_getting_worse": "{n} waktu tunggunya memburuk",
+    "monitoring.count.walkouts_rising": "{n} makin banyak warga pergi sebelum dilayani",
+    "monitoring.count.ikm_low": "{n} IKM-nya di bawah Baik",
+    "monitoring.count.unsur_low": "{n} punya unsur layanan bermutu D",
+    "monitoring.reason.misses_standard": "waktu tunggu akan terus melewati standar",
+    "monitoring.reason.wait_getting_worse": "waktu tunggu memburuk (sebab khusus)",
+    "monitoring.reason.walkouts_rising": "makin banyak warga pergi sebelum dilayani",
+    "monitoring.reason.ikm_low": "IKM {quarters} triwulan terakhir di bawah Baik",
+    "monitoring.reason.unsur_low": "unsur {unsur} bermutu D",
+    "monitoring.follow_up.misses_standard": (
+        "Tinjau alur dan jumlah petugas loket: perubahan kecil tidak akan cukup untuk memenuhi standar."
+    ),
+    "monitoring.follow_up.wait_getting_worse": (
+        "Cari tahu apa yang berubah sejak bulan itu (petugas, jam buka, sistem antrean) dan bina unit ini."
+    ),
+    "monitoring.follow_up.walkouts_rising": (
+        "Periksa antrean pada jam sibuk dan apakah sistem antrean mencatat warga yang dilayani."
+    ),
+    "monitoring.follow_up.ikm_low": "Susun rencana tindak lanjut survei kepuasan bersama unit ini.",
+    "monitoring.follow_up.unsur_low": "Masukkan unsur {unsur} ke rencana tindak lanjut survei kepuasan.",
+    "monitoring.variation.common_cause": "biasa",
+    "monitoring.variation.special_cause_concern": "memburuk",
+    "monitoring.variation.special_cause_improvement": "membaik",
+    "monitoring.variation.missing": "tidak ada data",
+    "monitoring.assurance.consistent_pass": "selalu memenuhi",
+    "monitoring.assurance.consistent_fail": "selalu melewati",
+    "monitoring.assurance.inconsistent": "kadang memenuhi",
+    "col.unit": "Unit",
+    "col.what_is_wrong": "Masalah",
+    "col.since": "Sejak",
+    "col.follow_up": "Tindak lanjut yang disarankan",
+    "col.units_monitored": "Unit dipantau",
+    "col.attention": "Perlu perhatian",
+    "col.attention_share": "Porsi perlu perhatian",
+    "col.last_wait": "Median tunggu terakhir (menit, semua pengunjung)",
+    "col.standard_minutes": "Standar (menit)",
+    "col.variation": "Variasi",
+    "col.assurance": "Terhadap standar",
+    "col.walkout_rate": "Pergi sebelum dilayani",
+    "col.ikm": "IKM ({unsur_quarters} triwulan terakhir)",
+    "col.mutu": "Mutu",
+    "col.weakest_unsur": "Unsur terlemah",
+    "plot.xmr_grid": "Median waktu tunggu per bulan, unit yang perlu perhatian (n = {n} unit; garis = batas proses)",
+    "axis.wait_all": "Menit (semua pengunjung)",
     # ------------------------------------------------------------------ cross-city notebook
     "cross_city.prediction": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
     "cross_city.no_prediction": "Selang prediksi untuk kota baru butuh paling sedikit {k} kota.",

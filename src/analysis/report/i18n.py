@@ -180,6 +180,13 @@ def show(key: str, lang: str = "id", **values) -> None:
     display(Markdown(msg(key, lang, **values)))
 
 
+def shown(text: str) -> None:
+    """Display text that is already in the reader's language (built by a report module) as Markdown."""
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
 def bullets(lines: list[str]) -> None:
     """Display sentences as a Markdown list (verdicts, caveats)."""
     from IPython.display import Markdown, display

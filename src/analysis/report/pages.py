@@ -139,6 +139,13 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
                     f"<li>{html.escape(msg('index.largest_need', lang))}: <b>{html.escape(ln['name'])}</b> "
                     f"({_count(ln['participants'], lang)} {html.escape(msg('index.staff', lang))})</li>"
                 )
+        mon = by_nb.get("monitoring", {})
+        if mon.get("units") is not None:
+            lines.append(
+                f'<li>{html.escape(msg("index.attention", lang))}: <a href="{city}/monitoring.html">'
+                f"<b>{_count(len(mon.get('units_needing_attention', [])), lang)}</b></a> / "
+                f"{_count(len(mon['units']), lang)}</li>"
+            )
         links = " · ".join(
             f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
             for nb in by_nb

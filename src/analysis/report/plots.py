@@ -460,3 +460,44 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
         ax.legend(fontsize="small", loc="lower left")
     fig.tight_layout()
     return _numbers(fig, lang)
+
+
+XMR_COLOURS = {
+    "common_cause": "#7f8c8d",
+    "special_cause_concern": "#e67e22",
+    "special_cause_improvement": "#2471a3",
+    "missing": "#ffffff",
+}
+
+
+def xmr_grid(charts: dict, months: pd.Series, names: dict, lang: str = "id", standard: dict | None = None):
+    """Small multiples of XmR charts, two per row (readable on a phone): each unit's monthly median wait over
+    all arrivals with its mean, process limits and (dotted red) its standard; orange points are special causes
+    of concern, blue of improvement (NHS Making Data Count colours)."""
+    style()
+    units = list(charts)
+    cols = 2
+    rows = max(1, -(-len(units) // cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(8, 2.1 * rows + 0.8), squeeze=False, sharex=True)
+    x = np.arange(len(months))
+    for ax, unit in zip(axes.flat, units, strict=False):
+        chart = charts[unit]
+        pts = chart.points
+        ax.plot(x, pts["value"], color="#95a5a6", lw=1)
+        ax.scatter(x, pts["value"], c=pts["point_type"].map(XMR_COLOURS).fillna("#7f8c8d"), s=12, zorder=3)
+        ax.axhline(chart.mean, color="black", lw=0.8)
+        for limit in (chart.lpl, chart.upl):
+            ax.axhline(limit, color="black", lw=0.7, ls="--")
+        if standard and standard.get(unit) is not None and pd.notna(standard.get(unit)):
+            ax.axhline(standard[unit], color="#c0392b", lw=1, ls=":")
+        ax.set_title(names.get(unit, unit), fontsize=9)
+        ax.tick_params(labelsize=7)
+    for ax in list(axes.flat)[len(units) :]:
+        ax.axis("off")
+    ticks = x[:: max(1, len(x) // 4)]
+    for ax in axes[-1]:
+        ax.set_xticks(ticks, [f"{pd.Timestamp(months.iloc[i]):%Y-%m}" for i in ticks], fontsize=7)
+    fig.suptitle(msg("plot.xmr_grid", lang, n=len(units)), fontsize=10)
+    fig.supylabel(msg("axis.wait_all", lang), fontsize=9)
+    fig.tight_layout()
+    return _numbers(fig, lang)

@@ -8,7 +8,7 @@ import re
 import string
 
 from analysis.data.reference import competency_names
-from analysis.methods import talent, training
+from analysis.methods import monitoring, talent, training
 from analysis.report.catalogue import TEXT
 from analysis.report.i18n import msg, number
 
@@ -19,6 +19,7 @@ HEADER_FIELDS = {
     "jp_per_year": training.JP_PER_YEAR,
     "recognition_boxes": f"{min(talent.RECOGNITION_BOXES)}-{max(talent.RECOGNITION_BOXES)}",
     "coaching_boxes": f"{min(talent.COACHING_BOXES)}-{max(talent.COACHING_BOXES)}",
+    "unsur_quarters": monitoring.UNSUR_QUARTERS,
 }
 #: Columns of years (and other labels that are numbers): written as they are, never grouped (2024, not 2.024).
 AS_WRITTEN = frozenset({"year", "box", "wave"})

@@ -1,0 +1,171 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.7
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% tags=["parameters"]
+city = "kendari"
+data_dir = "data/raw/kendari"
+months = 24
+min_visits = 10
+outage_share = 0.3
+lang = "id"
+results_path = ""
+
+# %%
+import time
+
+import pandas as pd
+
+from analysis import config
+from analysis.data import load
+from analysis.methods import monitoring, xmr
+from analysis.report import monitoring as monitoring_report
+from analysis.report import plots, provenance, results_json
+from analysis.report.i18n import percent, say, shown
+from analysis.report.tables import show_table
+
+started = time.perf_counter()
+directory = config.resolve(data_dir)
+data = load.load_city(directory)
+mon = monitoring.monitor_city(data, months=months, min_visits=min_visits, outage_share=outage_share)
+demo = (directory / "truth.json").exists()
+attention = mon.attention()
+
+# %%
+say("# Pemantauan layanan: {city}", lang, city=data.city.replace("-", " ").title())
+if demo:
+    say(
+        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
+        "diketahui; bukan data nyata {city}.",
+        lang,
+        city=data.city.replace("-", " ").title(),
+    )
+
+# %% [markdown]
+# ## Pertanyaan
+#
+# Setiap bulan perencana dan kepala perangkat daerah perlu tahu: **unit layanan mana yang tidak memenuhi
+# standar, mana yang memburuk, dan apa yang paling dikeluhkan warga?** Laporan ini menjawabnya untuk setiap
+# unit yang punya log antrean atau survei kepuasan, dimulai dengan daftar unit yang perlu perhatian beserta
+# tindak lanjut yang disarankan.
+
+# %%
+say("## Unit yang perlu perhatian", lang)
+shown(monitoring_report.summary_sentence(mon, lang))
+if len(attention):
+    show_table(monitoring_report.attention_table(mon, lang), lang)
+
+# %%
+if len(mon.units):
+    say("## Menurut perangkat daerah", lang)
+    show_table(monitoring_report.agency_table(mon), lang)
+
+# %%
+charts = {u: mon.charts[u].wait for u in attention["unit_id"] if u in mon.charts and mon.charts[u].wait}
+if charts:
+    say("## Waktu tunggu unit yang perlu perhatian", lang)
+    month_axis = pd.Series(pd.date_range(end=mon.last_month, periods=months, freq="MS"))
+    units = mon.units.set_index("unit_id")
+    names = units["unit_name"].fillna(units.index.to_series()).to_dict()
+    plots.xmr_grid(charts, month_axis, names, lang=lang, standard=units["standard_minutes"].to_dict())
+
+# %% [markdown]
+# ## Data
+#
+# **Log antrean**: setiap kunjungan dengan waktu datang, waktu dilayani dan waktu selesai. Warga yang pergi
+# sebelum dilayani tidak punya waktu dilayani; laporan ini tidak membuang mereka, karena median yang hanya
+# menghitung warga yang dilayani tampak makin baik justru ketika makin banyak warga menyerah. **Survei
+# kepuasan** (PermenPAN-RB 14/2017): nilai setiap unsur layanan dan IKM per unit. Laporan ini hanya menampilkan
+# unit, tidak pernah pegawai.
+#
+# ## Metode
+#
+# **Ukuran yang menghitung setiap warga.** Median waktu tunggu dihitung atas semua pengunjung, dengan warga
+# yang pergi sebelum dilayani dihitung sebagai penantian terpanjang; di sampingnya porsi warga yang pergi
+# sebelum dilayani, dan porsi semua pengunjung yang dilayani dalam batas standar jenis unitnya. Bulan dengan
+# kunjungan terlalu sedikit, atau jauh di bawah bulan biasa unit itu (sistem antrean mati), dianggap tidak ada
+# datanya, bukan dibaca sebagai bulan yang sepi.
+#
+# **Grafik kendali XmR** (NHS England, *Making Data Count*). Garis tengah adalah rata-rata; batas proses
+# dihitung dari rata-rata selisih antarbulan. Sebuah bulan disebut *sebab khusus* bila berada di luar batas,
+# menjadi bagian dari tren naik atau turun, bagian dari deretan bulan di satu sisi garis tengah, atau dua dari
+# tiga bulan yang mendekati batas. Hanya tanda pada bulan terakhir yang membuat unit masuk daftar, sehingga unit
+# yang stabil jarang masuk karena kebetulan. Bila standar waktu tunggu berada di luar batas proses pada sisi
+# yang buruk, unit itu akan terus melewati standar sampai prosesnya diubah.
+#
+# Porsi warga yang pergi sebelum dilayani memakai **grafik p**: batasnya dihitung dari jumlah kunjungan setiap
+# bulan, karena kejadian yang jarang di antara beberapa puluh kunjungan membuat batas XmR terlalu sempit dan
+# memunculkan alarm palsu.
+#
+# **Survei.** IKM dan nilai setiap unsur dihitung atas jawaban beberapa triwulan terakhir. Unit masuk daftar hanya
+# bila selang kepercayaannya pun berada di bawah batas mutu Baik (IKM) atau di bawah batas mutu C (unsur),
+# supaya sampel kecil tidak menimbulkan alarm palsu.
+
+# %%
+say(
+    "Aturan sebab khusus yang dipakai: di luar batas proses (rata-rata ± {limit} kali rata-rata selisih "
+    "antarbulan), tren {trend} bulan, {shift} bulan berturut-turut di satu sisi garis tengah, dan dua dari tiga "
+    "bulan melewati dua pertiga jarak ke batas. Grafik dibuat bila unit punya paling sedikit {min_points} bulan "
+    "dengan data; bulan dengan kurang dari {min_visits} kunjungan atau kurang dari {outage} kunjungan bulan "
+    "biasanya dianggap tanpa data. Survei: jawaban {quarters} triwulan terakhir.",
+    lang,
+    limit=xmr.LIMIT,
+    trend=xmr.TREND,
+    shift=xmr.SHIFT,
+    min_points=monitoring.MIN_POINTS,
+    min_visits=min_visits,
+    outage=percent(outage_share, lang),
+    quarters=monitoring.UNSUR_QUARTERS,
+)
+
+# %%
+table = monitoring_report.unit_table(mon, lang)
+if len(table):
+    say("## Semua unit", lang)
+    show_table(table, lang)
+
+# %% [markdown]
+# ## Keterbatasan
+#
+# - Menghitung warga yang pergi sebelum dilayani sebagai penantian terpanjang mengandaikan mereka pergi karena
+#   antrean lama; bila mereka pergi karena alasan lain, median atas semua pengunjung sedikit melebih-lebihkan
+#   lama menunggu. Porsi yang pergi ditampilkan di samping agar pembaca dapat menilainya.
+# - Grafik kendali menunjukkan perubahan, bukan penyebabnya. Unit yang masuk daftar perlu dikunjungi dan
+#   ditanya, bukan langsung dinilai.
+# - Survei dengan responden lebih sedikit dari minimum Krejcie-Morgan memberi IKM yang kurang pasti; selang
+#   kepercayaannya lebar, dan karena itu unit jarang masuk daftar hanya karena survei.
+
+# %%
+if results_path:
+    results_json.write_results(results_path, monitoring_report.results(mon, demo=demo, lang=lang))
+
+# %% [markdown]
+# ## Asal-usul laporan
+#
+# Berkas data dan sidik SHA-256-nya, parameter, versi perangkat lunak dan waktu jalan.
+#
+# *Laporan ini dibuat dari notebook `notebooks/monitoring.ipynb`. Perhitungan ada di
+# `analysis.methods.monitoring`, `analysis.methods.panels` dan `analysis.methods.xmr`; kalimat dan tabel di
+# `analysis.report.monitoring`.*
+
+# %%
+params = {
+    "city": city,
+    "data_dir": data_dir,
+    "months": months,
+    "min_visits": min_visits,
+    "outage_share": outage_share,
+    "lang": lang,
+}
+show_table(provenance.provenance(data.files, params, started), lang)
