@@ -40,12 +40,13 @@ def test_toc_links_every_section():
 
 
 def test_unknown_parameter_is_rejected_and_a_sibling_notebooks_is_passed_only_where_it_belongs():
-    effects, needs = (ROOT / "notebooks" / f"{nb}.ipynb" for nb in config.CITY_NOTEBOOKS)
+    effects, needs, monitoring = (ROOT / "notebooks" / f"{nb}.ipynb" for nb in config.CITY_NOTEBOOKS)
     with pytest.raises(ValueError, match=r"has no parameter\(s\) \['n_bots'\]"):
         runner.check_params(effects, {"city": "x", "n_bots": 3})
-    city_yaml = {"city": "x", "required_source": "recorded", "control": "never_treated"}
+    city_yaml = {"city": "x", "required_source": "recorded", "control": "never_treated", "min_visits": 5}
     assert runner.check_params(effects, city_yaml) == {"city": "x", "control": "never_treated"}
     assert runner.check_params(needs, city_yaml) == {"city": "x", "required_source": "recorded"}
+    assert runner.check_params(monitoring, city_yaml) == {"city": "x", "min_visits": 5}
 
 
 @pytest.fixture
