@@ -73,6 +73,7 @@ _nip_like = st.one_of(
 )
 
 
+@pytest.mark.integration  # every NIP rule on many generated NIPs: 3 s
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_nip_like, st.sampled_from(["PNS", "PPPK", None])), min_size=1, max_size=30))
 def test_vector_nip_check_equals_the_scalar_rule(rows):

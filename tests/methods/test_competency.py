@@ -55,6 +55,7 @@ def test_no_structure_reports_no_stable_grouping():
     assert res.k == 1 and res.message.startswith("no cluster structure")
 
 
+@pytest.mark.integration  # two full clusterings with bootstrap
 def test_same_seed_same_result():
     gaps, _ = separated(n=600)
     a = competency.cluster_gaps(gaps, seed=5, n_boot=10)

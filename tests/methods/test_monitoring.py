@@ -14,6 +14,7 @@ from analysis.methods import monitoring, satisfaction, xmr
 UNSUR = reference.table("ikm_unsur")["unsur"].tolist()
 
 
+@pytest.mark.integration  # a Monte Carlo of 1,000 charts
 def test_a_stable_unit_is_rarely_flagged():
     """1,000 stable waiting-time series of 24 months (normal noise, seeded): the latest point is a special cause
     of concern in 1.0% of them (measured; NHSRplotthedots' rules on the last point only), so a city's list is
@@ -26,6 +27,7 @@ def test_a_stable_unit_is_rarely_flagged():
     assert np.mean(flagged) <= 0.02, np.mean(flagged)
 
 
+@pytest.mark.integration  # a 14-unit city with 24 months of visits
 def test_deteriorating_units_are_found_and_stable_ones_are_not(tmp_path):
     mon = monitoring.monitor_city(monitored_city(tmp_path))
     att = mon.attention().set_index("unit_id")
@@ -48,6 +50,7 @@ def test_deteriorating_units_are_found_and_stable_ones_are_not(tmp_path):
     assert mon.charts["U1"].wait.n == 24 and mon.charts["U1"].wait.assurance == "consistent_pass"
 
 
+@pytest.mark.integration  # a 14-unit city with 24 months of visits
 def test_unsur_scores_equal_satisfaction_ikm(tmp_path):
     data = monitored_city(tmp_path, n_stable=2)
     summary = monitoring.survey_summary(data.table("satisfaction_responses"))
@@ -59,6 +62,7 @@ def test_unsur_scores_equal_satisfaction_ikm(tmp_path):
     assert (summary["ikm_upper"] > summary["ikm"]).all()
 
 
+@pytest.mark.integration  # a 14-unit city with 24 months of visits
 def test_a_city_with_only_a_survey_or_only_a_log(tmp_path):
     data = monitored_city(tmp_path, n_stable=2)
     no_log = monitoring.monitor_city(type(data)(**{**data.__dict__, "visits": None}))

@@ -143,6 +143,7 @@ def test_p_chart_limits_are_binomial_at_each_months_denominator():
     assert (stats.binom.sf(upper * totals, totals, p) <= stats.norm.sf(3)).all()  # above the limit: that rare
 
 
+@pytest.mark.integration  # a Monte Carlo of 900 charts: 3 s
 def test_rare_walkouts_among_few_visits_are_not_alarms_on_a_p_chart_but_a_real_rise_is():
     """500 stable units (seeded), 24 months of 5-12 visits with 2% walk-outs, as in the demo data: the latest
     month is a false alarm on 9.6% of XmR charts (limits from moving ranges of mostly zeros) and on none of the

@@ -11,6 +11,8 @@ from conftest import monitored_city
 from analysis.methods import monitoring
 from analysis.report import monitoring as report
 
+pytestmark = pytest.mark.integration  # a 14-unit city with 24 months of visits
+
 
 @pytest.fixture(scope="module")
 def mon(tmp_path_factory):
