@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("template", help="write an empty Excel workbook for planners to fill")
-    p.add_argument("path", nargs="?", default="asn-kinerja-excel_template.xlsx")
+    p.add_argument("path", nargs="?", default="asn-kinerja-template.xlsx")
     p.set_defaults(func=_template)
 
     p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
