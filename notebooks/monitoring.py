@@ -130,6 +130,18 @@ say(
 )
 
 # %%
+answers = monitoring_report.answers_table(mon, lang)
+if len(answers):
+    say("## Jawaban warga per unsur layanan", lang)
+    say(
+        "Seluruh kota, {quarters} triwulan terakhir; unsur terlemah di atas. PermenPAN-RB 14/2017 meminta setiap "
+        "unit menyusun rencana tindak lanjut untuk unsur terlemahnya (kolom terakhir tabel semua unit).",
+        lang,
+        quarters=monitoring.UNSUR_QUARTERS,
+    )
+    show_table(answers, lang)
+
+# %%
 table = monitoring_report.unit_table(mon, lang)
 if len(table):
     say("## Semua unit", lang)

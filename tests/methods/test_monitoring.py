@@ -70,3 +70,22 @@ def test_a_city_with_only_a_survey_or_only_a_log(tmp_path):
     tables = {k: v for k, v in data.tables.items() if k != "satisfaction_responses"}
     no_survey = monitoring.monitor_city(type(data)(**{**data.__dict__, "tables": tables}))
     assert no_survey.ikm is None and no_survey.charts
+
+
+def test_answer_distribution_per_unsur():
+    """Shares of each answer option and the mean score per unsur, in the Lampiran's order, by hand."""
+    responses = pd.DataFrame({u: [1, 2, 4, 4] for u in UNSUR}).assign(
+        waktu=[3, 3, 3, 4], pengaduan=[4, 4, None, 2]
+    )
+    a = monitoring.answer_distribution(responses).set_index("unsur")
+    assert list(a.index) == UNSUR  # persyaratan, prosedur, waktu, ... (Lampiran order)
+    assert a.loc["persyaratan", ["share_1", "share_2", "share_3", "share_4"]].tolist() == [
+        0.25,
+        0.25,
+        0.0,
+        0.5,
+    ]
+    assert a.at["persyaratan", "score"] == pytest.approx(2.75) and a.at["waktu", "score"] == pytest.approx(
+        3.25
+    )
+    assert a.at["pengaduan", "answers"] == 3 and a.at["pengaduan", "share_4"] == pytest.approx(2 / 3)

@@ -51,3 +51,10 @@ def test_agency_view_counts_units_not_people(mon):
     assert table.to_dict("records") == [
         {"agency": "Dinas Kesehatan", "units_monitored": 14, "attention": 4, "attention_share": 4 / 14}
     ]
+
+
+def test_answers_per_unsur_weakest_first(mon):
+    table = report.answers_table(mon, "id")
+    assert table["unsur_name"].iloc[0] == report.unsur_name("waktu", "id")  # SURV's collapse shows city-wide
+    assert table["score"].is_monotonic_increasing and (table["answers"] > 0).all()
+    assert table.filter(like="answer_").columns.tolist() == ["answer_1", "answer_2", "answer_3", "answer_4"]

@@ -68,6 +68,8 @@ class Monitoring:
     units: pd.DataFrame
     last_month: pd.Timestamp | None = None
     params: dict = field(default_factory=dict)
+    #: city-wide, per unsur over the same quarters: mean score, answers and the share of each answer 1-4
+    answers: pd.DataFrame | None = None
 
     def attention(self) -> pd.DataFrame:
         """The units that need attention, most reasons first: unit_id, agency, unit_type, reasons, since."""
@@ -119,6 +121,26 @@ def survey_summary(responses: pd.DataFrame) -> pd.DataFrame:
     out["weakest_score"] = [float(means.at[u, w]) for u, w in out["weakest_unsur"].items()]
     out["weakest_upper"] = [float(upper.at[u, w]) for u, w in out["weakest_unsur"].items()]
     return out
+
+
+def answer_distribution(responses: pd.DataFrame) -> pd.DataFrame:
+    """Per unsur (in the Lampiran's order): the mean score on 1-4, the number of answers and the share of each
+    answer option 1 (tidak baik) .. 4 (sangat baik). What PermenPAN-RB 14/2017 asks a unit to publish with its
+    follow-up plan, here for the whole city."""
+    unsur = reference.table("ikm_unsur").sort_values("lampiran_order")["unsur"].tolist()
+    rows = []
+    for u in unsur:
+        answers = responses[u].dropna().astype(int)
+        shares = answers.value_counts(normalize=True).reindex([1, 2, 3, 4], fill_value=0.0)
+        rows.append(
+            {
+                "unsur": u,
+                "score": float(answers.mean()),
+                "answers": int(len(answers)),
+                **{f"share_{k}": float(shares[k]) for k in (1, 2, 3, 4)},
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def monitor_city(
@@ -198,7 +220,7 @@ def monitor_city(
                     if start is not None:
                         r["reasons"].append(reason)
                         r["since"][reason] = start
-    ikm_table = unsur_table = None
+    ikm_table = unsur_table = answers = None
     survey = data.tables.get("satisfaction_responses")
     if survey is not None and survey["surveyed_on"].notna().any():
         ikm_table = panels.ikm_panel(data)
@@ -206,6 +228,7 @@ def monitor_city(
         resp["quarter"] = resp["surveyed_on"].dt.to_period("Q").dt.start_time
         recent = resp[resp["quarter"] > resp["quarter"].max() - pd.DateOffset(months=3 * UNSUR_QUARTERS)]
         unsur_table = survey_summary(recent)
+        answers = answer_distribution(recent)
         for unit, s in unsur_table.iterrows():
             r = rows.setdefault(unit, {"reasons": [], "since": {}})
             r.update({k: s[k] for k in ("ikm", "ikm_upper", "mutu", "n", "weakest_unsur", "weakest_score")})
@@ -232,4 +255,5 @@ def monitor_city(
         table,
         last_month,
         {"months": months, "min_visits": min_visits, "outage_share": outage_share},
+        answers,
     )

@@ -195,6 +195,13 @@ TEXT: dict[str, str] = {
     "col.ikm": "IKM ({unsur_quarters} triwulan terakhir)",
     "col.mutu": "Mutu",
     "col.weakest_unsur": "Unsur terlemah",
+    "col.unsur_name": "Unsur",
+    "col.score": "Nilai rata-rata (1-4)",
+    "col.answer_1": "Tidak baik",
+    "col.answer_2": "Kurang baik",
+    "col.answer_3": "Baik",
+    "col.answer_4": "Sangat baik",
+    "col.answers": "Jawaban",
     "plot.xmr_grid": "Median waktu tunggu per bulan, unit yang perlu perhatian (n = {n} unit; garis = batas proses)",
     "axis.wait_all": "Menit (semua pengunjung)",
     # ------------------------------------------------------------------ cross-city notebook

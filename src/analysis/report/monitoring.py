@@ -106,6 +106,21 @@ def unit_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def answers_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
+    """The city's answers per unsur: name, mean score (1-4) and the share of each answer option, weakest first."""
+    a = mon.answers
+    if a is None or a.empty:
+        return pd.DataFrame()
+    a = a.sort_values("score")
+    out = pd.DataFrame(
+        {"unsur_name": [unsur_name(u, lang) for u in a["unsur"]], "score": a["score"].to_numpy()}
+    )
+    for k in (1, 2, 3, 4):
+        out[f"answer_{k}"] = [percent(s, lang) for s in a[f"share_{k}"]]
+    out["answers"] = a["answers"].to_numpy()
+    return out
+
+
 def summary_sentence(mon: Monitoring, lang: str = "id") -> str:
     """'7 of 93 monitored units need attention (as of 2025-12): ...' with the count per reason."""
     monitored = len(mon.charts)
