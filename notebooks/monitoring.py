@@ -32,7 +32,7 @@ from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
 from analysis.report import plots, provenance, results_json
-from analysis.report.i18n import percent, say, shown
+from analysis.report.i18n import city_name, percent, say, show, shown
 from analysis.report.tables import show_table
 
 started = time.perf_counter()
@@ -43,14 +43,9 @@ demo = (directory / "truth.json").exists()
 attention = mon.attention()
 
 # %%
-say("# Pemantauan layanan: {city}", lang, city=data.city.replace("-", " ").title())
+say("# Pemantauan layanan: {city}", lang, city=city_name(data.city))
 if demo:
-    say(
-        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
-        "diketahui; bukan data nyata {city}.",
-        lang,
-        city=data.city.replace("-", " ").title(),
-    )
+    show("report.demo_banner", lang, city=city_name(data.city))
 
 # %% [markdown]
 # ## Pertanyaan

@@ -36,7 +36,7 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import evaluation, planning, pretrends, satisfaction, sensitivity
 from analysis.report import plots, programme_effects, provenance, results_json
-from analysis.report.i18n import bullets, msg, say, section_why, show
+from analysis.report.i18n import bullets, city_name, msg, say, section_why, show
 from analysis.report.tables import show_table
 
 started = time.perf_counter()
@@ -60,14 +60,9 @@ shown = ev.plan["report"].runs and bool(ev.outcomes)  # else the analysis sectio
 demo = (directory / "truth.json").exists()
 
 # %%
-say("# Dampak program pengembangan kinerja ASN: {city}", lang, city=data.city.replace("-", " ").title())
+say("# Dampak program pengembangan kinerja ASN: {city}", lang, city=city_name(data.city))
 if demo:
-    say(
-        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
-        "diketahui; bukan data nyata {city}.",
-        lang,
-        city=data.city.replace("-", " ").title(),
-    )
+    show("report.demo_banner", lang, city=city_name(data.city))
 
 # %% [markdown]
 # ## Pertanyaan

@@ -31,7 +31,7 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
 from analysis.report import plots, provenance, results_json, training_needs
-from analysis.report.i18n import group_name, money, msg, say, section_why, show
+from analysis.report.i18n import city_name, group_name, money, msg, say, section_why, show
 from analysis.report.tables import show_table
 
 started = time.perf_counter()
@@ -63,14 +63,9 @@ def suppressed(name):
 
 
 # %%
-say("# Kebutuhan pengembangan kompetensi ASN: {city}", lang, city=data.city.replace("-", " ").title())
+say("# Kebutuhan pengembangan kompetensi ASN: {city}", lang, city=city_name(data.city))
 if demo:
-    say(
-        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
-        "diketahui; bukan data nyata {city}.",
-        lang,
-        city=data.city.replace("-", " ").title(),
-    )
+    show("report.demo_banner", lang, city=city_name(data.city))
 if not shown:
     show("ready.report_skipped", lang, why=section_why(plan["report"], lang))
 

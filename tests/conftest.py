@@ -23,23 +23,26 @@ os.environ.setdefault("ASN_KINERJA_HMAC_KEY", "test-key-not-secret-" + "0" * 20)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
+#: The 9 SKM unsur as satisfaction_responses names its columns (PermenPAN-RB 14/2017).
+UNSUR = [
+    "persyaratan",
+    "prosedur",
+    "waktu",
+    "biaya",
+    "produk",
+    "kompetensi",
+    "perilaku",
+    "pengaduan",
+    "sarana",
+]
+
 NIP_A = "198001152005011001"  # born 1980-01-15, CPNS 2005-01, male, serial 001
 NIP_B = "199203042019032002"  # born 1992-03-04, CPNS 2019-03, female, serial 002
 
 
 def tiny_tables() -> dict[str, pd.DataFrame]:
     """The smallest city that passes every contract (one row or two per table)."""
-    unsur = [
-        "persyaratan",
-        "prosedur",
-        "waktu",
-        "biaya",
-        "produk",
-        "kompetensi",
-        "perilaku",
-        "pengaduan",
-        "sarana",
-    ]
+    unsur = UNSUR
     return {
         "units": pd.DataFrame(
             {
@@ -167,19 +170,6 @@ def shared_reference() -> Path:
     return SHARED
 
 
-_UNSUR = [
-    "persyaratan",
-    "prosedur",
-    "waktu",
-    "biaya",
-    "produk",
-    "kompetensi",
-    "perilaku",
-    "pengaduan",
-    "sarana",
-]
-
-
 def monitored_city(tmp_path, n_stable=10, seed=0):
     """Units U1..Un stable (median wait 30 min, 5% walk-outs); SLOW gets slower by 4 min a month over the last
     6 months; WALK keeps its waits but walk-outs rise to 30% over the last 5 months. 24 months, 60 visits a
@@ -228,11 +218,11 @@ def monitored_city(tmp_path, n_stable=10, seed=0):
     answers = []
     for unit in names:
         for k in range(120):
-            score = {u: int(rng.choice([3, 4], p=[0.6, 0.4])) for u in _UNSUR}
+            score = {u: int(rng.choice([3, 4], p=[0.6, 0.4])) for u in UNSUR}
             if unit == "SURV":
                 score["waktu"] = int(rng.choice([1, 2]))
             if unit == "LOW":
-                score = {u: int(rng.choice([2, 3], p=[0.6, 0.4])) for u in _UNSUR}
+                score = {u: int(rng.choice([2, 3], p=[0.6, 0.4])) for u in UNSUR}
             answers.append(
                 {
                     "response_id": f"{unit}-{k}",

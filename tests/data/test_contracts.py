@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import NIP_A, NIP_B, tiny_tables, write_city
+from conftest import NIP_A, NIP_B, UNSUR, tiny_tables, write_city
 
 from analysis.data import load, pseudonymise
 from analysis.data.problems import Problem
@@ -183,17 +183,7 @@ def test_hire_year_too_close_to_birth(tmp_path):
 
 def test_response_without_any_score(tmp_path):
     t = tiny_tables()
-    unsur = [
-        "persyaratan",
-        "prosedur",
-        "waktu",
-        "biaya",
-        "produk",
-        "kompetensi",
-        "perilaku",
-        "pengaduan",
-        "sarana",
-    ]
+    unsur = UNSUR
     t["satisfaction_responses"] = t["satisfaction_responses"].astype(object)
     t["satisfaction_responses"].loc[0, unsur] = ""
     d = write_city(tmp_path / "c", t)

@@ -506,6 +506,28 @@ def cluster_column(cluster: str | None, unit: str) -> str | None:
     return None if cluster in (None, "", unit) else cluster
 
 
+def _fit_diff_diff(estimator, df, outcome, unit, time, cohort, covariates, also: tuple = ()):
+    """Fit a diff-diff estimator on ``df``, with ``covariates`` as covariate-specific period effects
+    (conditional parallel trends); its warnings silenced, its failures a :class:`DidInputError` a report can
+    word. Returns the frame actually fitted (with the trend columns) and the result."""
+    from analysis.methods.panels import covariate_trends
+
+    trends = None
+    if covariates:
+        df, trends = covariate_trends(df, live_covariates(df, covariates), time)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            res = estimator.fit(
+                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=trends
+            )
+        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, *also) as exc:
+            raise DidInputError(
+                f"the estimator could not run on this panel: {exc}", "estimator_failed"
+            ) from exc
+    return df, res
+
+
 def imputation_effect(
     panel: pd.DataFrame,
     outcome: str,
@@ -537,25 +559,12 @@ def imputation_effect(
     """
     import diff_diff as dd
 
-    from analysis.methods.panels import covariate_trends
-
     df, _ = check_panel(panel, outcome, unit, time, cohort)
     if anticipation:
         lead = (df[cohort] > 0) & (df[time] < df[cohort]) & (df[time] >= df[cohort] - int(anticipation))
         df = df[~lead]
-    trends = None
-    if covariates:
-        df, trends = covariate_trends(df, live_covariates(df, covariates), time)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = dd.ImputationDiD(alpha=alpha, cluster=cluster_column(cluster, unit)).fit(
-                df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=trends
-            )
-        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
-            raise DidInputError(
-                f"the estimator could not run on this panel: {exc}", "estimator_failed"
-            ) from exc
+    estimator = dd.ImputationDiD(alpha=alpha, cluster=cluster_column(cluster, unit))
+    df, res = _fit_diff_diff(estimator, df, outcome, unit, time, cohort, covariates)
     est, se = float(res.overall_att), float(res.overall_se)
     if not (np.isfinite(est) and np.isfinite(se)):
         raise DidInputError(
@@ -624,22 +633,11 @@ def sun_abraham_effect(
     covariate-specific period effects (:func:`analysis.methods.panels.covariate_trends`)."""
     import diff_diff as dd
 
-    from analysis.methods.panels import covariate_trends
-
     df, _ = check_panel(panel, outcome, unit, time, cohort)
-    trends = None
-    if covariates:
-        df, trends = covariate_trends(df, live_covariates(df, covariates), time)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = dd.SunAbraham(
-                alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)
-            ).fit(df, outcome=outcome, unit=unit, time=time, first_treat=cohort, covariates=trends)
-        except (ValueError, np.linalg.LinAlgError, ZeroDivisionError, KeyError) as exc:
-            raise DidInputError(
-                f"the estimator could not run on this panel: {exc}", "estimator_failed"
-            ) from exc
+    estimator = dd.SunAbraham(
+        alpha=alpha, anticipation=int(anticipation), cluster=cluster_column(cluster, unit)
+    )
+    df, res = _fit_diff_diff(estimator, df, outcome, unit, time, cohort, covariates, also=(KeyError,))
     return _summary(float(res.overall_att), float(res.overall_se), alpha, n_units=int(df[unit].nunique()))
 
 

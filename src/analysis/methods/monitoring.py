@@ -175,9 +175,13 @@ def monitor_city(
     standards = reference.table("unit_types").set_index("unit_type")["standard_minutes"]
     rows: dict[str, dict] = {u: {"reasons": [], "since": {}} for u in units.index}
     charts: dict[str, UnitCharts] = {}
-    measures = last_month = None
+    measures = last_month = visits = None
     if data.visits is not None:
         measures = panels.visit_measures(data, min_visits=min_visits, outage_share=outage_share)
+        # arrivals per unit-month for the survey's sample-size check: the log is scanned once, not twice
+        visits = measures.loc[measures["arrivals"] > 0, ["unit_id", "month", "arrivals"]].rename(
+            columns={"arrivals": "visits"}
+        )
         if len(measures):
             last_month = measures["month"].max()
             first = last_month - pd.DateOffset(months=months - 1)
@@ -223,7 +227,7 @@ def monitor_city(
     ikm_table = unsur_table = answers = None
     survey = data.tables.get("satisfaction_responses")
     if survey is not None and survey["surveyed_on"].notna().any():
-        ikm_table = panels.ikm_panel(data)
+        ikm_table = panels.ikm_panel(data, visits=visits)
         resp = data.table("satisfaction_responses").dropna(subset=["surveyed_on"]).copy()
         resp["quarter"] = resp["surveyed_on"].dt.to_period("Q").dt.start_time
         recent = resp[resp["quarter"] > resp["quarter"].max() - pd.DateOffset(months=3 * UNSUR_QUARTERS)]

@@ -19,13 +19,9 @@ WAIT = "date_diff('second', arrived_at, served_at) / 60.0"
 PROC = "date_diff('second', served_at, completed_at) / 60.0"
 
 
-def visit_panel(city: CityData) -> pd.DataFrame:
-    """Unit x month: visits, median and p90 waiting minutes, median processing minutes, share of served visits
-    within the unit type's standard (data/reference/unit_types.csv), plus unit attributes and timing."""
-    if city.visits is None:
-        raise KeyError(
-            f"{city.directory} has no service_visits table: the waiting-time panel cannot be built"
-        )
+def _log_with_standards(city: CityData) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the city's visit log as ``service_visits`` and each unit's waiting-time
+    standard (its unit type's, data/reference/unit_types.csv) as ``_standards``: what every visit query joins."""
     units = city.table("units")
     standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
     std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
@@ -34,6 +30,17 @@ def visit_panel(city: CityData) -> pd.DataFrame:
     con = duckdb.connect()
     city.visits.register(con)
     con.register("_standards", std)
+    return con
+
+
+def visit_panel(city: CityData) -> pd.DataFrame:
+    """Unit x month: visits, median and p90 waiting minutes, median processing minutes, share of served visits
+    within the unit type's standard (data/reference/unit_types.csv), plus unit attributes and timing."""
+    if city.visits is None:
+        raise KeyError(
+            f"{city.directory} has no service_visits table: the waiting-time panel cannot be built"
+        )
+    con = _log_with_standards(city)
     panel = con.execute(f"""
         SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month,
                count(*) AS visits, count(served_at) AS served,
@@ -228,14 +235,7 @@ def visit_measures(
     """
     if city.visits is None:
         raise KeyError(f"{city.directory} has no service_visits table: there is nothing to monitor")
-    units = city.table("units")
-    standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
-    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
-        ["unit_id", "standard_minutes"]
-    ]
-    con = duckdb.connect()
-    city.visits.register(con)
-    con.register("_standards", std)
+    con = _log_with_standards(city)
     con.execute(f"""
         CREATE TEMP TABLE v AS
         SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month, coalesce(service_type, '') AS service,

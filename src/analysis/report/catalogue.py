@@ -127,6 +127,10 @@ TEXT: dict[str, str] = {
     "plot.hidden_groups": "{n} kelompok disembunyikan (kurang dari {min_cell} pegawai, atau untuk melindunginya)",
     "plot.shortfall": "Kekurangan rata-rata per kompetensi (n = {n} pegawai)",
     # ------------------------------------------------------------------ index page and shared report parts
+    "report.demo_banner": (
+        "> **Data demo sintetis.** Angka di laporan ini berasal dari data buatan dengan dampak yang "
+        "diketahui; bukan data nyata {city}."
+    ),
     "index.title": "Evaluasi program pengembangan kinerja ASN",
     "index.demo": (
         "DATA DEMO: semua angka berasal dari data sintetis dengan dampak yang diketahui, bukan data nyata "

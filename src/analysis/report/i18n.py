@@ -173,6 +173,11 @@ def say(source: str, lang: str = "id", **values) -> None:
     display(Markdown(t(source, lang, **values)))
 
 
+def city_name(slug: str) -> str:
+    """A city's name as a reader writes it, from its folder name: 'banda-aceh' -> 'Banda Aceh'."""
+    return slug.replace("-", " ").title()
+
+
 def show(key: str, lang: str = "id", **values) -> None:
     """Display a catalogue entry (:func:`msg`) as Markdown."""
     from IPython.display import Markdown, display
