@@ -150,6 +150,9 @@ if len(table):
 #   lama menunggu. Porsi yang pergi ditampilkan di samping agar pembaca dapat menilainya.
 # - Grafik kendali menunjukkan perubahan, bukan penyebabnya. Unit yang masuk daftar perlu dikunjungi dan
 #   ditanya, bukan langsung dinilai.
+# - Batas proses mengandaikan bulan-bulan berubah secara acak di sekitar tingkat yang tetap. Unit yang
+#   pelan-pelan bergeser, atau yang ramai pada musim tertentu (Ramadan, libur sekolah), lebih sering memberi
+#   tanda yang bukan kemunduran.
 # - Survei dengan responden lebih sedikit dari minimum Krejcie-Morgan memberi IKM yang kurang pasti; selang
 #   kepercayaannya lebar, dan karena itu unit jarang masuk daftar hanya karena survei.
 
