@@ -20,18 +20,21 @@ from analysis.demo import synth
 OUT = Path(__file__).resolve().parent / "out" / "medan-full"
 
 
-def build() -> int:
-    if (OUT / "service_visits.parquet").exists():
+def build(out: Path = OUT, volume_scale: float = 1.0, csv: bool = True) -> int:
+    """Write Medan's tables and its 2024 visit log at ``volume_scale`` x real volume into ``out`` once (and the
+    log as CSV beside it, for the CSV timing); return the log's rows."""
+    if (out / "service_visits.parquet").exists():
         import pyarrow.parquet as pq
 
-        return pq.ParquetFile(OUT / "service_visits.parquet").metadata.num_rows
-    demo = synth.generate("medan", seed=2024, volume_scale=1.0)
-    OUT.mkdir(parents=True, exist_ok=True)
+        return pq.ParquetFile(out / "service_visits.parquet").metadata.num_rows
+    demo = synth.generate("medan", seed=2024, volume_scale=volume_scale)
+    out.mkdir(parents=True, exist_ok=True)
     for name, df in demo.tables.items():
-        df.to_csv(OUT / f"{name}.csv", index=False)
+        df.to_csv(out / f"{name}.csv", index=False)
     year = demo.visits[demo.visits["arrived_at"].dt.year == 2024]
-    year.to_parquet(OUT / "service_visits.parquet", index=False)
-    year.to_csv(OUT.parent / "service_visits_2024.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
+    year.to_parquet(out / "service_visits.parquet", index=False)
+    if csv:
+        year.to_csv(out.parent / "service_visits_2024.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
     return len(year)
 
 

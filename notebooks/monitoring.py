@@ -32,7 +32,7 @@ from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
 from analysis.report import plots, provenance, results_json
-from analysis.report.i18n import city_name, percent, say, show, shown
+from analysis.report.i18n import city_name, msg, percent, say, show, shown
 from analysis.report.tables import show_table
 
 started = time.perf_counter()
@@ -96,8 +96,11 @@ if charts:
 # dihitung dari rata-rata selisih antarbulan. Sebuah bulan disebut *sebab khusus* bila berada di luar batas,
 # menjadi bagian dari tren naik atau turun, bagian dari deretan bulan di satu sisi garis tengah, atau dua dari
 # tiga bulan yang mendekati batas. Hanya tanda pada bulan terakhir yang membuat unit masuk daftar, sehingga unit
-# yang stabil jarang masuk karena kebetulan. Bila standar waktu tunggu berada di luar batas proses pada sisi
-# yang buruk, unit itu akan terus melewati standar sampai prosesnya diubah.
+# yang stabil jarang masuk karena kebetulan. Karena satu bulan terakhir yang kebetulan baik dapat menyembunyikan
+# kemunduran yang bertahap, rata-rata beberapa bulan terakhir juga dibandingkan dengan batas yang dihitung dari
+# bulan-bulan sebelumnya (aturan proyek ini, bukan aturan NHS; alarm palsunya diukur dalam pengujian). Bila
+# standar waktu tunggu berada di luar batas proses pada sisi yang buruk, unit itu akan terus melewati standar
+# sampai prosesnya diubah.
 #
 # Porsi warga yang pergi sebelum dilayani memakai **grafik p**: batasnya dihitung dari jumlah kunjungan setiap
 # bulan, karena kejadian yang jarang di antara beberapa puluh kunjungan membuat batas XmR terlalu sempit dan
@@ -105,23 +108,28 @@ if charts:
 #
 # **Survei.** IKM dan nilai setiap unsur dihitung atas jawaban beberapa triwulan terakhir. Unit masuk daftar hanya
 # bila selang kepercayaannya pun berada di bawah batas mutu Baik (IKM) atau di bawah batas mutu C (unsur),
-# supaya sampel kecil tidak menimbulkan alarm palsu.
+# supaya sampel kecil tidak menimbulkan alarm palsu. Unsur yang baru jatuh pada triwulan terakhir juga dicari,
+# dengan selang yang dilebarkan karena sembilan unsur diuji sekaligus.
 
 # %%
 say(
     "Aturan sebab khusus yang dipakai: di luar batas proses (rata-rata ± {limit} kali rata-rata selisih "
     "antarbulan), tren {trend} bulan, {shift} bulan berturut-turut di satu sisi garis tengah, dan dua dari tiga "
-    "bulan melewati dua pertiga jarak ke batas. Grafik dibuat bila unit punya paling sedikit {min_points} bulan "
-    "dengan data; bulan dengan kurang dari {min_visits} kunjungan atau kurang dari {outage} kunjungan bulan "
-    "biasanya dianggap tanpa data. Survei: jawaban {quarters} triwulan terakhir.",
+    "bulan melewati dua pertiga jarak ke batas; ditambah rata-rata {recent} bulan terakhir yang lebih dari tiga "
+    "simpangan baku rata-rata di atas bulan-bulan sebelumnya. Grafik dibuat bila unit punya paling sedikit "
+    "{min_points} bulan dengan data; bulan dengan kurang dari {min_visits} kunjungan atau kurang dari {outage} "
+    "kunjungan bulan biasanya dianggap tanpa data. Survei: jawaban {quarters} triwulan terakhir, dan triwulan "
+    "terakhir sendiri untuk unsur yang baru jatuh (paling sedikit {answers} jawaban).",
     lang,
     limit=xmr.LIMIT,
     trend=xmr.TREND,
     shift=xmr.SHIFT,
+    recent=monitoring.RECENT_MEAN,
     min_points=monitoring.MIN_POINTS,
     min_visits=min_visits,
     outage=percent(outage_share, lang),
     quarters=monitoring.UNSUR_QUARTERS,
+    answers=monitoring.LATEST_MIN_ANSWERS,
 )
 
 # %%
@@ -137,10 +145,64 @@ if len(answers):
     show_table(answers, lang)
 
 # %%
+quarters = monitoring_report.ikm_quarter_table(mon, lang)
+if len(quarters):
+    say("## IKM per triwulan", lang)
+    adequacy = monitoring_report.ikm_adequacy(mon)
+    say(
+        "IKM dan mutunya per unit dan triwulan. Tanda * berarti respondennya kurang dari sampel minimum "
+        "Krejcie-Morgan untuk jumlah kunjungan triwulan itu: {adequate} dari {sized} unit-triwulan mencapai "
+        "minimum. Karena itu IKM beberapa triwulan digabung dengan bobot jumlah responden sebelum unit dinilai.",
+        lang,
+        adequate=adequacy["adequate"],
+        sized=adequacy["sized"],
+    )
+    show_table(
+        quarters,
+        lang,
+        folded=msg("monitoring.fold.ikm", lang, n=len(quarters)),
+    )
+
+# %%
 table = monitoring_report.unit_table(mon, lang)
 if len(table):
     say("## Semua unit", lang)
-    show_table(table, lang)
+    show_table(table, lang, folded=msg("monitoring.fold.units", lang, n=len(table)))
+
+# %%
+every = {u: c.wait for u, c in sorted(mon.charts.items()) if c.wait is not None}
+if every:
+    say("## Waktu tunggu semua unit menurut perangkat daerah", lang)
+    say(
+        "Grafik kendali setiap unit yang punya log antrean, {first} s.d. {last}, dikelompokkan per perangkat "
+        "daerah; buka satu kelompok untuk melihatnya. Garis abu-abu: median waktu tunggu per bulan; hitam: "
+        "rata-ratanya; putus-putus: batas proses; titik-titik merah: standar; titik oranye: sebab khusus yang "
+        "mengkhawatirkan, biru: perbaikan. Setiap grafik memakai skalanya sendiri, tertulis di kanan atasnya.",
+        lang,
+        first=f"{mon.last_month - pd.DateOffset(months=months - 1):%Y-%m}",
+        last=f"{mon.last_month:%Y-%m}",
+    )
+    units = mon.units.set_index("unit_id")
+    names = units["unit_name"].fillna(units.index.to_series()).to_dict()
+    listed = set(attention["unit_id"])
+    for agency, members in units.loc[list(every)].groupby("agency", sort=True):
+        fig = plots.xmr_sparklines(
+            {u: every[u] for u in members.index},
+            names,
+            lang=lang,
+            standard=units["standard_minutes"].to_dict(),
+        )
+        plots.folded_figure(
+            fig,
+            msg(
+                "monitoring.fold.agency",
+                lang,
+                agency=agency,
+                n=len(members),
+                k=len(listed & set(members.index)),
+            ),
+            msg("plot.xmr_sparklines", lang, agency=agency, n=len(members)),
+        )
 
 # %% [markdown]
 # ## Keterbatasan

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 
 import numpy as np
@@ -171,3 +172,70 @@ def test_demo_data_if_missing_regenerates_data_of_an_older_generator(tmp_path, c
     assert json.loads((tmp_path / "kendari" / "truth.json").read_text())["imperfection"][
         "description"
     ].startswith("none")
+
+
+def test_planted_deterioration_is_in_the_data_as_truth_json_says(demo_kendari, truth):
+    """The slowing units' median wait in the last month is about 60% of their standard above their median the
+    year before the rise (measured in the served waits of the log, which truth_panel agrees with); the walk-out
+    unit's last month has about 20% walk-outs; the collapsed unit's answers on perilaku in the last two quarters
+    average about 1.58."""
+    visits = pd.read_parquet(demo_kendari / "service_visits.parquet")
+    visits["month"] = visits["arrived_at"].dt.to_period("M")
+    visits["wait"] = (visits["served_at"] - visits["arrived_at"]).dt.total_seconds() / 60
+    tp = pd.read_parquet(demo_kendari / "truth_panel.parquet").set_index(["unit_id", "month"])
+    standards = reference.table("unit_types").set_index("unit_type")["standard_minutes"]
+    units = pd.read_csv(demo_kendari / "units.csv").set_index("unit_id")
+    planted = {p["reason"]: [] for p in truth["monitoring"]["planted"]}
+    for p in truth["monitoring"]["planted"]:
+        planted[p["reason"]].append(p["unit_id"])
+    assert [len(planted[r]) for r in ("wait_getting_worse", "walkouts_rising", "unsur_low")] == [3, 1, 1]
+    for unit in planted["wait_getting_worse"]:
+        logged = visits[(visits["unit_id"] == unit) & (visits["month"] >= pd.Period("2025-11", "M"))]
+        month = str(logged["month"].max())  # December, or November when December was an outage
+        last = logged[logged["month"] == pd.Period(month, "M")]
+        standard = standards[units.at[unit, "unit_type"]]
+        expected = tp.loc[(unit, month), "median_wait_expected"]
+        assert last["wait"].median() == pytest.approx(expected, rel=0.25), unit  # about 25 visits a month
+        assert expected - tp.loc[(unit, month), "median_wait_untreated"] == pytest.approx(
+            tp.loc[(unit, month), "wait_effect_minutes"]
+        )  # the rise hits both potential outcomes: the programme's effect is unchanged
+        assert standard * 0.5 <= expected  # the rise alone is 50-60% of the standard in these months
+    (unit,) = planted["walkouts_rising"]
+    last = visits[(visits["unit_id"] == unit) & (visits["month"] == pd.Period("2025-12", "M"))]
+    assert last["served_at"].isna().mean() == pytest.approx(0.20, abs=0.05)
+    (unit,) = planted["unsur_low"]
+    survey = pd.read_csv(demo_kendari / "satisfaction_responses.csv", parse_dates=["surveyed_on"])
+    recent = survey[(survey["unit_id"] == unit) & (survey["surveyed_on"] >= "2025-07-01")]
+    assert recent["perilaku"].mean() == pytest.approx(1.58, abs=0.2)
+    assert set(truth["monitoring"]["true_status"][unit]) >= {"unsur_low"}
+
+
+def test_planting_changes_no_other_unit(demo_kendari, truth, monkeypatch):
+    """The deterioration is drawn on a random stream of its own: generated without it, every other unit's visits
+    and answers, and every other table, are the same."""
+    monkeypatch.setattr(
+        synth, "DETERIORATION", {k: {**v, "units": 0} for k, v in synth.DETERIORATION.items()}
+    )
+    plain = synth.generate("kendari")
+    changed = {p["unit_id"] for p in truth["monitoring"]["planted"]}
+    visits = pd.read_parquet(demo_kendari / "service_visits.parquet")
+    keep = ~visits["unit_id"].isin(changed)
+
+    def same_resolution(frame):
+        return frame.reset_index(drop=True).astype(
+            {c: "datetime64[s]" for c in ("arrived_at", "served_at", "completed_at")}
+        )
+
+    pd.testing.assert_frame_equal(
+        same_resolution(visits[keep]), same_resolution(plain.visits[~plain.visits["unit_id"].isin(changed)])
+    )
+    assert len(visits) == len(plain.visits)
+    survey = pd.read_csv(demo_kendari / "satisfaction_responses.csv")
+    other = plain.tables["satisfaction_responses"]
+    pd.testing.assert_frame_equal(
+        survey[~survey["unit_id"].isin(changed)].reset_index(drop=True),
+        pd.read_csv(io.StringIO(other[~other["unit_id"].isin(changed)].to_csv(index=False))),
+    )
+    for name in ("units", "rollout", "staff", "competency_assessments", "trainings", "performance"):
+        written = (demo_kendari / f"{name}.csv").read_text()
+        assert plain.tables[name].to_csv(index=False, lineterminator="\n") == written, name

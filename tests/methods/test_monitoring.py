@@ -89,3 +89,16 @@ def test_answer_distribution_per_unsur():
         3.25
     )
     assert a.at["pengaduan", "answers"] == 3 and a.at["pengaduan", "share_4"] == pytest.approx(2 / 3)
+
+
+def test_an_unsur_that_collapsed_in_the_latest_quarter_is_flagged_with_enough_answers():
+    """By hand: unit A's 20 answers on perilaku are 1 and 2 (mean 1.5, sd 0.51: upper end 25 x (1.5 + 2.77 x
+    0.51 / sqrt(20)) = 45.4, under Kurang Baik's 65); unit B has the same answers from 5 respondents only
+    (fewer than 10: not judged); unit C answers 3 everywhere but one 2.5-mean unsur whose upper end is above 65."""
+    a = pd.DataFrame({u: [3] * 20 for u in UNSUR}).assign(unit_id="A", perilaku=[1, 2] * 10)
+    b = pd.DataFrame({u: [3] * 5 for u in UNSUR}).assign(unit_id="B", perilaku=[1, 2, 1, 2, 1])
+    c = pd.DataFrame({u: [3] * 20 for u in UNSUR}).assign(unit_id="C", waktu=[2, 3] * 10)
+    low = monitoring.latest_unsur_low(pd.concat([a, b, c], ignore_index=True))
+    assert list(low.index) == ["A"] and low.at["A", "unsur"] == "perilaku"
+    sd = np.std([1, 2] * 10, ddof=1)
+    assert low.at["A", "upper"] == pytest.approx(25 * (1.5 + monitoring.LATEST_Z * sd / np.sqrt(20)))

@@ -824,6 +824,151 @@ def _att_truth(panel: pd.DataFrame, value: str, time: str, cohort_sizes: dict) -
     return out
 
 
+#: What the demo makes go wrong in its last months, for the monitoring report to find (truth.json
+#: ``monitoring.planted``). Drawn with a random stream of its own after everything else, so only the chosen
+#: units' rows change. The shocks hit both potential outcomes alike (a unit slows down whether or not it is in
+#: the programme), so the true programme effects stay as they were.
+DETERIORATION = {
+    # three service units whose median wait rises over the last four months, by this share of their unit
+    # type's standard (a kelurahan by 7.5 .. 18 minutes, a Puskesmas by 15 .. 36)
+    "wait_getting_worse": {"units": 3, "rise": (0.25, 0.40, 0.50, 0.60)},
+    # one Puskesmas whose walk-out rate climbs from 2% over the last four months
+    "walkouts_rising": {"units": 1, "rate": (0.06, 0.10, 0.15, 0.20)},
+    # one unit whose answers on staff behaviour collapse in the last two quarters (mean score 1.58 of 4)
+    "unsur_low": {"units": 1, "unsur": "perilaku", "quarters": 2, "pmf": (0.55, 0.35, 0.07, 0.03)},
+}
+
+
+def _plant_deterioration(
+    su: pd.DataFrame,
+    visits: pd.DataFrame,
+    survey: pd.DataFrame,
+    panel: pd.DataFrame,
+    ikm_truth: pd.DataFrame,
+    rng: np.random.Generator,
+    exclude: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame, list[dict]]:
+    """Make a few units deteriorate (:data:`DETERIORATION`); changes ``panel`` and ``ikm_truth`` in place so the
+    truth panel says the same, returns the new visits and survey and what was planted."""
+    ms = months()
+    planted: list[dict] = []
+    candidates = su[su["cohort"].notna() & ~su["unit_id"].isin(exclude)]
+    spec = DETERIORATION["wait_getting_worse"]
+    slow = candidates.sample(spec["units"], random_state=rng)["unit_id"].tolist()
+    last = ms[-len(spec["rise"]) :]
+    arrived_month = visits["arrived_at"].dt.to_period("M")
+    visits = visits.copy()
+    standards = reference.table("unit_types").set_index("unit_type")["standard_minutes"]
+    for unit in slow:
+        standard = float(standards[su.set_index("unit_id").at[unit, "unit_type"]])
+        for month, rise in zip(last, spec["rise"], strict=True):
+            rows = (visits["unit_id"] == unit) & (arrived_month == month)
+            cell = (panel["unit_id"] == unit) & (panel["month"] == str(month))
+            expected = float(panel.loc[cell, "median_wait_expected"].iloc[0])
+            # every wait stretched by one factor: the month's median rises by rise x standard minutes
+            factor = 1 + rise * standard / expected
+            wait = visits.loc[rows, "served_at"] - visits.loc[rows, "arrived_at"]
+            extra = (wait * (factor - 1)).dt.round("s")
+            visits.loc[rows, "served_at"] += extra
+            visits.loc[rows, "completed_at"] += extra
+            panel.loc[cell, "median_wait_expected"] += rise * standard
+            panel.loc[cell, "median_wait_untreated"] += rise * standard
+        planted.append(
+            {
+                "unit_id": unit,
+                "reason": "wait_getting_worse",
+                "from": str(last[0]),
+                "detail": "median wait up by "
+                + ", ".join(f"{r * standard:.1f}" for r in spec["rise"])
+                + " minutes in the last months",
+            }
+        )
+    spec = DETERIORATION["walkouts_rising"]
+    pool = su[(su["unit_type"] == "puskesmas") & ~su["unit_id"].isin([*exclude, *slow])]
+    for unit in pool.sample(spec["units"], random_state=rng)["unit_id"]:
+        last = ms[-len(spec["rate"]) :]
+        for month, rate in zip(last, spec["rate"], strict=True):
+            rows = (visits["unit_id"] == unit) & (arrived_month == month) & visits["served_at"].notna()
+            # served visits that become walk-outs, so that about `rate` of all arrivals walk out
+            leave = rows & (rng.random(len(visits)) < (rate - 0.02) / 0.98)
+            visits.loc[leave, ["served_at", "completed_at"]] = pd.NaT
+        planted.append(
+            {
+                "unit_id": unit,
+                "reason": "walkouts_rising",
+                "from": str(last[0]),
+                "detail": f"walk-outs {', '.join(f'{r:.0%}' for r in spec['rate'])} in the last months",
+            }
+        )
+    spec = DETERIORATION["unsur_low"]
+    quarters = pd.PeriodIndex(survey["surveyed_on"], freq="Q")
+    recent = pd.PeriodIndex([quarters.max() - k for k in range(spec["quarters"])])
+    answered = survey[quarters.isin(recent)].groupby("unit_id").size()
+    chosen = [*exclude, *slow, *(p["unit_id"] for p in planted)]
+    well_surveyed = answered[(answered >= 40) & ~answered.index.isin(chosen)].index
+    survey = survey.copy()
+    for unit in rng.choice(sorted(well_surveyed), spec["units"], replace=False):
+        rows = (
+            (survey["unit_id"] == unit).to_numpy()
+            & quarters.isin(recent)
+            & survey[spec["unsur"]].notna().to_numpy()
+        )
+        draws = rng.choice([1, 2, 3, 4], rows.sum(), p=spec["pmf"])
+        survey.loc[rows, spec["unsur"]] = draws
+        collapsed = float(np.dot([1, 2, 3, 4], spec["pmf"]))
+        cells = (ikm_truth["unit_id"] == unit) & ikm_truth["quarter"].isin(recent.astype(str))
+        base = ikm_truth.loc[cells, "ikm_untreated"] / 25 - np.mean(list(UNSUR_SHIFT.values()))
+        # the unsur's true mean was base + its shift; now `collapsed`: IKM falls by a ninth of the difference
+        drop = (base + UNSUR_SHIFT[spec["unsur"]] - collapsed) * 25 / len(UNSUR_SHIFT)
+        ikm_truth.loc[cells, "ikm_untreated"] -= drop
+        ikm_truth.loc[cells, "unsur_collapsed"] = collapsed
+        planted.append(
+            {
+                "unit_id": str(unit),
+                "reason": "unsur_low",
+                "from": str(min(recent).start_time.date())[:7],
+                "detail": f"{spec['unsur']} answers fall to a mean of {collapsed:.2f} of 4",
+            }
+        )
+    return visits, survey, planted
+
+
+def _true_status(su: pd.DataFrame, panel: pd.DataFrame, ikm_truth: pd.DataFrame, planted: list[dict]) -> dict:
+    """Each service unit's true reasons for attention over the monitoring window (the last 24 months, the last
+    4 quarters): the planted ones, and those a unit has by its level: a true median wait above the standard in
+    every month (``misses_standard``), a true IKM below Baik (``ikm_low``), a true weakest unsur below Kurang
+    Baik (``unsur_low``). The monitoring report can be checked against it unit by unit."""
+    bands = reference.table("ikm_bands").set_index("mutu")["lower"]
+    standards = reference.table("unit_types").set_index("unit_type")["standard_minutes"]
+    window = panel[panel["month"] >= str(months()[-24])]
+    worst = window.groupby("unit_id")["median_wait_expected"].min()
+    recent = ikm_truth[ikm_truth["qperiod"] > ikm_truth["qperiod"].max() - 4]
+    true = (recent["ikm_untreated"] + recent["ikm_effect_points"]).groupby(recent["unit_id"]).mean()
+    lowest_shift = min(UNSUR_SHIFT.values())
+    base = (recent["ikm_untreated"] + recent["ikm_effect_points"]) / 25 - np.mean(list(UNSUR_SHIFT.values()))
+    weakest = (base + lowest_shift).groupby(recent["unit_id"]).mean()
+    if "unsur_collapsed" in recent:  # the collapsed unsur over the 4 quarters: 2 of them collapsed
+        collapsed = recent.dropna(subset=["unsur_collapsed"])
+        for unit, rows in collapsed.groupby("unit_id"):
+            score = (
+                base[recent["unit_id"] == unit] + UNSUR_SHIFT[DETERIORATION["unsur_low"]["unsur"]]
+            ).copy()
+            score[rows.index] = rows["unsur_collapsed"]
+            weakest[unit] = min(weakest[unit], score.mean())
+    status: dict[str, list[str]] = {}
+    for _, unit in su.iterrows():
+        u = unit["unit_id"]
+        reasons = [p["reason"] for p in planted if p["unit_id"] == u]
+        if worst.get(u, 0) > standards[unit["unit_type"]]:
+            reasons.append("misses_standard")
+        if true.get(u, 100) < bands["B"]:
+            reasons.append("ikm_low")
+        if weakest.get(u, 4) * 25 < bands["C"] and "unsur_low" not in reasons:
+            reasons.append("unsur_low")
+        status[u] = sorted(reasons)
+    return status
+
+
 def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> DemoCity:
     """All tables and the truth for one city, deterministic in (city, seed, volume_scale)."""
     scale = DEFAULT_VOLUME_SCALE if volume_scale is None else volume_scale
@@ -845,6 +990,16 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         start = visits["unit_id"].map(dict(zip(slow["unit_id"], pd.to_datetime(slow["cohort"]), strict=True)))
         visits = visits[~(start.notna() & (visits["arrived_at"] < start))].reset_index(drop=True)
     survey, ikm_truth = _survey(su, ikm_effects, rng)
+    # what deteriorates, on a random stream of its own so that no other row changes
+    visits, survey, planted = _plant_deterioration(
+        su,
+        visits,
+        survey,
+        panel,
+        ikm_truth,
+        np.random.default_rng([seed, CITIES.index(city), 14]),
+        late_units,
+    )
     rollout = pd.DataFrame(
         {
             "unit_id": su["unit_id"],
@@ -906,6 +1061,14 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
             "membership": profile.tolist(),
         },
         "org_predicates": org,
+        "monitoring": {
+            "planted": planted,
+            "true_status": _true_status(su, panel, ikm_truth, planted),
+            "definitions": "true_status: per service unit the reasons it truly has over the last 24 months "
+            "and 4 quarters: planted deterioration, a true median wait above the standard in every month "
+            "(misses_standard), a true IKM below Baik (ikm_low), a true weakest unsur below Kurang Baik "
+            "(unsur_low); [] = a unit that needs no attention",
+        },
     }
     panel["quarter"] = pd.PeriodIndex(panel["month"], freq="M").asfreq("Q").astype(str)
     truth_panel = panel.merge(

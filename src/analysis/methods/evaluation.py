@@ -18,6 +18,19 @@ MIN_TREATED_UNITS = 10
 PLACEBO_SHIFT = {"month": 6, "quarter": 2}
 #: Event-time window (0..W) of the effect compared and pooled across cities: the first half year.
 POOL_WINDOW = {"month": 5, "quarter": 1}
+#: Outcomes the effects accept: IKM (the quarterly survey panel) and the visit panel's measures
+#: (:func:`analysis.methods.panels.visit_panel`; shares in percent). Each has a label and a unit in the catalogue.
+OUTCOMES = (
+    "median_wait_minutes",
+    "p90_wait_minutes",
+    "median_processing_minutes",
+    "share_within_standard",
+    "median_wait_all_arrivals",
+    "median_wait_standardised",
+    "share_within_standard_all",
+    "walkout_rate",
+    "ikm",
+)
 #: results.json ``outcomes.<name>.verdict``: exactly one of these (README, "How to read a report").
 VERDICTS = ("decrease", "increase", "no_detectable_change", "fragile", "too_little_data")
 #: A breakdown value below this (HonestDiD relative magnitudes) makes a confident verdict ``fragile``: post-programme
@@ -515,7 +528,10 @@ def evaluate_city(
     data : CityData
         A checked city (:func:`analysis.data.load.load_city`).
     outcomes : tuple of str
-        ``"median_wait_minutes"`` and/or ``"ikm"``.
+        ``"ikm"`` and any column of the visit panel (:func:`panels.visit_panel`): ``"median_wait_minutes"``,
+        ``"p90_wait_minutes"``, ``"share_within_standard"``, and the measures that count every citizen,
+        ``"median_wait_all_arrivals"``, ``"median_wait_standardised"``, ``"share_within_standard_all"``,
+        ``"walkout_rate"``.
     control : {"not_yet_treated", "never_treated"}
         Comparison group.
     alpha : float
@@ -552,6 +568,7 @@ def evaluate_city(
     'decrease'
     """
     vp, ip = panels.city_panels(data)
+    vp = panels.in_percent(vp) if vp is not None else None  # shares' effects in percentage points
     dose = panels.training_dose(data) if {"staff", "trainings"} <= set(data.tables) else None
     ev = CityEvaluation(city=data.city, visit_panel=vp, ikm_panel=ip, alpha=alpha)
     ev.plan = readiness.effects_plan(data, vp, ip)

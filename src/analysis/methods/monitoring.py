@@ -12,7 +12,8 @@ Per unit, on the measures that count every citizen (:func:`analysis.methods.pane
 A unit *needs attention* (:data:`REASONS`, the codes of results.json) when its wait will consistently miss the
 standard (assurance), its latest wait or walk-out rate is a special cause of concern (variation), its latest
 IKM over the last four quarters is confidently below Baik (the upper end of its 95% interval under band B), or
-its weakest unsur is confidently in band D (upper end under band C). Every unit's weakest unsur is listed all
+its weakest unsur is confidently in band D (upper end under band C) over the four quarters or in the latest
+quarter alone (simultaneous intervals over the 9 unsur). Every unit's weakest unsur is listed all
 the same: PermenPAN-RB 14/2017 asks for a follow-up plan on it. Only the latest point's signal counts on the
 charts, so a stable unit is rarely flagged (tested), and ``since`` says when the signal began.
 Codes and numbers only; the report words them.
@@ -35,11 +36,20 @@ REASONS = ("misses_standard", "wait_getting_worse", "walkouts_rising", "ikm_low"
 MONTHS = 24
 #: Fewest non-missing months for a chart: fewer and the limits mean little (NHSRplotthedots warns under 12).
 MIN_POINTS = 12
+#: A unit is also getting worse when the mean of its last this-many months is a special cause of concern
+#: against the months before them (:func:`xmr.xmr`'s ``recent``): a slowdown over a quarter that one noisy
+#: latest month can hide, and that would widen limits computed over all months.
+RECENT_MEAN = 3
 #: Lower edges of the IKM bands B (Baik) and C (Kurang Baik) on the 25-100 scale (data/reference/ikm_bands.csv).
 BAIK = float(reference.table("ikm_bands").set_index("mutu").at["B", "lower"])
 KURANG_BAIK = float(reference.table("ikm_bands").set_index("mutu").at["C", "lower"])
 #: Quarters of survey answers behind the unsur scores.
 UNSUR_QUARTERS = 4
+#: The latest quarter alone is read too, for an unsur that collapsed recently (four quarters dilute it): its
+#: 9 unsur at once, so each interval is widened to hold together (Bonferroni, 95% over 9: z = 2.77), and an
+#: unsur needs this many answers in the quarter.
+LATEST_Z = 2.77
+LATEST_MIN_ANSWERS = 10
 
 
 @dataclass
@@ -83,10 +93,16 @@ class Monitoring:
 
 
 def _signal_start(chart: xmr.XmR, months: pd.Series) -> pd.Timestamp | None:
-    """The first month of the special-cause signal the latest point belongs to (its run of concern points)."""
+    """The first month of the special-cause signal of concern the latest months show: the run of concern points
+    the latest point belongs to, else the first of the last :data:`RECENT_MEAN` months when their mean is the
+    signal. None without a signal."""
     types = chart.points["point_type"].to_numpy()
     present = np.flatnonzero(types != "missing")
-    if not len(present) or types[present[-1]] != "special_cause_concern":
+    if not len(present):
+        return None
+    if types[present[-1]] != "special_cause_concern":
+        if chart.recent == "special_cause_concern":
+            return pd.Timestamp(months.iloc[present[-RECENT_MEAN]])
         return None
     start = present[-1]
     for i in present[::-1]:
@@ -121,6 +137,26 @@ def survey_summary(responses: pd.DataFrame) -> pd.DataFrame:
     out["weakest_score"] = [float(means.at[u, w]) for u, w in out["weakest_unsur"].items()]
     out["weakest_upper"] = [float(upper.at[u, w]) for u, w in out["weakest_unsur"].items()]
     return out
+
+
+def latest_unsur_low(responses: pd.DataFrame) -> pd.DataFrame:
+    """Per unit, over one quarter's responses: the unsur whose score is lowest among those confidently in band
+    D (upper end of its simultaneous interval, :data:`LATEST_Z`, under Kurang Baik; at least
+    :data:`LATEST_MIN_ANSWERS` answers), with that upper end on the 25-100 scale. Units with none are left out."""
+    cols = reference.table("ikm_unsur")["unsur"].tolist()
+    g = responses.groupby("unit_id")[cols]
+    means, sds, ns = g.mean(), g.std(), g.count()
+    upper = 25 * (means + LATEST_Z * sds / np.sqrt(ns))
+    low = (upper < KURANG_BAIK) & (ns >= LATEST_MIN_ANSWERS)
+    rows = [
+        {
+            "unit_id": u,
+            "unsur": means.loc[u, low.loc[u]].idxmin(),
+            "upper": float(upper.loc[u, low.loc[u]].min()),
+        }
+        for u in low.index[low.any(axis=1)]
+    ]
+    return pd.DataFrame(rows, columns=["unit_id", "unsur", "upper"]).set_index("unit_id")
 
 
 def answer_distribution(responses: pd.DataFrame) -> pd.DataFrame:
@@ -194,11 +230,19 @@ def monitor_city(
                 standard = standards.get(units.at[unit, "unit_type"]) if unit in units.index else None
                 if m["median_wait_all_arrivals"].notna().sum() >= MIN_POINTS:
                     target = float(standard) if standard is not None and pd.notna(standard) else None
-                    c.wait = xmr.xmr(m["median_wait_all_arrivals"], improvement="decrease", target=target)
+                    c.wait = xmr.xmr(
+                        m["median_wait_all_arrivals"],
+                        improvement="decrease",
+                        target=target,
+                        recent=RECENT_MEAN,
+                    )
                 if m["walkout_rate"].notna().sum() >= MIN_POINTS:  # rare events among few visits: a p-chart
                     usable = m["status"] == "ok"
                     c.walkouts = xmr.pchart(
-                        (m["arrivals"] - m["served"]).where(usable), m["arrivals"].where(usable), "decrease"
+                        (m["arrivals"] - m["served"]).where(usable),
+                        m["arrivals"].where(usable),
+                        "decrease",
+                        recent=RECENT_MEAN,
                     )
                 charts[unit] = c
                 r = rows.setdefault(unit, {"reasons": [], "since": {}})
@@ -213,6 +257,8 @@ def monitor_city(
                     wait_variation=c.wait.variation if c.wait else None,
                     wait_assurance=c.wait.assurance if c.wait else None,
                     walkout_variation=c.walkouts.variation if c.walkouts else None,
+                    wait_recent=c.wait.recent if c.wait else None,
+                    walkout_recent=c.walkouts.recent if c.walkouts else None,
                 )
                 if c.wait is not None and c.wait.assurance == "consistent_fail":
                     r["reasons"].append("misses_standard")
@@ -233,6 +279,8 @@ def monitor_city(
         recent = resp[resp["quarter"] > resp["quarter"].max() - pd.DateOffset(months=3 * UNSUR_QUARTERS)]
         unsur_table = survey_summary(recent)
         answers = answer_distribution(recent)
+        latest_quarter = recent["quarter"].max()
+        collapsed = latest_unsur_low(recent[recent["quarter"] == latest_quarter])
         for unit, s in unsur_table.iterrows():
             r = rows.setdefault(unit, {"reasons": [], "since": {}})
             r.update({k: s[k] for k in ("ikm", "ikm_upper", "mutu", "n", "weakest_unsur", "weakest_score")})
@@ -240,9 +288,14 @@ def monitor_city(
             if s["ikm_upper"] < BAIK:
                 r["reasons"].append("ikm_low")
                 r["since"]["ikm_low"] = pd.Timestamp(recent["quarter"].min())
-            if s["weakest_upper"] < KURANG_BAIK:
+            if s["weakest_upper"] < KURANG_BAIK:  # low over the four quarters
                 r["reasons"].append("unsur_low")
                 r["since"]["unsur_low"] = pd.Timestamp(recent["quarter"].min())
+                r["unsur_low_unsur"], r["unsur_low_quarters"] = s["weakest_unsur"], UNSUR_QUARTERS
+            elif unit in collapsed.index:  # or fallen in the latest quarter
+                r["reasons"].append("unsur_low")
+                r["since"]["unsur_low"] = pd.Timestamp(latest_quarter)
+                r["unsur_low_unsur"], r["unsur_low_quarters"] = collapsed.at[unit, "unsur"], 1
     table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("unit_id").reset_index()
     table["reasons"] = table["reasons"].map(lambda rs: sorted(rs, key=REASONS.index))
     table = table.merge(

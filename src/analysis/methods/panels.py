@@ -35,29 +35,87 @@ def _log_with_standards(city: CityData) -> duckdb.DuckDBPyConnection:
 
 def visit_panel(city: CityData) -> pd.DataFrame:
     """Unit x month: visits, median and p90 waiting minutes, median processing minutes, share of served visits
-    within the unit type's standard (data/reference/unit_types.csv), plus unit attributes and timing."""
+    within the unit type's standard (data/reference/unit_types.csv), the measures that count every citizen
+    (:func:`visit_measures`: walk-out rate, median over all arrivals, share of all arrivals within the
+    standard, service-mix-standardised median; as outcomes for the effects), plus unit attributes and timing.
+    Every month with visits is kept: the effects weigh thin months through their noise, not by a cut-off."""
     if city.visits is None:
         raise KeyError(
             f"{city.directory} has no service_visits table: the waiting-time panel cannot be built"
         )
-    con = _log_with_standards(city)
-    panel = con.execute(f"""
-        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month,
-               count(*) AS visits, count(served_at) AS served,
-               median({WAIT}) AS median_wait_minutes,
-               quantile_cont({WAIT}, 0.9) AS p90_wait_minutes,
-               median({PROC}) AS median_processing_minutes,
-               avg(CASE WHEN served_at IS NULL THEN NULL
-                        WHEN {WAIT} <= s.standard_minutes THEN 1.0 ELSE 0.0 END) AS share_within_standard
-        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
-        WHERE arrived_at IS NOT NULL
-        GROUP BY ALL ORDER BY 1, 2
-    """).df()
-    con.close()
-    panel["month"] = pd.to_datetime(panel["month"])
+    panel = _unit_months(city, served_only_extras=True).rename(columns={"arrivals": "visits"})
     if panel.empty:  # a header-only log: nothing to time (readiness.effects_plan says so)
         return panel
     return add_timing(panel, city, "month", "M")
+
+
+#: Visit-panel columns that are shares (0-1). The effects read them in percent, so that an effect is in
+#: percentage points ("2.3 points fewer walk-outs"), not in hundredths of a share.
+SHARES = ("share_within_standard", "share_within_standard_all", "walkout_rate")
+
+
+def in_percent(panel: pd.DataFrame) -> pd.DataFrame:
+    """The panel with its :data:`SHARES` in percent (0-100)."""
+    shares = [c for c in SHARES if c in panel]
+    return panel.assign(**{c: 100 * panel[c] for c in shares}) if shares else panel
+
+
+def _unit_months(city: CityData, served_only_extras: bool = False) -> pd.DataFrame:
+    """The visit log to unit x month in one pass over a temporary table: arrivals, served, the median wait of the
+    served, the share within the standard (of the served and of all arrivals), the median over all arrivals
+    (walk-outs as the longest waits), the walk-out rate and the service-mix-standardised median; with
+    ``served_only_extras`` the p90 wait and the median processing time too."""
+    con = _log_with_standards(city)
+    con.execute(f"""
+        CREATE TEMP TABLE v AS
+        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month, coalesce(service_type, '') AS service,
+               CASE WHEN served_at IS NULL THEN NULL ELSE {WAIT} END AS wait, s.standard_minutes AS standard
+               {f", {PROC} AS proc" if served_only_extras else ""}
+        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
+        WHERE arrived_at IS NOT NULL
+    """)
+    extras = (
+        """, quantile_cont(wait, 0.9) AS p90_wait_minutes, median(proc) AS median_processing_minutes"""
+        if served_only_extras
+        else ""
+    )
+    panel = con.execute(f"""
+        WITH counts AS (
+            SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
+                   median(wait) AS median_wait_minutes {extras},
+                   avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
+                       AS share_within_standard,
+                   sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all
+            FROM v GROUP BY ALL
+        ), ranked AS (
+            SELECT unit_id, month, wait, row_number() OVER (PARTITION BY unit_id, month ORDER BY wait) AS rn
+            FROM v WHERE wait IS NOT NULL
+        ), middle AS (  -- walk-outs sort last: the median of all arrivals is a served wait or unknown
+            SELECT r.unit_id, r.month, avg(r.wait) AS median_wait_all_arrivals
+            FROM ranked r JOIN counts c USING (unit_id, month)
+            WHERE r.rn IN (floor((c.arrivals + 1) / 2.0), ceil((c.arrivals + 1) / 2.0))
+              AND ceil((c.arrivals + 1) / 2.0) <= c.served
+            GROUP BY ALL
+        )
+        SELECT c.*, m.median_wait_all_arrivals FROM counts c LEFT JOIN middle m USING (unit_id, month)
+        ORDER BY 1, 2
+    """).df()
+    by_service = con.execute("""
+        SELECT unit_id, month, service, count(*) AS n, median(wait) AS med FROM v WHERE wait IS NOT NULL
+        GROUP BY ALL
+    """).df()
+    con.close()
+    panel["month"] = pd.to_datetime(panel["month"])
+    by_service["month"] = pd.to_datetime(by_service["month"])
+    mix = by_service.groupby(["unit_id", "service"])["n"].sum()
+    by_service["weight"] = by_service.set_index(["unit_id", "service"]).index.map(
+        mix / mix.groupby(level="unit_id").transform("sum")
+    )
+    weighted = by_service.assign(wm=by_service["med"] * by_service["weight"]).groupby(["unit_id", "month"])
+    standardised = (weighted["wm"].sum() / weighted["weight"].sum()).rename("median_wait_standardised")
+    panel = panel.merge(standardised.reset_index(), on=["unit_id", "month"], how="left")
+    panel["walkout_rate"] = 1.0 - panel["served"] / panel["arrivals"]
+    return panel
 
 
 def ikm_panel(city: CityData, visits: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -235,50 +293,7 @@ def visit_measures(
     """
     if city.visits is None:
         raise KeyError(f"{city.directory} has no service_visits table: there is nothing to monitor")
-    con = _log_with_standards(city)
-    con.execute(f"""
-        CREATE TEMP TABLE v AS
-        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month, coalesce(service_type, '') AS service,
-               CASE WHEN served_at IS NULL THEN NULL ELSE {WAIT} END AS wait, s.standard_minutes AS standard
-        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
-        WHERE arrived_at IS NOT NULL
-    """)
-    panel = con.execute("""
-        WITH counts AS (
-            SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
-                   median(wait) AS median_wait_minutes,
-                   avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
-                       AS share_within_standard,
-                   sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all
-            FROM v GROUP BY ALL
-        ), ranked AS (
-            SELECT unit_id, month, wait, row_number() OVER (PARTITION BY unit_id, month ORDER BY wait) AS rn
-            FROM v WHERE wait IS NOT NULL
-        ), middle AS (  -- walk-outs sort last: the median of all arrivals is a served wait or unknown
-            SELECT r.unit_id, r.month, avg(r.wait) AS median_wait_all_arrivals
-            FROM ranked r JOIN counts c USING (unit_id, month)
-            WHERE r.rn IN (floor((c.arrivals + 1) / 2.0), ceil((c.arrivals + 1) / 2.0))
-              AND ceil((c.arrivals + 1) / 2.0) <= c.served
-            GROUP BY ALL
-        )
-        SELECT c.*, m.median_wait_all_arrivals FROM counts c LEFT JOIN middle m USING (unit_id, month)
-        ORDER BY 1, 2
-    """).df()
-    by_service = con.execute("""
-        SELECT unit_id, month, service, count(*) AS n, median(wait) AS med FROM v WHERE wait IS NOT NULL
-        GROUP BY ALL
-    """).df()
-    con.close()
-    panel["month"] = pd.to_datetime(panel["month"])
-    by_service["month"] = pd.to_datetime(by_service["month"])
-    mix = by_service.groupby(["unit_id", "service"])["n"].sum()
-    by_service["weight"] = by_service.set_index(["unit_id", "service"]).index.map(
-        mix / mix.groupby(level="unit_id").transform("sum")
-    )
-    weighted = by_service.assign(wm=by_service["med"] * by_service["weight"]).groupby(["unit_id", "month"])
-    standardised = (weighted["wm"].sum() / weighted["weight"].sum()).rename("median_wait_standardised")
-    panel = panel.merge(standardised.reset_index(), on=["unit_id", "month"], how="left")
-    panel["walkout_rate"] = 1.0 - panel["served"] / panel["arrivals"]
+    panel = _unit_months(city)
 
     # every month between a unit's first and last: a month without arrivals is an outage, not a zero
     spans = panel.groupby("unit_id")["month"].agg(["min", "max"])

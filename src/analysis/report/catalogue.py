@@ -166,6 +166,10 @@ TEXT: dict[str, str] = {
     "monitoring.reason.walkouts_rising": "makin banyak warga pergi sebelum dilayani",
     "monitoring.reason.ikm_low": "IKM {quarters} triwulan terakhir di bawah Baik",
     "monitoring.reason.unsur_low": "unsur {unsur} bermutu D",
+    "monitoring.fold.ikm": "IKM per triwulan: {n} unit (buka)",
+    "monitoring.fold.units": "Nilai terakhir {n} unit (buka)",
+    "monitoring.fold.agency": "{agency}: {n} unit, {k} perlu perhatian (buka)",
+    "monitoring.reason.unsur_low_latest": "unsur {unsur} jatuh ke mutu D pada triwulan terakhir",
     "monitoring.follow_up.misses_standard": (
         "Tinjau alur dan jumlah petugas loket: perubahan kecil tidak akan cukup untuk memenuhi standar."
     ),
@@ -208,6 +212,7 @@ TEXT: dict[str, str] = {
     "col.answers": "Jawaban",
     "plot.xmr_grid": "Median waktu tunggu per bulan, unit yang perlu perhatian (n = {n} unit; garis = batas proses)",
     "axis.wait_all": "Menit (semua pengunjung)",
+    "plot.xmr_sparklines": "Grafik kendali median waktu tunggu per bulan, {agency} (n = {n} unit)",
     # ------------------------------------------------------------------ cross-city notebook
     "cross_city.prediction": "Dampak di kota baru diperkirakan antara {low:.2f} dan {high:.2f} (selang prediksi {level}%).",
     "cross_city.no_prediction": "Selang prediksi untuk kota baru butuh paling sedikit {k} kota.",
@@ -268,8 +273,12 @@ TEXT: dict[str, str] = {
     "unit.median_wait_minutes": "menit",
     "unit.p90_wait_minutes": "menit",
     "unit.median_processing_minutes": "menit",
-    "unit.share_within_standard": "poin porsi",
+    "unit.share_within_standard": "poin persen",
     "unit.ikm": "poin",
+    "unit.median_wait_all_arrivals": "menit",
+    "unit.median_wait_standardised": "menit",
+    "unit.share_within_standard_all": "poin persen",
+    "unit.walkout_rate": "poin persen",
     "per.month": "per bulan",
     "per.quarter": "per triwulan",
     # the decision in one sentence per outcome (report.programme_effects.verdict_sentences)
@@ -362,8 +371,13 @@ TEXT: dict[str, str] = {
     "col.check": "Uji",
     "outcome.median_wait_minutes": "Median waktu tunggu (menit)",
     "outcome.ikm": "IKM (poin, skala 25-100)",
-    "outcome.share_within_standard": "Porsi dilayani sesuai standar",
+    "outcome.share_within_standard": "Persen dilayani sesuai standar",
     "outcome.p90_wait_minutes": "Persentil 90 waktu tunggu (menit)",
+    "outcome.median_processing_minutes": "Median waktu proses (menit)",
+    "outcome.median_wait_all_arrivals": "Median waktu tunggu semua pengunjung (menit)",
+    "outcome.median_wait_standardised": "Median waktu tunggu, bauran layanan tetap (menit)",
+    "outcome.share_within_standard_all": "Persen semua pengunjung dilayani sesuai standar",
+    "outcome.walkout_rate": "Persen warga pergi sebelum dilayani",
     # ------------------------------------------------------------------ headers of the other published tables
     "col.sector": "Sektor",
     "col.se": "Galat baku",

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analysis.data import reference
 from analysis.methods.monitoring import REASONS, UNSUR_QUARTERS, Monitoring
-from analysis.report.i18n import msg, percent
+from analysis.report.i18n import msg, number, percent
 
 
 def unsur_name(code: str, lang: str = "id") -> str:
@@ -41,7 +41,8 @@ def attention_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
     rows = []
     for r in mon.attention().to_dict("records"):
         reasons = r["reasons"]
-        weakest = r.get("weakest_unsur")
+        flagged = r.get("unsur_low_unsur")
+        weakest = flagged if isinstance(flagged, str) else r.get("weakest_unsur")
         fields = {
             "unsur": unsur_name(weakest, lang) if isinstance(weakest, str) else "",
             "quarters": UNSUR_QUARTERS,
@@ -50,7 +51,16 @@ def attention_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
             {
                 "unit": _unit_name(r),
                 "agency": r.get("agency", ""),
-                "what_is_wrong": "; ".join(msg(f"monitoring.reason.{c}", lang, **fields) for c in reasons),
+                "what_is_wrong": "; ".join(
+                    msg(
+                        "monitoring.reason.unsur_low_latest"
+                        if c == "unsur_low" and r.get("unsur_low_quarters") == 1
+                        else f"monitoring.reason.{c}",
+                        lang,
+                        **fields,
+                    )
+                    for c in reasons
+                ),
                 "since": min(_month(r["since"][c]) for c in reasons),
                 "follow_up": msg(f"monitoring.follow_up.{reasons[0]}", lang, **fields),
             }
@@ -104,6 +114,51 @@ def unit_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def quarter_label(quarter, lang: str = "id") -> str:
+    """'2025 T4' (triwulan) in Indonesian, '2025 Q4' in English."""
+    q = pd.Period(quarter, freq="Q")
+    return f"{q.year} {'Q' if lang == 'en' else 'T'}{q.quarter}"
+
+
+def ikm_quarter_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
+    """IKM per unit and quarter over the survey window: '78,1 B' (the IKM and its band, PermenPAN-RB 14/2017),
+    with ' *' when the quarter's respondents were fewer than the Krejcie-Morgan minimum for its visits. Rows:
+    the surveyed units by agency; columns: unit, agency, one per quarter (oldest first)."""
+    ikm = mon.ikm
+    if ikm is None or ikm.empty:
+        return pd.DataFrame()
+    recent = ikm[ikm["quarter"] > ikm["quarter"].max() - pd.DateOffset(months=3 * UNSUR_QUARTERS)]
+    below = recent.get("below_minimum", pd.Series(False, index=recent.index)).fillna(False).astype(bool)
+    cells = recent.assign(
+        cell=[
+            f"{number(v, lang, 1)} {m}{' *' if b else ''}"
+            for v, m, b in zip(recent["ikm"], recent["mutu"], below, strict=True)
+        ],
+        label=[quarter_label(q, lang) for q in recent["quarter"]],
+    )
+    wide = cells.pivot(index="unit_id", columns="label", values="cell").fillna("")
+    wide = wide[sorted(wide.columns)].rename_axis(columns=None)
+    units = mon.units.set_index("unit_id")
+    out = wide.reset_index()
+    out.insert(1, "agency", out["unit_id"].map(units["agency"]))
+    out.insert(
+        0,
+        "unit",
+        [_unit_name({"unit_name": units["unit_name"].get(u), "unit_id": u}) for u in out["unit_id"]],
+    )
+    return out.sort_values(["agency", "unit_id"]).drop(columns="unit_id").reset_index(drop=True)
+
+
+def ikm_adequacy(mon: Monitoring) -> dict:
+    """Over the survey window: unit-quarters surveyed, how many reached the Krejcie-Morgan minimum (of those with
+    a visit log to size it), and the quarters."""
+    ikm = mon.ikm
+    recent = ikm[ikm["quarter"] > ikm["quarter"].max() - pd.DateOffset(months=3 * UNSUR_QUARTERS)]
+    sized = recent["km_minimum"].notna() if "km_minimum" in recent else pd.Series(False, index=recent.index)
+    below = recent.get("below_minimum", pd.Series(False, index=recent.index)).fillna(False).astype(bool)
+    return {"cells": len(recent), "sized": int(sized.sum()), "adequate": int((sized & ~below).sum())}
 
 
 def answers_table(mon: Monitoring, lang: str = "id") -> pd.DataFrame:
@@ -165,12 +220,16 @@ def results(mon: Monitoring, demo: bool, lang: str) -> dict:
         "wait_variation",
         "wait_assurance",
         "walkout_variation",
+        "wait_recent",
+        "walkout_recent",
         "ikm",
         "ikm_upper",
         "mutu",
         "n",
         "weakest_unsur",
         "weakest_score",
+        "unsur_low_unsur",
+        "unsur_low_quarters",
     )
     units = [
         {"unit_id": r["unit_id"], "agency": r.get("agency"), **{k: clean(r.get(k)) for k in keys}}

@@ -3,6 +3,7 @@ words aligned left and numbers right."""
 
 from __future__ import annotations
 
+import html
 import numbers
 import re
 import string
@@ -85,11 +86,12 @@ def text_columns(table) -> list:
     return out
 
 
-def show_table(table, lang: str, caption: str = "", localised: bool = False) -> None:
+def show_table(table, lang: str, caption: str = "", localised: bool = False, folded: str = "") -> None:
     """Display a report table without the row index (it means nothing to a reader): headers and coded values
     from the catalogue (:func:`localise`, unless the table is ``localised`` already), numbers in ``lang``'s
-    style, ``caption`` saying what the table is about."""
-    from IPython.display import display
+    style, ``caption`` saying what the table is about. ``folded``: the table is closed behind this summary line
+    (an HTML ``<details>``), for long lists a reader opens when needed."""
+    from IPython.display import HTML, display
 
     written = [c for c in table.columns if c in AS_WRITTEN]
     if not localised:
@@ -102,4 +104,7 @@ def show_table(table, lang: str, caption: str = "", localised: bool = False) -> 
     styler = styler.set_table_styles({c: left for c in text_columns(table)}, overwrite=False)
     if caption:
         styler = styler.set_caption(caption)
-    display(styler)
+    if folded:
+        display(HTML(f"<details><summary>{html.escape(folded)}</summary>{styler.to_html()}</details>"))
+    else:
+        display(styler)
