@@ -67,9 +67,14 @@ if len(mon.units):
     show_table(monitoring_report.agency_table(mon), lang)
 
 # %%
-charts = {u: mon.charts[u].wait for u in attention["unit_id"] if u in mon.charts and mon.charts[u].wait}
+queue_reasons = set(monitoring.QUEUE_REASONS)
+charts = {
+    r.unit_id: mon.charts[r.unit_id].wait
+    for r in attention.itertuples()
+    if queue_reasons & set(r.reasons) and r.unit_id in mon.charts and mon.charts[r.unit_id].wait
+}
 if charts:
-    say("## Waktu tunggu unit yang perlu perhatian", lang)
+    say("## Waktu tunggu unit yang perlu perhatian karena antreannya", lang)
     month_axis = pd.Series(pd.date_range(end=mon.last_month, periods=months, freq="MS"))
     units = mon.units.set_index("unit_id")
     names = units["unit_name"].fillna(units.index.to_series()).to_dict()

@@ -32,6 +32,8 @@ from analysis.methods import panels, satisfaction, xmr
 
 #: Why a unit needs attention (results.json ``units_needing_attention[].reasons``), in priority order.
 REASONS = ("misses_standard", "wait_getting_worse", "walkouts_rising", "ikm_low", "unsur_low")
+#: The reasons read from the queue log (the others from the survey).
+QUEUE_REASONS = ("misses_standard", "wait_getting_worse", "walkouts_rising")
 #: Months of history on the charts (the monitoring report's ``months``).
 MONTHS = 24
 #: Fewest non-missing months for a chart: fewer and the limits mean little (NHSRplotthedots warns under 12).
@@ -222,10 +224,14 @@ def monitor_city(
             last_month = measures["month"].max()
             first = last_month - pd.DateOffset(months=months - 1)
             measures = measures[measures["month"] >= first]
-            for unit, m in measures.groupby("unit_id", sort=True):
-                m = m.sort_values("month")
-                full = pd.DataFrame({"month": pd.date_range(first, last_month, freq="MS")})
-                m = full.merge(m, on="month", how="left")  # months before the log or after it ended: missing
+            # every unit on every month of the window: months before its log or after it ended are missing
+            grid = pd.MultiIndex.from_product(
+                [measures["unit_id"].unique(), pd.date_range(first, last_month, freq="MS")],
+                names=["unit_id", "month"],
+            )
+            window = measures.set_index(["unit_id", "month"]).reindex(grid).reset_index()
+            for unit, m in window.groupby("unit_id", sort=True):
+                m = m.reset_index(drop=True)
                 c = UnitCharts()
                 standard = standards.get(units.at[unit, "unit_type"]) if unit in units.index else None
                 if m["median_wait_all_arrivals"].notna().sum() >= MIN_POINTS:

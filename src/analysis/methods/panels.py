@@ -60,6 +60,10 @@ def in_percent(panel: pd.DataFrame) -> pd.DataFrame:
     return panel.assign(**{c: 100 * panel[c] for c in shares}) if shares else panel
 
 
+#: A walk-out's wait in the all-arrivals median: longer than any real one (minutes; about 1,900 years).
+WALKED_OUT = 1e9
+
+
 def _unit_months(city: CityData, served_only_extras: bool = False) -> pd.DataFrame:
     """The visit log to unit x month in one pass over a temporary table: arrivals, served, the median wait of the
     served, the share within the standard (of the served and of all arrivals), the median over all arrivals
@@ -79,27 +83,19 @@ def _unit_months(city: CityData, served_only_extras: bool = False) -> pd.DataFra
         if served_only_extras
         else ""
     )
+    # walk-outs sort last: as a wait longer than any (WALKED_OUT), the median of all arrivals is a served wait,
+    # or unknown when a middle rank is a walk-out (half or more walked out)
     panel = con.execute(f"""
-        WITH counts AS (
-            SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
-                   median(wait) AS median_wait_minutes {extras},
-                   avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
-                       AS share_within_standard,
-                   sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all
-            FROM v GROUP BY ALL
-        ), ranked AS (
-            SELECT unit_id, month, wait, row_number() OVER (PARTITION BY unit_id, month ORDER BY wait) AS rn
-            FROM v WHERE wait IS NOT NULL
-        ), middle AS (  -- walk-outs sort last: the median of all arrivals is a served wait or unknown
-            SELECT r.unit_id, r.month, avg(r.wait) AS median_wait_all_arrivals
-            FROM ranked r JOIN counts c USING (unit_id, month)
-            WHERE r.rn IN (floor((c.arrivals + 1) / 2.0), ceil((c.arrivals + 1) / 2.0))
-              AND ceil((c.arrivals + 1) / 2.0) <= c.served
-            GROUP BY ALL
-        )
-        SELECT c.*, m.median_wait_all_arrivals FROM counts c LEFT JOIN middle m USING (unit_id, month)
-        ORDER BY 1, 2
+        SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
+               median(wait) AS median_wait_minutes {extras},
+               avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
+                   AS share_within_standard,
+               sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all,
+               median(coalesce(wait, {WALKED_OUT})) AS median_wait_all_arrivals
+        FROM v GROUP BY ALL ORDER BY 1, 2
     """).df()
+    unknown = panel["median_wait_all_arrivals"] >= WALKED_OUT / 2
+    panel.loc[unknown, "median_wait_all_arrivals"] = np.nan
     by_service = con.execute("""
         SELECT unit_id, month, service, count(*) AS n, median(wait) AS med FROM v WHERE wait IS NOT NULL
         GROUP BY ALL
