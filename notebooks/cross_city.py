@@ -25,10 +25,11 @@ import time
 
 from analysis import config
 from analysis.methods import pooling
-from analysis.report import cross_city, plots, provenance, results_json
+from analysis.report import cross_city, parameters, plots, provenance, results_json
 from analysis.report.i18n import group_name, msg, say
 from analysis.report.tables import show_table
 
+parameters.check("cross_city", globals())  # a refused value stops here, naming the allowed ones
 started = time.perf_counter()
 root = config.resolve(reports_dir)
 results = results_json.load_results(root)

@@ -31,10 +31,11 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
-from analysis.report import plots, provenance, results_json
+from analysis.report import parameters, plots, provenance, results_json
 from analysis.report.i18n import city_name, msg, percent, say, show, shown
 from analysis.report.tables import show_table
 
+parameters.check("monitoring", globals())  # a refused value stops here, naming the allowed ones
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)

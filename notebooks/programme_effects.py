@@ -35,10 +35,11 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import evaluation, planning, pretrends, satisfaction, sensitivity
-from analysis.report import plots, programme_effects, provenance, results_json
+from analysis.report import parameters, plots, programme_effects, provenance, results_json
 from analysis.report.i18n import bullets, city_name, msg, say, section_why, show
 from analysis.report.tables import show_table
 
+parameters.check("programme_effects", globals())  # a refused value stops here, naming the allowed ones
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)

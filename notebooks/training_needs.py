@@ -30,10 +30,11 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
-from analysis.report import plots, provenance, results_json, training_needs
+from analysis.report import parameters, plots, provenance, results_json, training_needs
 from analysis.report.i18n import city_name, group_name, money, msg, say, section_why, show
 from analysis.report.tables import show_table
 
+parameters.check("training_needs", globals())  # a refused value stops here, naming the allowed ones
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)

@@ -166,6 +166,16 @@ TEXT: dict[str, str] = {
     "monitoring.reason.walkouts_rising": "makin banyak warga pergi sebelum dilayani",
     "monitoring.reason.ikm_low": "IKM {quarters} triwulan terakhir di bawah Baik",
     "monitoring.reason.unsur_low": "unsur {unsur} bermutu D",
+    "param.heading": "Parameter laporan {notebook} tidak dapat dipakai:",
+    "param.choice": "{name} = {value} tidak dikenal; pilihannya: {choices}.",
+    "param.list": "{name} harus berupa daftar berisi satu atau lebih dari: {choices} (tertulis {value}).",
+    "param.int": "{name} harus bilangan bulat (tertulis {value}).",
+    "param.float": "{name} harus berupa angka (tertulis {value}).",
+    "param.between": "{name} = {value} harus antara {low} dan {high}.",
+    "param.int_pair": (
+        "{name} harus dua bilangan bulat [terkecil, terbesar] antara {low} dan {high} (tertulis {value})."
+    ),
+    "param.did_you_mean": "Maksud Anda {close}?",
     "monitoring.fold.ikm": "IKM per triwulan: {n} unit (buka)",
     "monitoring.fold.units": "Nilai terakhir {n} unit (buka)",
     "monitoring.fold.agency": "{agency}: {n} unit, {k} perlu perhatian (buka)",

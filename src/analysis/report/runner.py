@@ -22,6 +22,7 @@ import pandas as pd
 import yaml
 
 from analysis.config import CITIES, CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR
+from analysis.report import parameters
 from analysis.report.pages import export_html, write_index
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -213,6 +214,7 @@ def _execute(
 ) -> Path:
     src = NOTEBOOKS_DIR / f"{notebook}.ipynb"
     params = check_params(src, params)
+    parameters.check(notebook, params)  # a refused value stops here, before a kernel runs anything
     executed = out_dir / f"{notebook}.ipynb"
     source = translated(src, params.get("lang", "id"), out_dir / f".{notebook}.source.ipynb")
     try:
@@ -391,7 +393,7 @@ def run_one(
             "failed",
             round(time.perf_counter() - t0, 1),
             str(html_path),
-            error=_reason(exc)[:300],
+            error=_reason(exc)[: 1000 if isinstance(exc, parameters.ParameterError) else 300],
         )
     finally:
         shutil.rmtree(stage, ignore_errors=True)
