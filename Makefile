@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-CITIES := kendari bengkulu banda-aceh medan
+# every city with a parameters file (asn-kinerja new-city adds one)
+CITIES := $(basename $(notdir $(wildcard notebooks/params/*.yaml)))
 # Two cores: one BLAS thread per process keeps parallel kernels from fighting.
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1

@@ -119,7 +119,11 @@ if ev.visit_panel is not None:
 # trends*). Asumsi ini tidak dapat dibuktikan, hanya diperiksa: dengan uji pra-tren pada bulan-bulan sebelum
 # program, dan dengan analisis kepekaan HonestDiD yang bertanya seberapa besar pelanggaran asumsi yang dapat
 # membatalkan kesimpulan. Selang kepercayaan memperhitungkan bahwa bulan-bulan dari unit yang sama saling
-# berkaitan (galat baku berkelompok per unit).
+# berkaitan (galat baku berkelompok).
+
+# %%
+show(f"method.control.{control}", lang)  # the comparison group and clusters this run used, from its parameters
+show(f"method.cluster.{cluster}", lang)
 
 # %%
 if shown:

@@ -1,13 +1,15 @@
-"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | report --city X | --all``."""
+"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | new-city <slug> | report --city X | --all``."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
+import re
 import sys
 import time
 from pathlib import Path
 
-from analysis.config import CITIES, CITY_NOTEBOOKS, RAW_DIR, REPORTS_DIR
+from analysis.config import CITIES, CITY_NOTEBOOKS, RAW_DIR, REPORTS_DIR, cities
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -72,24 +74,32 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from analysis.config import RAW_DIR
     from analysis.report import runner
 
-    cities = list(CITIES) if args.all or not args.city else [c.lower().replace(" ", "-") for c in args.city]
-    unknown = [c for c in cities if c not in CITIES and not (RAW_DIR / c).is_dir()]
+    known = cities()
+    chosen = known if args.all or not args.city else [slug(c) for c in args.city]
+    unknown = [c for c in chosen if c not in known]
     if unknown:
-        print(f"unknown city {unknown}; known: {', '.join(CITIES)}", file=sys.stderr)
+        for c in unknown:
+            close = difflib.get_close_matches(c, known, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
+            print(
+                f"Unknown city: {c}.{hint} Known: {', '.join(known)}. A new city needs a parameters file: "
+                f'asn-kinerja new-city {c} --name "Kota ..."',
+                file=sys.stderr,
+            )
         return 2
+    cities_ = chosen
     notebooks = tuple(args.notebook) if args.notebook else CITY_NOTEBOOKS
     overrides = {"lang": args.lang} if args.lang else {}
     t0 = time.perf_counter()
     runs = runner.build(
-        cities,
+        cities_,
         notebooks,
         out_root=Path(args.out),
         workers=args.workers,
         timeout=args.timeout,
-        cross_city=args.all or len(cities) > 1,
+        cross_city=args.all or len(cities_) > 1,
         overrides=overrides,
     )
     print()
@@ -100,6 +110,55 @@ def _report(args: argparse.Namespace) -> int:
         f"index: {Path(args.out) / 'index.html'}"
     )
     return 1 if failed else 0
+
+
+def slug(name: str) -> str:
+    """A city's folder and file name from what a planner types: 'Kota Banda Aceh' -> 'banda-aceh'."""
+    words = re.sub(r"[^a-z0-9]+", " ", name.lower()).split()
+    if words and words[0] in ("kota", "kabupaten", "kab"):
+        words = words[1:]
+    return "-".join(words)
+
+
+def _new_city(args: argparse.Namespace) -> int:
+    """Register a city without code: its parameters file (notebooks/params/<slug>.yaml, every report and
+    ``report --all`` then include it) and its row in data/reference/cities.csv (the data check accepts its
+    code). Nothing is overwritten."""
+    import pandas as pd
+
+    from analysis import config
+
+    city = slug(args.slug)
+    if not city:
+        print('new-city needs a name, e.g. asn-kinerja new-city palu --name "Kota Palu"', file=sys.stderr)
+        return 2
+    params = config.params_dir() / f"{city}.yaml"
+    registry = config.REFERENCE_DIR / "cities.csv"
+    table = pd.read_csv(registry, dtype=str, keep_default_na=False)
+    if params.exists() or city in set(table["city"]):
+        print(f"{city} is already known ({params.name} or cities.csv): nothing changed.", file=sys.stderr)
+        return 1
+    data_dir = args.data or f"data/raw/{city}"
+    params.parent.mkdir(parents=True, exist_ok=True)
+    params.write_text(
+        f"# Report parameters of {args.name or city} (written by asn-kinerja new-city). Any parameter of a report\n"
+        "# notebook may be added, e.g.  control: never_treated  (see notebooks/params/kendari.yaml).\n"
+        f"city: {city}\ndata_dir: {data_dir}\nlang: {args.lang}\nseed: 0\n",
+        encoding="utf-8",
+    )
+    row = {c: "" for c in table.columns}
+    row.update(
+        city=city,
+        name=args.name or city.replace("-", " ").title(),
+        province=args.province or "",
+        source=f"registered with asn-kinerja new-city on {time.strftime('%Y-%m-%d')}",
+    )
+    pd.concat([table, pd.DataFrame([row])]).to_csv(registry, index=False, lineterminator="\n")
+    print(
+        f"Added {city}: parameters in params/{params.name}, registered in cities.csv. Next: put the data in "
+        f"{data_dir}/, check them with asn-kinerja validate {data_dir}, then asn-kinerja report --city {city}."
+    )
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,9 +189,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("path", nargs="?", default="asn-kinerja-template.xlsx")
     p.set_defaults(func=_template)
 
+    p = sub.add_parser("new-city", help="add a city: its parameters file and its code, no code change")
+    p.add_argument("slug", help="short name, e.g. palu (folder data/raw/<slug>/)")
+    p.add_argument("--name", help='display name, e.g. "Kota Palu"')
+    p.add_argument("--province", help="province, e.g. Sulawesi Tengah")
+    p.add_argument("--data", help="data folder (default data/raw/<slug>)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="report language (default id)")
+    p.set_defaults(func=_new_city)
+
     p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
     p.add_argument("--city", action="append", help="city slug or name, e.g. Medan (repeatable)")
-    p.add_argument("--all", action="store_true", help="every city, plus the cross-city report and the index")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="every city with a parameters file, the cross-city report, the index",
+    )
     p.add_argument(
         "--notebook", action="append", help="only this notebook (repeatable), e.g. programme_effects"
     )

@@ -33,6 +33,18 @@ DEMO_MONTHS = 36
 DEMO_VERSION = 4
 
 
+def params_dir() -> Path:
+    """Where each city's report parameters live (``<city>.yaml``); ``ASN_KINERJA_PARAMS_DIR`` moves it (tests)."""
+    return Path(os.environ.get("ASN_KINERJA_PARAMS_DIR", NOTEBOOKS_DIR / "params"))
+
+
+def cities() -> list[str]:
+    """Every city with a parameters file: the four seed cities first, then the others by name. A city is added
+    by its file (``asn-kinerja new-city``), without code."""
+    found = sorted(p.stem for p in params_dir().glob("*.yaml"))
+    return [c for c in CITIES if c in found] + [c for c in found if c not in CITIES]
+
+
 def resolve(path: str | Path) -> Path:
     """A path as given, or relative to the repository root: notebooks run from the root (papermill, make)
     and from notebooks/ (JupyterLab), and a parameter like ``data/raw/kendari`` must work in both."""

@@ -166,6 +166,24 @@ TEXT: dict[str, str] = {
     "monitoring.reason.walkouts_rising": "makin banyak warga pergi sebelum dilayani",
     "monitoring.reason.ikm_low": "IKM {quarters} triwulan terakhir di bawah Baik",
     "monitoring.reason.unsur_low": "unsur {unsur} bermutu D",
+    "method.control.not_yet_treated": (
+        "Pembanding dalam laporan ini: unit yang pada bulan itu belum ikut program, termasuk unit yang baru ikut "
+        "kemudian."
+    ),
+    "method.control.never_treated": (
+        "Pembanding dalam laporan ini: hanya unit yang tidak pernah ikut program; unit yang ikut belakangan tidak "
+        "dipakai sebagai pembanding."
+    ),
+    "method.cluster.unit_id": "Galat baku berkelompok per unit layanan.",
+    "method.cluster.agency": "Galat baku berkelompok per perangkat daerah.",
+    "method.cluster.kecamatan": "Galat baku berkelompok per kecamatan.",
+    "method.cluster.unit_type": "Galat baku berkelompok per jenis unit.",
+    "method.cluster.sector": "Galat baku berkelompok per sektor.",
+    "index.failed": "{report}: gagal dibuat ({error}); tidak ada angka yang ditampilkan.",
+    "index.stale": (
+        "{report}: data kota berubah ({changed}) setelah laporan dibuat ({ran}); angkanya disembunyikan sampai "
+        "laporan dibuat ulang (asn-kinerja report)."
+    ),
     "param.heading": "Parameter laporan {notebook} tidak dapat dipakai:",
     "param.choice": "{name} = {value} tidak dikenal; pilihannya: {choices}.",
     "param.list": "{name} harus berupa daftar berisi satu atau lebih dari: {choices} (tertulis {value}).",

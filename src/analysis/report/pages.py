@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.config import CROSS_CITY, REPORTS_DIR
+from analysis.config import cities as known_cities
 from analysis.report.results_json import load_results
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -108,8 +110,13 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     lang = lang or next(
         (r.get("lang") for city in results.values() for r in city.values() if r.get("lang")), "id"
     )
+    withheld = withheld_reports(out_root, lang)
+    order = {c: i for i, c in enumerate(known_cities())}
+    everyone = sorted(set(results) | set(withheld), key=lambda c: (order.get(c, len(order)), c))
     cards, demo = [], False
-    for city, by_nb in results.items():
+    for city in everyone:
+        notes = withheld.get(city, {})
+        by_nb = {nb: r for nb, r in results.get(city, {}).items() if nb not in notes}
         eff, needs_ = by_nb.get("programme_effects", {}), by_nb.get("training_needs", {})
         demo |= bool(eff.get("demo") or needs_.get("demo"))
         lines = []
@@ -146,6 +153,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
                 f"<b>{_count(len(mon.get('units_needing_attention', [])), lang)}</b></a> / "
                 f"{_count(len(mon['units']), lang)}</li>"
             )
+        lines += [f'<li class="withheld">{html.escape(note)}</li>' for note in notes.values()]
         links = " · ".join(
             f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
             for nb in by_nb
@@ -172,6 +180,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
  .cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 14px; }}
  .card {{ border: 1px solid #d5dde6; border-radius: 8px; padding: 4px 16px 8px; background: #fbfcfe; }}
  .card h2 {{ margin: 10px 0 4px; font-size: 20px; }} .card li {{ margin: 4px 0; }}
+ .withheld {{ color: #8a3b12; }}
  .banner {{ background: #fff3cd; border: 1px solid #e0c36a; border-radius: 6px; padding: 8px 12px; }}
 </style></head>
 <body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
@@ -183,6 +192,45 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s'\"]*[/\\]([^\s/\\'\"]+)")
+
+
+def without_paths(text: str) -> str:
+    """``text`` with every absolute path cut to its last part ('.../params/palu.yaml' -> 'palu.yaml')."""
+    return _PATH.sub(r"\1", text)
+
+
+def withheld_reports(out_root: Path, lang: str) -> dict[str, dict[str, str]]:
+    """{city: {notebook: why}} for the reports whose numbers the index must not show: the last run failed (its
+    page was removed), or the city's data changed after the last run (``runner.RUNS_FILE``). The reason names
+    the report and what to do, without machine paths."""
+    from analysis.report import runner
+    from analysis.report.i18n import msg
+
+    try:
+        runs = json.loads((Path(out_root) / runner.RUNS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for city, by_nb in runs.items():
+        if city == "all":
+            continue
+        try:
+            now = runner.data_stamp(runner.city_params(city).get("data_dir"))
+        except (OSError, ValueError):
+            now = ""
+        for nb, run in by_nb.items():
+            label = _link_label(nb, lang)
+            if run["status"] != "ok":
+                error = without_paths(run.get("error", ""))
+                out.setdefault(city, {})[nb] = msg("index.failed", lang, report=label, error=error)
+            elif now and run.get("data_changed") and now > run["data_changed"]:
+                out.setdefault(city, {})[nb] = msg(
+                    "index.stale", lang, report=label, changed=now[:10], ran=run["ran"][:10]
+                )
+    return out
 
 
 def _count(value, lang: str) -> str:

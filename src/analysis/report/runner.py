@@ -21,9 +21,10 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.config import CITIES, CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR
+from analysis.config import CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR, params_dir
+from analysis.config import cities as known_cities
 from analysis.report import parameters
-from analysis.report.pages import export_html, write_index
+from analysis.report.pages import export_html, without_paths, write_index
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -41,7 +42,7 @@ class Run:
 # ---------------------------------------------------------------------------------------------- parameters
 def city_params(city: str) -> dict:
     """The city's shared notebook parameters (notebooks/params/<city>.yaml)."""
-    path = NOTEBOOKS_DIR / "params" / f"{city}.yaml"
+    path = params_dir() / f"{city}.yaml"
     if not path.exists():
         raise FileNotFoundError(f"no parameters for city {city!r}: expected {path}")
     return yaml.safe_load(path.read_text()) or {}
@@ -590,7 +591,7 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
     """
     from multiprocessing import Manager
 
-    cities = list(cities or CITIES)
+    cities = list(cities or known_cities())
     out_root = Path(out_root)
     params_of: dict[str, dict] = {}
     runs: list[Run] = []
@@ -619,9 +620,52 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
     for r in runs:  # whatever failed, for whatever reason, publishes nothing
         if r.status != "ok":
             unpublish(out_root, "" if r.city == "all" else r.city, r.notebook)
+    record_runs(out_root, runs, params_of)
     write_index(out_root)
     order = {c: i for i, c in enumerate([*cities, "all"])}
     return sorted(runs, key=lambda r: (order.get(r.city, 99), r.notebook))
+
+
+#: The last build's outcome per city and notebook, for the index (``reports/runs.json``).
+RUNS_FILE = "runs.json"
+
+
+def data_stamp(data_dir) -> str:
+    """When a city's data last changed: the newest modification time of its files (ISO, UTC), or "" without
+    data. The index compares it with the time of the city's last run."""
+    from datetime import UTC, datetime
+
+    from analysis import config
+
+    directory = config.resolve(data_dir) if data_dir else None
+    if directory is None or not directory.is_dir():
+        return ""
+    times = [f.stat().st_mtime for f in directory.rglob("*") if f.is_file()]
+    return datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else ""
+
+
+def record_runs(out_root: Path, runs: list[Run], params_of: dict[str, dict]) -> Path:
+    """Merge this build's runs into ``<out>/runs.json``: per city and notebook the status, the reason of a
+    failure, when it ran and when its data last changed then. Cities and notebooks not built keep their entry."""
+    from datetime import UTC, datetime
+
+    path = Path(out_root) / RUNS_FILE
+    try:
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for r in runs:
+        city = "" if r.city == "all" else r.city
+        stamp = data_stamp(params_of.get(city, {}).get("data_dir")) if city else ""
+        known.setdefault(r.city, {})[r.notebook] = {
+            "status": r.status,
+            "error": without_paths(r.error),  # published beside the pages: no machine paths
+            "ran": now,
+            "data_changed": stamp,
+        }
+    path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
 
 
 def summary(runs: list[Run]) -> str:
