@@ -64,6 +64,9 @@ demo = (directory / "truth.json").exists()
 say("# Dampak program pengembangan kinerja ASN: {city}", lang, city=city_name(data.city))
 if demo:
     show("report.demo_banner", lang, city=city_name(data.city))
+if shown:  # the decision first: what changed, how sure, what it cost, what to do
+    show("decision.heading", lang)
+    bullets(programme_effects.decision_summary(ev, lang))
 
 # %% [markdown]
 # ## Pertanyaan
@@ -122,7 +125,9 @@ if ev.visit_panel is not None:
 # berkaitan (galat baku berkelompok).
 
 # %%
-show(f"method.control.{control}", lang)  # the comparison group and clusters this run used, from its parameters
+show(
+    f"method.control.{control}", lang
+)  # the comparison group and clusters this run used, from its parameters
 show(f"method.cluster.{cluster}", lang)
 
 # %%
@@ -342,7 +347,10 @@ bullets(programme_effects.caveats(ev, lang))
 
 # %%
 if results_path:
-    results_json.write_results(results_path, evaluation.results(ev, demo=demo, lang=lang))
+    decision = programme_effects.decision_summary(ev, lang) if shown else []
+    results_json.write_results(
+        results_path, {**evaluation.results(ev, demo=demo, lang=lang), "decision": decision}
+    )
 
 # %% [markdown]
 # ## Asal-usul laporan

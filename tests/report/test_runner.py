@@ -33,8 +33,8 @@ def test_toc_links_every_section():
     page = "<main><h1>T</h1><h2 id='x'>One</h2><p/><h2>Two<a class='anchor-link'>¶</a></h2></main>"
     out = html_pages.add_toc(page)
     assert (
-        '<nav class="asn-toc"><ol><li><a href="#s1">One</a></li><li><a href="#s2">Two</a></li></ol></nav>'
-        in out
+        '<nav class="asn-toc"><details><summary>Daftar isi</summary><ol><li><a href="#s1">One</a></li>'
+        '<li><a href="#s2">Two</a></li></ol></details></nav>' in out
     )
     assert '<h2 id="s1"' in out and '<h2 id="s2"' in out
 
@@ -682,3 +682,52 @@ def test_every_results_json_key_is_documented(built):
     keys |= set(monitoring) | {k for u in monitoring["units"] for k in u}
     keys |= {k for u in monitoring["units_needing_attention"] for k in u}
     assert keys - documented == set(), sorted(keys - documented)
+
+
+PROBE = """<script>window.addEventListener('load', () => {
+  const h = [...document.querySelectorAll('h2')].find(e => /Ringkasan|Summary for decision/.test(e.textContent));
+  const first = [...document.querySelectorAll('li.decision, li')].find(
+    li => !li.closest('nav') && (h ? h.compareDocumentPosition(li) & Node.DOCUMENT_POSITION_FOLLOWING : li.matches('.decision')));
+  document.body.setAttribute('data-probe', JSON.stringify({
+    heading: h ? h.getBoundingClientRect().top : null,
+    first: first ? first.getBoundingClientRect().bottom : null,
+    text: first ? first.textContent : ''}));
+});</script>"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("page", ["index.html", "banda-aceh/programme_effects.html"])
+def test_the_decision_summary_is_on_a_phones_first_screen(built, tmp_path, page):
+    """On a 390 x 844 screen (a phone), the first decision sentence ends above the fold, on the index card and
+    at the top of the effects report (its contents are folded above it)."""
+    source = built["out"] / page
+    probe = source.with_name("_probe_" + source.name)
+    probe.write_text(source.read_text().replace("</body>", PROBE + "</body>"))
+    try:
+        dom = subprocess.run(
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--window-size=390,844",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probe.as_uri(),
+            ],
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        probe.unlink()
+    found = json.loads(html_unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+    assert found["first"] is not None and 0 < found["first"] <= 844, found
+    assert re.search(r"(menit|poin|Waktu tunggu|Kepuasan)", found["text"]), found
+
+
+def html_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)

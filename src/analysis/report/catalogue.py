@@ -184,6 +184,61 @@ TEXT: dict[str, str] = {
         "{report}: data kota berubah ({changed}) setelah laporan dibuat ({ran}); angkanya disembunyikan sampai "
         "laporan dibuat ulang (asn-kinerja report)."
     ),
+    "report.contents": "Daftar isi",
+    "decision.heading": "## Ringkasan untuk pengambil keputusan",
+    "decision.outcome.median_wait_minutes": "Waktu tunggu",
+    "decision.outcome.ikm": "Kepuasan masyarakat (IKM)",
+    "decision.decrease_base": (
+        "{outcome} **turun {size:.1f} {unit}** karena program, sekitar {share:.0%} dari {base:.0f} {unit} yang "
+        "akan terjadi tanpa program. Hasil ini meyakinkan: selang {level}% {low:.1f} s.d. {high:.1f} dan semua "
+        "uji lolos."
+    ),
+    "decision.increase_base": (
+        "{outcome} **naik {size:.1f} {unit}** karena program, sekitar {share:.0%} di atas {base:.0f} {unit} yang "
+        "akan terjadi tanpa program. Hasil ini meyakinkan: selang {level}% {low:.1f} s.d. {high:.1f} dan semua "
+        "uji lolos."
+    ),
+    "decision.decrease": (
+        "{outcome} **turun {size:.1f} {unit}** karena program. Hasil ini meyakinkan: selang {level}% {low:.1f} "
+        "s.d. {high:.1f} dan semua uji lolos."
+    ),
+    "decision.increase": (
+        "{outcome} **naik {size:.1f} {unit}** karena program. Hasil ini meyakinkan: selang {level}% {low:.1f} "
+        "s.d. {high:.1f} dan semua uji lolos."
+    ),
+    "decision.fragile_up": (
+        "{outcome} tampak naik {size:.1f} {unit}, tetapi **belum dapat dipastikan**: kenaikan itu bisa berasal "
+        "dari perbedaan yang sudah ada sebelum program."
+    ),
+    "decision.fragile_down": (
+        "{outcome} tampak turun {size:.1f} {unit}, tetapi **belum dapat dipastikan**: penurunan itu bisa "
+        "berasal dari perbedaan yang sudah ada sebelum program."
+    ),
+    "decision.no_change": (
+        "{outcome}: **tidak ada perubahan yang terdeteksi** (selang {level}% {low:.1f} s.d. {high:.1f} {unit})."
+    ),
+    "decision.too_little_data": "{outcome}: **data terlalu sedikit** untuk menilai dampak program.",
+    "decision.cost": (
+        "Biaya program {total} di {units} unit: sekitar **{value} per jam waktu tunggu yang dihemat warga** "
+        "(selang {low} s.d. {high}), dihitung atas kunjungan yang tercatat."
+    ),
+    "decision.cost_unknown": (
+        "Biaya program {total} di {units} unit; biaya per jam waktu tunggu yang dihemat belum dapat dihitung "
+        "karena dampaknya pada waktu tunggu belum pasti."
+    ),
+    "decision.action.keep": (
+        "Tindakan: teruskan program. Untuk membuktikan penurunan {target:.0%} waktu tunggu pada gelombang "
+        "berikutnya, ikutkan sekitar {n} unit."
+    ),
+    "decision.action.check": (
+        "Tindakan: jangan memperluas program berdasarkan angka ini saja; kaji dulu {checks} (lihat bagian untuk "
+        "peneliti)."
+    ),
+    "decision.action.review": (
+        "Tindakan: tinjau pelaksanaan program di unit-unit sebelum memperluasnya; datanya cukup untuk "
+        "menyingkirkan dampak besar."
+    ),
+    "decision.action.more_data": "Tindakan: kumpulkan data lebih banyak (unit, bulan) sebelum menilai program.",
     "param.heading": "Parameter laporan {notebook} tidak dapat dipakai:",
     "param.choice": "{name} = {value} tidak dikenal; pilihannya: {choices}.",
     "param.list": "{name} harus berupa daftar berisi satu atau lebih dari: {choices} (tertulis {value}).",

@@ -28,7 +28,7 @@ def export_html(executed: Path, out: Path) -> Path:
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     body, _ = _exporter().from_notebook_node(nb)
     lang = nb.metadata.get("papermill", {}).get("parameters", {}).get("lang", "id")
-    out.write_text(add_toc(page_head(body, lang)), encoding="utf-8")
+    out.write_text(add_toc(page_head(body, lang), lang), encoding="utf-8")
     return out
 
 
@@ -67,8 +67,11 @@ def _exporter():
 _H2 = re.compile(r"<h2(?P<attrs>[^>]*)>(?P<text>.*?)</h2>", re.S)
 
 
-def add_toc(page: str) -> str:
-    """Give every h2 an id and put a table of contents after the first h1."""
+def add_toc(page: str, lang: str = "id") -> str:
+    """Give every h2 an id and put a table of contents after the first h1, folded (a ``<details>``) so that on a
+    phone the decision summary under it is on the first screen."""
+    from analysis.report.i18n import msg
+
     entries = []
 
     def tag(m: re.Match) -> str:
@@ -82,7 +85,8 @@ def add_toc(page: str) -> str:
     if not entries:
         return page
     items = "".join(f'<li><a href="#{a}">{html.escape(t)}</a></li>' for a, t in entries)
-    toc = f'<nav class="asn-toc"><ol>{items}</ol></nav>'
+    label = html.escape(msg("report.contents", lang))
+    toc = f'<nav class="asn-toc"><details><summary>{label}</summary><ol>{items}</ol></details></nav>'
     h1_end = page.find("</h1>")
     return (
         page[: h1_end + 5] + toc + page[h1_end + 5 :]
@@ -119,7 +123,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
         by_nb = {nb: r for nb, r in results.get(city, {}).items() if nb not in notes}
         eff, needs_ = by_nb.get("programme_effects", {}), by_nb.get("training_needs", {})
         demo |= bool(eff.get("demo") or needs_.get("demo"))
-        lines = []
+        lines = [f'<li class="decision">{_markdown_bold(s)}</li>' for s in eff.get("decision", [])[:2]]
         for key in ("median_wait_minutes", "ikm"):
             o = eff.get("outcomes", {}).get(key)
             if o and o.get("estimate") is not None:
@@ -180,7 +184,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
  .cards {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 14px; }}
  .card {{ border: 1px solid #d5dde6; border-radius: 8px; padding: 4px 16px 8px; background: #fbfcfe; }}
  .card h2 {{ margin: 10px 0 4px; font-size: 20px; }} .card li {{ margin: 4px 0; }}
- .withheld {{ color: #8a3b12; }}
+ .withheld {{ color: #8a3b12; }} .decision {{ font-size: 17px; }}
  .banner {{ background: #fff3cd; border: 1px solid #e0c36a; border-radius: 6px; padding: 8px 12px; }}
 </style></head>
 <body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
@@ -231,6 +235,11 @@ def withheld_reports(out_root: Path, lang: str) -> dict[str, dict[str, str]]:
                     "index.stale", lang, report=label, changed=now[:10], ran=run["ran"][:10]
                 )
     return out
+
+
+def _markdown_bold(sentence: str) -> str:
+    """A sentence with **bold** as HTML, everything else escaped."""
+    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(sentence))
 
 
 def _count(value, lang: str) -> str:

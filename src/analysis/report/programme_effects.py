@@ -11,11 +11,13 @@ from analysis.methods import pretrends, sensitivity
 from analysis.methods.evaluation import (
     BREAKDOWN_MIN,
     MIN_TREATED_UNITS,
+    PLANNING_TARGET,
     CityEvaluation,
     OutcomeEvaluation,
+    counterfactual_mean,
 )
 from analysis.report.catalogue import TEXT
-from analysis.report.i18n import did_notes, msg, number, section_why
+from analysis.report.i18n import did_notes, money, msg, number, section_why
 
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
@@ -128,6 +130,81 @@ def verdict_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
                     periods=len(oe.unidentified.get("periods", [])),
                 )
             )
+    return out
+
+
+#: The outcomes the decision summary speaks about first, in this order (the others follow).
+DECISION_ORDER = ("median_wait_minutes", "ikm")
+
+
+def decision_summary(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """Three to five plain sentences for a head of agency, before anything else: per outcome what changed, in
+    its unit and in percent of what it would have been without the programme, and how sure we are in words;
+    what the programme cost per result; and the action the findings point to. Every number is one of
+    results.json's (``outcomes.<name>``, ``cost_effectiveness``); no method names."""
+    out = []
+    names = [n for n in DECISION_ORDER if n in ev.outcomes] + [
+        n for n in ev.outcomes if n not in DECISION_ORDER
+    ]
+    for name in names[:3]:
+        oe = ev.outcomes[name]
+        o = oe.headline or {}
+        base = counterfactual_mean(ev, name)
+        fields = {
+            "outcome": msg(f"decision.outcome.{name}", lang)
+            if f"decision.outcome.{name}" in TEXT
+            else msg(f"outcome.{name}", lang),
+            "size": abs(o.get("estimate", np.nan)),
+            "unit": msg(f"unit.{name}", lang),
+            "low": o.get("ci_low", np.nan),
+            "high": o.get("ci_high", np.nan),
+            "level": int(round(100 * (1 - ev.alpha))),
+        }
+        if oe.verdict in ("decrease", "increase"):
+            key = f"decision.{oe.verdict}" + ("_base" if base else "")
+            extra = {"share": fields["size"] / base, "base": base} if base else {}
+            out.append(msg(key, lang, **fields, **extra))
+        elif oe.verdict == "fragile":
+            direction = "up" if o.get("estimate", 0) > 0 else "down"
+            out.append(msg(f"decision.fragile_{direction}", lang, **fields))
+        elif oe.verdict == "no_detectable_change":
+            out.append(msg("decision.no_change", lang, **fields))
+        else:
+            out.append(msg("decision.too_little_data", lang, **fields))
+    cost = ev.cost or {}
+    total = (cost.get("cost") or {}).get("total_idr")
+    if total:
+        per = (cost.get("results") or {}).get("hour_of_waiting_saved") or {}
+        if per.get("estimable"):
+            out.append(
+                msg(
+                    "decision.cost",
+                    lang,
+                    total=money(total, lang),
+                    units=cost["cost"]["units"],
+                    value=money(per["value"], lang),
+                    low=money(per["low"], lang),
+                    high=money(per["high"], lang),
+                )
+            )
+        else:
+            out.append(
+                msg("decision.cost_unknown", lang, total=money(total, lang), units=cost["cost"]["units"])
+            )
+    wait = ev.outcomes.get("median_wait_minutes")
+    if wait is not None:
+        if wait.verdict == "decrease":
+            sim = ((ev.planning or {}).get("simulation") or {}) if ev.planning else {}
+            out.append(
+                msg("decision.action.keep", lang, n=sim.get("units_needed") or "…", target=PLANNING_TARGET)
+            )
+        elif wait.verdict == "fragile":
+            checks = ", ".join(msg(f"check_failed.{r}", lang) for r in wait.reasons)
+            out.append(msg("decision.action.check", lang, checks=checks))
+        elif wait.verdict == "no_detectable_change":
+            out.append(msg("decision.action.review", lang))
+        else:
+            out.append(msg("decision.action.more_data", lang))
     return out
 
 
