@@ -146,6 +146,13 @@ if shown:
         ari_gate=competency.ARI_GATE,
         jaccard_gate=competency.JACCARD_GATE,
     )
+    if k_range[0] == k_range[1]:  # the number was set by the parameters, not chosen from the data
+        say(
+            "**Jumlah kelompok ditetapkan {k} oleh parameter k_range, bukan dipilih dari data.** Statistik gap "
+            "di bawah hanya menunjukkan berapa yang akan dipilih data.",
+            lang,
+            k=k_range[0],
+        )
     plots.k_selection(na.clusters.selection, na.clusters.k, n_assessed, lang=lang)
 
 # %%

@@ -288,19 +288,39 @@ class GroupLabel:
     short: tuple[str, ...] = ()
     more: bool = False
     number: int = 1
+    #: no competency's mean shortfall reaches NAME_THRESHOLD, yet MIXED_SHARE or more of the members are short
+    #: on something: ``short`` lists the competencies most members are short on ("some short: ...")
+    mixed: bool = False
 
 
-def name_profiles(profiles: pd.DataFrame) -> dict[int, GroupLabel]:
-    """Each group's :class:`GroupLabel`, from a fixed rule on its mean shortfall profile."""
+#: A group without a competency in its name "meets the standard" only when fewer than this share of its members
+#: fall short on anything; otherwise it is named as mixed (one group forced on a whole city, 28% of whom fall
+#: short, must not read "meets the standard").
+MIXED_SHARE = 0.10
+
+
+def name_profiles(profiles: pd.DataFrame, members_short: pd.DataFrame | None = None) -> dict[int, GroupLabel]:
+    """Each group's :class:`GroupLabel`, from a fixed rule on its mean shortfall profile and, given
+    ``members_short`` (per group and competency, the share of members short on it), on how many fall short."""
     names: dict[int, GroupLabel] = {}
     for c, row in profiles.drop(columns=["size"], errors="ignore").iterrows():
         # largest need first, at half-level resolution; ties keep the competency-code order
         short = (row[row >= NAME_THRESHOLD] * 2).round().div(2).sort_values(ascending=False, kind="stable")
         label = GroupLabel(tuple(short.index[:3]), more=len(short) > 3)
+        if not len(short) and members_short is not None and members_short.at[c, "_any"] >= MIXED_SHARE:
+            shares = members_short.loc[c].drop("_any").sort_values(ascending=False, kind="stable")
+            shares = shares[shares > 0]
+            label = GroupLabel(tuple(shares.index[:3]), more=len(shares) > 3, mixed=True)
         while label in names.values():
             label = GroupLabel(label.short, label.more, label.number + 1)
         names[int(c)] = label
     return names
+
+
+def _members_short(feats: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
+    """Per group: the share of members short on each competency, and on any (``_any``)."""
+    short = feats > 0
+    return short.assign(_any=short.any(axis=1)).groupby(groups).mean()
 
 
 def cluster_gaps(
@@ -397,7 +417,7 @@ def cluster_gaps(
         k=int(chosen),
         labels=label_series,
         profiles=profiles,
-        names=name_profiles(profiles),
+        names=name_profiles(profiles, _members_short(feats, label_series)),
         selection=selection,
         stability=stability,
         stable=bool(stable and chosen > 1),

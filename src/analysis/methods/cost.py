@@ -51,7 +51,8 @@ def programme_cost(data: CityData) -> dict:
         start = started.set_index("unit_id")["programme_start"]
         t = data.table("trainings").merge(staff, on="staff_id", how="inner")
         t = t[t["unit_id"].isin(start.index)]
-        t = t[pd.to_datetime(t["start"]) >= pd.to_datetime(t["unit_id"].map(start))]
+        if len(t):  # (an empty frame's map has no dates to compare)
+            t = t[pd.to_datetime(t["start"]) >= pd.to_datetime(t["unit_id"].map(start))]
         price = reference.table("training_catalogue").set_index("training_code")["unit_cost_idr"]
         priced = t["training_code"].map(price)
         unpriced = int(priced.isna().sum())

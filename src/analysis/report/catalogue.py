@@ -479,6 +479,7 @@ TEXT: dict[str, str] = {
     # staff groups named after what they are short on (report.i18n.group_name)
     "group.meets_standard": "memenuhi standar",
     "group.shortfall": "kurang: {competencies}",
+    "group.mixed": "campuran, sebagian kurang: {competencies}",
     "group.shortfall_more": "kurang: {competencies} dan lainnya",
     "col.name": "Nama",
     "col.staff": "Pegawai",

@@ -298,6 +298,9 @@ def group_name(label, lang: str = "id") -> str:
         return label
     if not label.short:
         text = msg("group.meets_standard", lang)
+    elif getattr(label, "mixed", False):
+        names = competency_names(lang)
+        text = msg("group.mixed", lang, competencies=", ".join(names.get(c, c) for c in label.short))
     else:
         names = competency_names(lang)
         listed = ", ".join(names[c] for c in label.short)
