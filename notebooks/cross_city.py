@@ -25,11 +25,12 @@ import time
 
 from analysis import config
 from analysis.methods import pooling
-from analysis.report import cross_city, parameters, plots, provenance, results_json
+from analysis.report import cross_city, parameters, plots, provenance, results_json, tables
 from analysis.report.i18n import group_name, msg, say
 from analysis.report.tables import show_table
 
 parameters.check("cross_city", globals())  # a refused value stops here, naming the allowed ones
+tables.start_page()  # this page's tables, for its workbook
 started = time.perf_counter()
 root = config.resolve(reports_dir)
 results = results_json.load_results(root)
@@ -177,6 +178,8 @@ if len(shares):
 # %%
 if results_path:
     results_json.write_results(results_path, {"cities": sorted(results), "lang": lang, "demo": demo})
+    if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
+        say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="cross_city.xlsx")
 
 # %% [markdown]
 # ## Asal-usul laporan
@@ -192,4 +195,6 @@ files = {
     str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
     for p in sorted(root.glob("*/*.results.json"))
 }
-show_table(provenance.provenance(files, {"reports_dir": reports_dir, "lang": lang}, started), lang)
+show_table(
+    provenance.provenance(files, {"reports_dir": reports_dir, "lang": lang}, started), lang, download=False
+)

@@ -31,11 +31,12 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
-from analysis.report import parameters, plots, provenance, results_json
+from analysis.report import parameters, plots, provenance, results_json, tables
 from analysis.report.i18n import city_name, msg, percent, say, show, shown
 from analysis.report.tables import show_table
 
 parameters.check("monitoring", globals())  # a refused value stops here, naming the allowed ones
+tables.start_page()  # this page's tables, for its workbook
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)
@@ -227,6 +228,8 @@ if every:
 # %%
 if results_path:
     results_json.write_results(results_path, monitoring_report.results(mon, demo=demo, lang=lang))
+    if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
+        say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="monitoring.xlsx")
 
 # %% [markdown]
 # ## Asal-usul laporan
@@ -246,4 +249,4 @@ params = {
     "outage_share": outage_share,
     "lang": lang,
 }
-show_table(provenance.provenance(data.files, params, started), lang)
+show_table(provenance.provenance(data.files, params, started), lang, download=False)

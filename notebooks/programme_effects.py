@@ -35,11 +35,12 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import evaluation, planning, pretrends, satisfaction, sensitivity
-from analysis.report import parameters, plots, programme_effects, provenance, results_json
+from analysis.report import parameters, plots, programme_effects, provenance, results_json, tables
 from analysis.report.i18n import bullets, city_name, msg, say, section_why, show
 from analysis.report.tables import show_table
 
 parameters.check("programme_effects", globals())  # a refused value stops here, naming the allowed ones
+tables.start_page()  # this page's tables, for its workbook
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)
@@ -351,6 +352,8 @@ if results_path:
     results_json.write_results(
         results_path, {**evaluation.results(ev, demo=demo, lang=lang), "decision": decision}
     )
+    if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
+        say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="programme_effects.xlsx")
 
 # %% [markdown]
 # ## Asal-usul laporan
@@ -379,4 +382,4 @@ params = {
     "seed": seed,
     "lang": lang,
 }
-show_table(provenance.provenance(data.files, params, started), lang)
+show_table(provenance.provenance(data.files, params, started), lang, download=False)

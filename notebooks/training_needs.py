@@ -30,11 +30,12 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
-from analysis.report import parameters, plots, provenance, results_json, training_needs
+from analysis.report import parameters, plots, provenance, results_json, tables, training_needs
 from analysis.report.i18n import city_name, group_name, money, msg, say, section_why, show
 from analysis.report.tables import show_table
 
 parameters.check("training_needs", globals())  # a refused value stops here, naming the allowed ones
+tables.start_page()  # this page's tables, for its workbook
 started = time.perf_counter()
 directory = config.resolve(data_dir)
 data = load.load_city(directory)
@@ -258,6 +259,8 @@ if shown:
 # %%
 if results_path and shown:
     results_json.write_results(results_path, training_needs.results(na, page, demo=demo, lang=lang))
+    if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
+        say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="training_needs.xlsx")
 
 # %% [markdown]
 # ## Asal-usul laporan
@@ -280,4 +283,4 @@ params = {
     "lang": lang,
     "required_source": required_source,
 }
-show_table(provenance.provenance(data.files, params, started), lang)
+show_table(provenance.provenance(data.files, params, started), lang, download=False)

@@ -732,3 +732,17 @@ def html_unescape(text: str) -> str:
     import html
 
     return html.unescape(text)
+
+
+@pytest.mark.slow
+def test_each_built_report_publishes_its_tables_as_xlsx_with_the_pages_hidden_cells(built):
+    out, city = built["out"], built["city"]
+    for notebook in ("programme_effects", "training_needs", "monitoring"):
+        book = pd.read_excel(out / city / f"{notebook}.xlsx", sheet_name=None, dtype=str)
+        cells = [str(v) for sheet in book.values() for v in sheet.to_numpy().ravel()]
+        page = (out / city / f"{notebook}.html").read_text()
+        assert str(out) not in " ".join(cells) and "/tmp/" not in " ".join(cells)  # no machine paths
+        hidden_book = sum(bool(re.fullmatch(r"<\d+", c)) for c in cells)
+        hidden_page = len(re.findall(r"<td[^>]*>&lt;\d+</td>", page))
+        assert hidden_book == hidden_page, (notebook, hidden_book, hidden_page)
+        assert page.count('class="download"') >= len(book) and f'href="{notebook}.xlsx"' in page

@@ -185,6 +185,8 @@ TEXT: dict[str, str] = {
         "laporan dibuat ulang (asn-kinerja report)."
     ),
     "report.contents": "Daftar isi",
+    "table.download_csv": "Unduh tabel ini (CSV)",
+    "table.untitled": "Tabel {n}",
     "decision.heading": "## Ringkasan untuk pengambil keputusan",
     "decision.outcome.median_wait_minutes": "Waktu tunggu",
     "decision.outcome.ikm": "Kepuasan masyarakat (IKM)",

@@ -166,11 +166,22 @@ def t(source: str, lang: str = "id", **values) -> str:
     return fill(_translate(source, lang), lang, **values)
 
 
-def say(source: str, lang: str = "id", **values) -> None:
-    """Display :func:`t` as Markdown: a sentence with numbers in a report notebook."""
+#: The last section heading a notebook displayed through :func:`say` or :func:`show`: the name its next tables
+#: get in the page's workbook (:func:`analysis.report.tables.write_workbook`).
+HEADING = {"text": ""}
+
+
+def _display_markdown(text: str) -> None:
     from IPython.display import Markdown, display
 
-    display(Markdown(t(source, lang, **values)))
+    if text.startswith("#"):
+        HEADING["text"] = text.lstrip("#").strip()
+    display(Markdown(text))
+
+
+def say(source: str, lang: str = "id", **values) -> None:
+    """Display :func:`t` as Markdown: a sentence with numbers in a report notebook."""
+    _display_markdown(t(source, lang, **values))
 
 
 def city_name(slug: str) -> str:
@@ -180,9 +191,7 @@ def city_name(slug: str) -> str:
 
 def show(key: str, lang: str = "id", **values) -> None:
     """Display a catalogue entry (:func:`msg`) as Markdown."""
-    from IPython.display import Markdown, display
-
-    display(Markdown(msg(key, lang, **values)))
+    _display_markdown(msg(key, lang, **values))
 
 
 def shown(text: str) -> None:

@@ -284,7 +284,7 @@ def _papermill(
 
 
 #: What a notebook publishes beside its HTML, all moved into place together only when the run succeeded.
-PUBLISHED = (".results.json", ".ipynb", ".html")
+PUBLISHED = (".results.json", ".xlsx", ".ipynb", ".html")
 
 
 def published_paths(out_root: Path, city: str, notebook: str) -> list[Path]:

@@ -11,7 +11,7 @@ import string
 from analysis.data.reference import competency_names
 from analysis.methods import monitoring, talent, training
 from analysis.report.catalogue import TEXT
-from analysis.report.i18n import msg, number
+from analysis.report.i18n import HEADING, msg, number
 
 #: Columns whose values are codes, shown through the catalogue as ``<prefix>.<code>`` (spaces as underscores).
 CODED_COLUMNS = {"sector": "sector", "band": "band", "mode": "mode", "verdict": "verdict", "what": "what"}
@@ -86,11 +86,56 @@ def text_columns(table) -> list:
     return out
 
 
-def show_table(table, lang: str, caption: str = "", localised: bool = False, folded: str = "") -> None:
+#: The tables a notebook has shown, as published (after suppression), for its workbook (:func:`write_workbook`).
+#: Reset by :func:`start_page` at the top of each notebook: a shared kernel runs several notebooks.
+SHOWN: list[tuple[str, object]] = []
+
+
+def start_page() -> None:
+    """Forget the tables (and the last heading) of the notebook that ran before in this kernel."""
+    SHOWN.clear()
+    HEADING["text"] = ""
+
+
+def csv_link(table, name: str, lang: str) -> str:
+    """A link that downloads ``table`` as CSV from the page itself (a data URI: the page stays one file)."""
+    import base64
+
+    data = base64.b64encode(table.to_csv(index=False).encode("utf-8-sig")).decode()
+    label = html.escape(msg("table.download_csv", lang))
+    return (
+        f'<p class="download"><a download="{html.escape(name)}.csv" '
+        f'href="data:text/csv;charset=utf-8;base64,{data}">{label}</a></p>'
+    )
+
+
+def write_workbook(path, lang: str):
+    """All tables the page showed, one sheet each, as one XLSX beside the page (the same cells as the page: what
+    is hidden there is hidden here). Returns the path, or None when the page showed no table."""
+    import pandas as pd
+
+    if not SHOWN:
+        return None
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        for i, (title, table) in enumerate(SHOWN, start=1):
+            sheet = re.sub(r"[\[\]:*?/\\]", " ", f"{i} {title}")[:31]
+            table.to_excel(book, sheet_name=sheet, index=False)
+    return path
+
+
+def show_table(
+    table,
+    lang: str,
+    caption: str = "",
+    localised: bool = False,
+    folded: str = "",
+    download: bool = True,
+) -> None:
     """Display a report table without the row index (it means nothing to a reader): headers and coded values
     from the catalogue (:func:`localise`, unless the table is ``localised`` already), numbers in ``lang``'s
     style, ``caption`` saying what the table is about. ``folded``: the table is closed behind this summary line
-    (an HTML ``<details>``), for long lists a reader opens when needed."""
+    (an HTML ``<details>``), for long lists a reader opens when needed. ``download``: a CSV link under it, and
+    the table in the page's workbook (not for provenance, which names files)."""
     from IPython.display import HTML, display
 
     written = [c for c in table.columns if c in AS_WRITTEN]
@@ -104,7 +149,14 @@ def show_table(table, lang: str, caption: str = "", localised: bool = False, fol
     styler = styler.set_table_styles({c: left for c in text_columns(table)}, overwrite=False)
     if caption:
         styler = styler.set_caption(caption)
+    link = ""
+    if download:
+        title = caption or HEADING["text"] or folded or msg("table.untitled", lang, n=len(SHOWN) + 1)
+        SHOWN.append((title, table))
+        link = csv_link(table, re.sub(r"[^\w]+", "-", title.lower()).strip("-")[:60] or "table", lang)
     if folded:
-        display(HTML(f"<details><summary>{html.escape(folded)}</summary>{styler.to_html()}</details>"))
+        display(HTML(f"<details><summary>{html.escape(folded)}</summary>{styler.to_html()}{link}</details>"))
     else:
         display(styler)
+        if link:
+            display(HTML(link))
