@@ -1,4 +1,5 @@
-"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | new-city <slug> | report --city X | --all``."""
+"""Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | new-city <slug> |
+report --city X | --all``."""
 
 from __future__ import annotations
 
@@ -89,17 +90,16 @@ def _report(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         return 2
-    cities_ = chosen
     notebooks = tuple(args.notebook) if args.notebook else CITY_NOTEBOOKS
     overrides = {"lang": args.lang} if args.lang else {}
     t0 = time.perf_counter()
     runs = runner.build(
-        cities_,
+        chosen,
         notebooks,
         out_root=Path(args.out),
         workers=args.workers,
         timeout=args.timeout,
-        cross_city=args.all or len(cities_) > 1,
+        cross_city=args.all or len(chosen) > 1,
         overrides=overrides,
     )
     print()
