@@ -746,3 +746,33 @@ def test_each_built_report_publishes_its_tables_as_xlsx_with_the_pages_hidden_ce
         hidden_page = len(re.findall(r"<td[^>]*>&lt;\d+</td>", page))
         assert hidden_book == hidden_page, (notebook, hidden_book, hidden_page)
         assert page.count('class="download"') >= len(book) and f'href="{notebook}.xlsx"' in page
+
+
+@pytest.mark.slow
+def test_each_agency_has_its_page_with_the_city_pages_cells_only(built):
+    """The view per perangkat daerah: a page per OPD, linked from the index, listing exactly that OPD's units
+    needing attention and its staff per group as the competency page publishes them (a hidden count is hidden
+    the same way: the page adds no number)."""
+    out, city = built["out"], built["city"]
+    mon = json.loads((out / city / "monitoring.results.json").read_text())
+    needs = json.loads((out / city / "training_needs.results.json").read_text())
+    index = (out / "index.html").read_text()
+    assert f'href="{city}/opd/index.html"' in index
+    agency = "Dinas Kesehatan"
+    page = (out / city / "opd" / "dinas-kesehatan.html").read_text()
+    text, _ = html_pages.visible_text(page)
+    own = [a for a in mon["units_needing_attention"] if a["agency"] == agency]
+    assert own and all(a["unit_name"] in text and a["follow_up"] in text for a in own)
+    others = [a for a in mon["units_needing_attention"] if a["agency"] != agency]
+    assert not any(f">{a['unit_name']}<" in page for a in others)
+    groups = needs["by_agency"][agency]["groups"]
+    hidden = f"&lt;{needs['min_cell']}"
+    for group, count in groups.items():
+        shown = hidden if count is None else i18n.number(count, "id")
+        assert re.search(rf"<td>{re.escape(html_escape(group))}</td><td>{re.escape(shown)}</td>", page), group
+
+
+def html_escape(text: str) -> str:
+    import html
+
+    return html.escape(text)

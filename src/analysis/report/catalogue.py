@@ -179,6 +179,16 @@ TEXT: dict[str, str] = {
     "method.cluster.kecamatan": "Galat baku berkelompok per kecamatan.",
     "method.cluster.unit_type": "Galat baku berkelompok per jenis unit.",
     "method.cluster.sector": "Galat baku berkelompok per sektor.",
+    "index.opd": "Menurut perangkat daerah ({n} OPD)",
+    "opd.back": "kembali ke daftar kota",
+    "opd.index_title": "Perangkat daerah {city}",
+    "opd.heading.attention": "Unit layanan yang perlu perhatian",
+    "opd.attention": "{k} dari {n} unit layanan perlu perhatian",
+    "opd.heading.staff": "Pegawai menurut kelompok kebutuhan kompetensi",
+    "opd.heading.plan": "Rencana pelatihan",
+    "opd.plan_total": "Biaya rencana pelatihan perangkat daerah ini: {cost}.",
+    "opd.heading.jp": "Hak pengembangan 20 JP",
+    "opd.heading.city": "Dampak program di seluruh kota",
     "index.failed": "{report}: gagal dibuat ({error}); tidak ada angka yang ditampilkan.",
     "index.stale": (
         "{report}: data kota berubah ({changed}) setelah laporan dibuat ({ran}); angkanya disembunyikan sampai "

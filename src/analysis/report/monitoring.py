@@ -203,14 +203,18 @@ def results(mon: Monitoring, demo: bool, lang: str) -> dict:
             return None
         return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
 
+    words = attention_table(mon, lang)  # the page's row for each unit, in the same order
     att = [
         {
             "unit_id": r["unit_id"],
+            "unit_name": _unit_name(r),
             "agency": r.get("agency"),
             "reasons": list(r["reasons"]),
             "since": {c: _month(r["since"][c]) for c in r["reasons"]},
+            "what_is_wrong": w["what_is_wrong"],
+            "follow_up": w["follow_up"],
         }
-        for r in mon.attention().to_dict("records")
+        for r, w in zip(mon.attention().to_dict("records"), words.to_dict("records"), strict=True)
     ]
     keys = (
         "last_wait",
@@ -232,7 +236,12 @@ def results(mon: Monitoring, demo: bool, lang: str) -> dict:
         "unsur_low_quarters",
     )
     units = [
-        {"unit_id": r["unit_id"], "agency": r.get("agency"), **{k: clean(r.get(k)) for k in keys}}
+        {
+            "unit_id": r["unit_id"],
+            "unit_name": _unit_name(r),
+            "agency": r.get("agency"),
+            **{k: clean(r.get(k)) for k in keys},
+        }
         for r in mon.units.to_dict("records")
         if any(clean(r.get(k)) is not None for k in ("last_wait", "ikm"))
     ]

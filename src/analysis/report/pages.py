@@ -158,6 +158,11 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
                 f"{_count(len(mon['units']), lang)}</li>"
             )
         lines += [f'<li class="withheld">{html.escape(note)}</li>' for note in notes.values()]
+        agencies = write_agency_pages(out_root, city, by_nb, lang)
+        if agencies:
+            lines.append(
+                f'<li><a href="{city}/opd/index.html">{html.escape(msg("index.opd", lang, n=len(agencies)))}</a></li>'
+            )
         links = " · ".join(
             f'<a href="{city}/{nb}.html">{html.escape(_link_label(nb, lang))}</a>'
             for nb in by_nb
@@ -196,6 +201,128 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "opd"
+
+
+def _cells(rows: list[dict], columns: list[str], lang: str, hidden: str) -> str:
+    """An HTML table of published cells: headers from the catalogue, numbers in ``lang``, a hidden count as
+    the page shows it."""
+    from analysis.report.i18n import msg, number
+    from analysis.report.tables import HEADER_FIELDS
+
+    head = "".join(f"<th>{html.escape(msg(f'col.{c}', lang, **HEADER_FIELDS))}</th>" for c in columns)
+    body = ""
+    for r in rows:
+        cells = []
+        for c in columns:
+            v = r.get(c)
+            if v is None:
+                text = hidden
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                text = number(v, lang, None if float(v).is_integer() else 2)
+            else:
+                text = str(v)
+            cells.append(f"<td>{html.escape(text)}</td>")
+        body += f"<tr>{''.join(cells)}</tr>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+
+
+def write_agency_pages(out_root: Path, city: str, by_nb: dict, lang: str) -> list[tuple[str, str, int, int]]:
+    """One page per perangkat daerah (OPD) of a city, ``<out>/<city>/opd/<agency>.html``: its units that need
+    attention (what is wrong, since, the follow-up), its staff per group, its training plan and the 20 JP
+    check, and the city's programme effect, from the reports' results.json only (the same cells as the city
+    pages: nothing hidden there is shown here), plus an index of the OPDs. Returns (agency, file, units
+    needing attention, units monitored) per OPD."""
+    from analysis.report.i18n import city_name, money, msg
+
+    mon = by_nb.get("monitoring", {})
+    needs_ = by_nb.get("training_needs", {})
+    by_agency = needs_.get("by_agency") or {}
+    units = mon.get("units") or []
+    attention = mon.get("units_needing_attention") or []
+    agencies = sorted({u["agency"] for u in units if u.get("agency")} | set(by_agency))
+    if not agencies:
+        return []
+    hidden = f"<{needs_.get('min_cell', 10)}"
+    folder = Path(out_root) / city / "opd"
+    folder.mkdir(parents=True, exist_ok=True)
+    decision = (by_nb.get("programme_effects", {}).get("decision") or [])[:1]
+    listed = []
+    for agency in agencies:
+        own_units = [u for u in units if u.get("agency") == agency]
+        own_attention = [a for a in attention if a.get("agency") == agency]
+        parts = [
+            f"<h1>{html.escape(agency)}</h1><p>{html.escape(city_name(city))} · "
+            f'<a href="../../index.html">{html.escape(msg("opd.back", lang))}</a></p>'
+        ]
+        if own_units:
+            parts.append(f"<h2>{html.escape(msg('opd.heading.attention', lang))}</h2>")
+            parts.append(
+                f"<p>{html.escape(msg('opd.attention', lang, k=len(own_attention), n=len(own_units)))}</p>"
+            )
+            if own_attention:
+                rows = [
+                    {
+                        "unit": a.get("unit_name") or a["unit_id"],
+                        **a,
+                        "since": min(a["since"].values()) if a.get("since") else "",
+                    }
+                    for a in own_attention
+                ]
+                parts.append(_cells(rows, ["unit", "what_is_wrong", "since", "follow_up"], lang, hidden))
+        view = by_agency.get(agency, {})
+        if view.get("groups"):
+            parts.append(f"<h2>{html.escape(msg('opd.heading.staff', lang))}</h2>")
+            rows = [{"group": g, "staff": n} for g, n in view["groups"].items()]
+            parts.append(_cells(rows, ["group", "staff"], lang, hidden))
+        if view.get("plan"):
+            parts.append(f"<h2>{html.escape(msg('opd.heading.plan', lang))}</h2>")
+            parts.append(
+                _cells(view["plan"], ["group", "people", "enrolments", "jp", "cost_idr"], lang, hidden)
+            )
+            known = [r["cost_idr"] for r in view["plan"] if r.get("cost_idr") is not None]
+            if known and len(known) == len(view["plan"]):
+                parts.append(
+                    f"<p>{html.escape(msg('opd.plan_total', lang, cost=money(sum(known), lang)))}</p>"
+                )
+        if view.get("jp"):
+            parts.append(f"<h2>{html.escape(msg('opd.heading.jp', lang))}</h2>")
+            parts.append(_cells([view["jp"]], ["staff", "meets_20_jp", "share_20_jp"], lang, hidden))
+        if decision:
+            parts.append(f"<h2>{html.escape(msg('opd.heading.city', lang))}</h2>")
+            parts.append(f"<p>{_markdown_bold(decision[0])}</p>")
+        name = f"{_slug(agency)}.html"
+        (folder / name).write_text(
+            _plain_page(f"{agency} · {city_name(city)}", "".join(parts), lang), encoding="utf-8"
+        )
+        listed.append((agency, name, len(own_attention), len(own_units)))
+    items = "".join(
+        f'<li><a href="{f}">{html.escape(a)}</a>'
+        + (f" · {html.escape(msg('opd.attention', lang, k=k, n=n))}" if n else "")
+        + "</li>"
+        for a, f, k, n in listed
+    )
+    title = msg("opd.index_title", lang, city=city_name(city))
+    (folder / "index.html").write_text(
+        _plain_page(title, f"<h1>{html.escape(title)}</h1><ul>{items}</ul>", lang), encoding="utf-8"
+    )
+    return listed
+
+
+def _plain_page(title: str, body: str, lang: str) -> str:
+    """A small self-contained page (the OPD views): readable on a phone, wide tables scroll."""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title>
+<style>
+ body {{ font-family: system-ui, sans-serif; max-width: 900px; margin: 0 auto; padding: 12px; color: #1d2733; }}
+ .wide {{ overflow-x: auto; }} table {{ border-collapse: collapse; }}
+ th, td {{ border-bottom: 1px solid #dde3ea; padding: 4px 8px; text-align: left; vertical-align: top; }}
+</style></head><body>{body}</body></html>
+"""
 
 
 _PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s'\"]*[/\\]([^\s/\\'\"]+)")

@@ -206,7 +206,38 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
         "min_cell": na.min_cell,
         "disclosure": {"method": privacy.METHOD, **page.counts()},
         "required_levels": required_summary(na, page),
+        "by_agency": agency_view(page),
     }
+
+
+def agency_view(page: privacy.Page) -> dict:
+    """Per agency (perangkat daerah), the cells the page publishes about it, for its own page (the index's view
+    per OPD): staff per group, the training plan rows, the 20 JP check. The same cells as the city page (a
+    hidden count is None here as there), so a view per agency discloses nothing the city page does not."""
+
+    def value(v):
+        if isinstance(v, str):  # a hidden count or a number that would reveal one
+            return None
+        return None if pd.isna(v) else (int(v) if float(v).is_integer() else float(v))
+
+    out: dict[str, dict] = {}
+    if "groups_by_agency" in page.tables:
+        for _, r in page.frame("groups_by_agency").iterrows():
+            out.setdefault(r["agency"], {})["groups"] = {
+                k: value(v) for k, v in r.items() if k not in ("agency", "total")
+            }
+            out[r["agency"]]["staff"] = value(r.get("total"))
+    if "training_plan" in page.tables:
+        for _, r in page.frame("training_plan").iterrows():
+            out.setdefault(r["agency"], {}).setdefault("plan", []).append(
+                {"group": r["group"], **{k: value(r[k]) for k in ("people", "enrolments", "jp", "cost_idr")}}
+            )
+    if "jp_by_agency" in page.tables:
+        for _, r in page.frame("jp_by_agency").iterrows():
+            out.setdefault(r["agency"], {})["jp"] = {
+                k: value(r[k]) for k in ("staff", "meets_20_jp", "share_20_jp")
+            }
+    return out
 
 
 PLAN_FIELDS = {"people": "people", "enrolments": "enrolments", "jp": "hours_jp", "cost_idr": "cost_idr"}
