@@ -7,6 +7,7 @@ import functools
 import html
 import json
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -244,10 +245,11 @@ def write_agency_pages(out_root: Path, city: str, by_nb: dict, lang: str) -> lis
     units = mon.get("units") or []
     attention = mon.get("units_needing_attention") or []
     agencies = sorted({u["agency"] for u in units if u.get("agency")} | set(by_agency))
+    folder = Path(out_root) / city / "opd"
+    shutil.rmtree(folder, ignore_errors=True)  # last build's pages go: none outlives the numbers it was made from
     if not agencies:
         return []
     hidden = f"<{needs_.get('min_cell', 10)}"
-    folder = Path(out_root) / city / "opd"
     folder.mkdir(parents=True, exist_ok=True)
     decision = (by_nb.get("programme_effects", {}).get("decision") or [])[:1]
     listed = []
