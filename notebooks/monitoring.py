@@ -32,7 +32,7 @@ from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
 from analysis.report import parameters, plots, provenance, results_json, tables
-from analysis.report.i18n import city_name, msg, percent, say, show, shown
+from analysis.report.i18n import bullets, city_name, msg, percent, say, show
 from analysis.report.tables import show_table
 
 parameters.check("monitoring", globals())  # a refused value stops here, naming the allowed ones
@@ -48,6 +48,8 @@ attention = mon.attention()
 say("# Pemantauan layanan: {city}", lang, city=city_name(data.city))
 if demo:
     show("report.demo_banner", lang, city=city_name(data.city))
+show("decision.heading", lang)  # the decision first: how many units need what, and where to go
+bullets(monitoring_report.decision_summary(mon, lang))
 
 # %% [markdown]
 # ## Pertanyaan
@@ -59,7 +61,6 @@ if demo:
 
 # %%
 say("## Unit yang perlu perhatian", lang)
-shown(monitoring_report.summary_sentence(mon, lang))
 if len(attention):
     show_table(monitoring_report.attention_table(mon, lang), lang)
 

@@ -31,7 +31,7 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
 from analysis.report import parameters, plots, provenance, results_json, tables, training_needs
-from analysis.report.i18n import city_name, group_name, money, msg, say, section_why, show
+from analysis.report.i18n import bullets, city_name, group_name, money, msg, say, section_why, show
 from analysis.report.tables import show_table
 
 parameters.check("training_needs", globals())  # a refused value stops here, naming the allowed ones
@@ -53,6 +53,7 @@ if shown:
     )
     shortfalls = competency.shortfall(na.gaps)
     page = training_needs.publish(na, lang)  # every count on this page, protected together (report.privacy)
+    res = training_needs.results(na, page, demo=demo, lang=lang)  # results.json: the page's numbers
 
 
 def suppressed(name):
@@ -70,6 +71,9 @@ if demo:
     show("report.demo_banner", lang, city=city_name(data.city))
 if not shown:
     show("ready.report_skipped", lang, why=section_why(plan["report"], lang))
+else:  # the decision first: who needs what, what it costs, where to start
+    show("decision.heading", lang)
+    bullets(training_needs.decision_summary(res, lang))
 
 # %% [markdown]
 # ## Pertanyaan
@@ -258,7 +262,7 @@ if shown:
 
 # %%
 if results_path and shown:
-    results_json.write_results(results_path, training_needs.results(na, page, demo=demo, lang=lang))
+    results_json.write_results(results_path, res)
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="training_needs.xlsx")
 

@@ -46,3 +46,32 @@ def test_a_cost_per_result_is_never_given_for_an_effect_that_is_not_firm(kendari
         "estimable": False,
         "reason": "verdict_fragile",
     }
+
+
+def test_the_competency_summary_says_the_pages_numbers_and_keeps_hidden_ones_hidden():
+    """Made from results.json (the page's own protected numbers): Medan's demo figures by hand, and a hidden
+    cost is '…', never a number the page does not publish."""
+    from analysis.report import training_needs
+
+    res = {
+        "n_assessed": 12719,
+        "plan": {"people": 3664, "enrolments": 6925, "jp": 83970, "cost_idr": 3496210000.0},
+        "largest_need": {
+            "name": "Bimbingan di Tempat Kerja Standar Pelayanan",
+            "participants": 1286,
+            "cost_idr": 514400000.0,
+        },
+        "share_20_jp": 0.2535,
+        "jp_year": 2025,
+    }
+    s = training_needs.decision_summary(res, "id")
+    assert s[0] == (
+        "Dari 12.719 pegawai yang dinilai, **3.664 perlu pelatihan** untuk menutup kekurangan kompetensinya: "
+        "6.925 penempatan, biaya **Rp 3,5 miliar**."
+    )
+    assert s[1] == "25% pegawai memenuhi hak pengembangan 20 JP pada 2025."
+    assert "1.286 pegawai (Rp 514,4 juta)" in s[2]
+    res["largest_need"]["cost_idr"] = None  # hidden on the page
+    res["plan"]["people"] = None
+    s = training_needs.decision_summary(res, "en")
+    assert len(s) == 2 and s[1].endswith("for 1,286 staff (…).") and "3,664" not in " ".join(s)

@@ -179,6 +179,14 @@ TEXT: dict[str, str] = {
     "method.cluster.kecamatan": "Galat baku berkelompok per kecamatan.",
     "method.cluster.unit_type": "Galat baku berkelompok per jenis unit.",
     "method.cluster.sector": "Galat baku berkelompok per sektor.",
+    "needs.decision.plan": (
+        "Dari {assessed} pegawai yang dinilai, **{people} perlu pelatihan** untuk menutup kekurangan "
+        "kompetensinya: {enrolments} penempatan, biaya **{cost}**."
+    ),
+    "needs.decision.jp": "{share:.0%} pegawai memenuhi hak pengembangan {jp} JP pada {year}.",
+    "needs.decision.action": (
+        "Tindakan: mulai dengan kebutuhan terbesar, **{name}**, untuk {n} pegawai ({cost})."
+    ),
     "index.opd": "Menurut perangkat daerah ({n} OPD)",
     "opd.back": "kembali ke daftar kota",
     "opd.index_title": "Perangkat daerah {city}",
@@ -261,6 +269,14 @@ TEXT: dict[str, str] = {
         "{name} harus dua bilangan bulat [terkecil, terbesar] antara {low} dan {high} (tertulis {value})."
     ),
     "param.did_you_mean": "Maksud Anda {close}?",
+    "monitoring.decision.worse": (
+        "Tindakan: datangi dulu {n} unit yang memburuk dalam bulan-bulan terakhir ({units}); masalah yang sudah "
+        "lama menunggu rencana tindak lanjut."
+    ),
+    "monitoring.decision.standing": (
+        "Tindakan: tidak ada unit yang memburuk akhir-akhir ini; susun rencana tindak lanjut untuk {n} unit "
+        "dalam daftar."
+    ),
     "monitoring.fold.ikm": "IKM per triwulan: {n} unit (buka)",
     "monitoring.fold.units": "Nilai terakhir {n} unit (buka)",
     "monitoring.fold.agency": "{agency}: {n} unit, {k} perlu perhatian (buka)",

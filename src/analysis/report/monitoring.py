@@ -194,6 +194,20 @@ def summary_sentence(mon: Monitoring, lang: str = "id") -> str:
     )
 
 
+def decision_summary(mon: Monitoring, lang: str = "id") -> list[str]:
+    """The page's first lines: how many units need attention and why (:func:`summary_sentence`), and where to go
+    first: the units whose queues got worse (special causes of concern) before the long-standing ones."""
+    out = [summary_sentence(mon, lang)]
+    att = mon.attention()
+    worse = att[att["reasons"].map(lambda r: bool({"wait_getting_worse", "walkouts_rising"} & set(r)))]
+    if len(worse):
+        names = ", ".join(_unit_name(r) for r in worse.head(3).to_dict("records"))
+        out.append(msg("monitoring.decision.worse", lang, n=len(worse), units=names))
+    elif len(att):
+        out.append(msg("monitoring.decision.standing", lang, n=len(att)))
+    return out
+
+
 def results(mon: Monitoring, demo: bool, lang: str) -> dict:
     """results.json of the monitoring page: the units needing attention (``unit_id``, ``agency``, ``reasons``
     codes, ``since`` per reason) and every unit's latest values."""

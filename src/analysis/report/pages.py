@@ -246,7 +246,9 @@ def write_agency_pages(out_root: Path, city: str, by_nb: dict, lang: str) -> lis
     attention = mon.get("units_needing_attention") or []
     agencies = sorted({u["agency"] for u in units if u.get("agency")} | set(by_agency))
     folder = Path(out_root) / city / "opd"
-    shutil.rmtree(folder, ignore_errors=True)  # last build's pages go: none outlives the numbers it was made from
+    shutil.rmtree(
+        folder, ignore_errors=True
+    )  # last build's pages go: none outlives the numbers it was made from
     if not agencies:
         return []
     hidden = f"<{needs_.get('min_cell', 10)}"

@@ -12,7 +12,7 @@ from analysis.data import reference
 from analysis.data.load import CityData
 from analysis.methods import competency, talent, training
 from analysis.report import privacy
-from analysis.report.i18n import group_name
+from analysis.report.i18n import group_name, money, msg
 
 
 @dataclass
@@ -169,12 +169,48 @@ def largest_need(page: privacy.Page) -> dict | None:
     if by_prog.empty or not isinstance(by_prog["participants"].iloc[0], int):
         return None
     top = by_prog.iloc[0]
+    cost = top.get("cost_idr")
     return {
         "training_code": top["training_code"],
         "name": top["name"],
         "competency": top["competency"],
         "participants": int(top["participants"]),
+        "cost_idr": None if isinstance(cost, str) or pd.isna(cost) else float(cost),  # None when hidden
     }
+
+
+def decision_summary(res: dict, lang: str = "id") -> list[str]:
+    """Plain sentences for a head of agency at the top of the competency page, made from its results.json
+    (``res``, :func:`results`), so every number is one the page publishes and none undoes its suppression: the
+    plan's size and cost, the largest need with its cost, the 20 JP right, and where to start."""
+    out = []
+    plan = res.get("plan") or {}
+    if plan.get("people") is not None:
+        out.append(
+            msg(
+                "needs.decision.plan",
+                lang,
+                assessed=res.get("n_assessed") if res.get("n_assessed") is not None else "…",
+                people=plan["people"],
+                enrolments=plan.get("enrolments") if plan.get("enrolments") is not None else "…",
+                cost=money(plan["cost_idr"], lang) if plan.get("cost_idr") is not None else "…",
+            )
+        )
+    if res.get("share_20_jp") is not None:
+        out.append(
+            msg(
+                "needs.decision.jp",
+                lang,
+                share=res["share_20_jp"],
+                year=res["jp_year"],
+                jp=training.JP_PER_YEAR,
+            )
+        )
+    top = res.get("largest_need")
+    if top:
+        cost = money(top["cost_idr"], lang) if top.get("cost_idr") is not None else "…"
+        out.append(msg("needs.decision.action", lang, name=top["name"], n=top["participants"], cost=cost))
+    return out
 
 
 def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dict:
