@@ -35,7 +35,7 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import evaluation, planning, pretrends, satisfaction, sensitivity
-from analysis.report import parameters, plots, programme_effects, provenance, results_json, tables
+from analysis.report import pages, parameters, plots, programme_effects, provenance, results_json, tables
 from analysis.report.i18n import bullets, city_name, msg, say, section_why, show
 from analysis.report.tables import show_table
 
@@ -109,6 +109,10 @@ if ev.visit_panel is not None:
     )
     plots.rollout_timing(ev.visit_panel, lang=lang)
 
+# %% [markdown] tags=["print-only"]
+# *Versi cetak: uji pra-tren, analisis kepekaan, uji ketahanan dan dampak menurut jam pelatihan ada di halaman
+# web laporan ini.*
+
 # %% [markdown]
 # ## Metode
 #
@@ -174,7 +178,7 @@ if shown:
     say("## Temuan utama", lang)
     show_table(programme_effects.headline(ev, lang), lang, localised=True)
 
-# %%
+# %% tags=["researchers"]
 if shown:
     say("## Uji pra-tren", lang)
     say(
@@ -197,7 +201,7 @@ if shown:
                 oe.pretests, name, oe.frequency, lang=lang, n_units=oe.result.n_units, window=window
             )
 
-# %%
+# %% tags=["researchers"]
 if shown and any(oe.sensitivity is not None for oe in ev.outcomes.values()):
     say("## Seberapa kuat kesimpulan bila tren tidak sejajar", lang)
     width, _, n_post = sensitivity.BINS["month"]
@@ -230,7 +234,7 @@ if shown and any(oe.sensitivity is not None for oe in ev.outcomes.values()):
                 alpha=alpha,
             )
 
-# %%
+# %% tags=["researchers"]
 if shown:
     say("## Uji ketahanan", lang)
     for name, oe in ev.outcomes.items():
@@ -254,7 +258,7 @@ if shown:
                 caption=msg(f"outcome.{name}", lang),
             )
 
-# %%
+# %% tags=["researchers"]
 if shown:
     say("## Menurut jam pelatihan (JP per pegawai)", lang)
     for name, oe in ev.outcomes.items():
@@ -354,6 +358,8 @@ if results_path:
     )
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="programme_effects.xlsx")
+    if pages.chromium():  # the runner prints the page beside it
+        say("[Unduh versi cetak laporan ini (PDF)]({file})", lang, file="programme_effects.pdf")
 
 # %% [markdown]
 # ## Asal-usul laporan

@@ -784,3 +784,23 @@ def html_escape(text: str) -> str:
     import html
 
     return html.escape(text)
+
+
+def pdf_pages(path: Path) -> int:
+    """Pages of a Chromium PDF (its page objects are not compressed)."""
+    return len(re.findall(rb"/Type\s*/Page[^s]", path.read_bytes()))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_each_report_has_a_pdf_beside_it_within_its_page_budget(built):
+    """Printed by headless Chromium with the print stylesheet (the findings; folded lists, downloads and the
+    researchers' checks stay on the web page): the effects report in at most 8 A4 pages, the competency report
+    in at most 10 (measured on the demo: effects 7, competency 7-9), no machine path inside."""
+    out, city = built["out"], built["city"]
+    budget = {"programme_effects": 8, "training_needs": 10, "monitoring": 20}
+    for notebook, most in budget.items():
+        pdf = out / city / f"{notebook}.pdf"
+        assert 0 < pdf_pages(pdf) <= most, (notebook, pdf_pages(pdf))
+        assert str(out).encode() not in pdf.read_bytes() and b"/tmp/" not in pdf.read_bytes()
+        assert f'href="{notebook}.pdf"' in (out / city / f"{notebook}.html").read_text()

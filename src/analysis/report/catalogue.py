@@ -205,6 +205,7 @@ TEXT: dict[str, str] = {
     "report.contents": "Daftar isi",
     "table.download_csv": "Unduh tabel ini (CSV)",
     "table.untitled": "Tabel {n}",
+    "table.all_rows": "Semua {n} baris (buka)",
     "decision.heading": "## Ringkasan untuk pengambil keputusan",
     "decision.outcome.median_wait_minutes": "Waktu tunggu",
     "decision.outcome.ikm": "Kepuasan masyarakat (IKM)",

@@ -24,7 +24,7 @@ import yaml
 from analysis.config import CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR, params_dir
 from analysis.config import cities as known_cities
 from analysis.report import parameters
-from analysis.report.pages import export_html, without_paths, write_index
+from analysis.report.pages import export_html, print_pdf, without_paths, write_index
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -284,7 +284,7 @@ def _papermill(
 
 
 #: What a notebook publishes beside its HTML, all moved into place together only when the run succeeded.
-PUBLISHED = (".results.json", ".xlsx", ".ipynb", ".html")
+PUBLISHED = (".results.json", ".xlsx", ".pdf", ".ipynb", ".html")
 
 
 def published_paths(out_root: Path, city: str, notebook: str) -> list[Path]:
@@ -374,6 +374,7 @@ def run_one(
             results.write_text(scrub_paths(results.read_text(encoding="utf-8"), replace), encoding="utf-8")
         scrub_notebook(executed, executed, replace)
         export_html(executed, stage / f"{notebook}.html")
+        print_pdf(stage / f"{notebook}.html", stage / f"{notebook}.pdf")  # when a browser is installed
         # results.json first, the page last: the index never links a page without its numbers
         for ext in PUBLISHED:
             if (stage / f"{notebook}{ext}").exists():

@@ -86,6 +86,11 @@ def text_columns(table) -> list:
     return out
 
 
+#: A table longer than this shows its first TOP_ROWS rows, with all of it folded under them: a phone reader and
+#: the printed page get the top of the list (tables are sorted largest first), a planner opens or downloads the
+#: rest.
+LONG_TABLE = 15
+TOP_ROWS = 10
 #: The tables a notebook has shown, as published (after suppression), for its workbook (:func:`write_workbook`).
 #: Reset by :func:`start_page` at the top of each notebook: a shared kernel runs several notebooks.
 SHOWN: list[tuple[str, object]] = []
@@ -144,11 +149,14 @@ def show_table(
         table = localise(table, lang)
         written = [headers[c] for c in written]
     formats = {c: (lambda v, lang=lang: cell(v, lang)) for c in table.columns if c not in written}
-    styler = table.style.hide(axis="index").format(formats)
     left = [{"selector": cell_, "props": "text-align: left"} for cell_ in ("th", "td")]
-    styler = styler.set_table_styles({c: left for c in text_columns(table)}, overwrite=False)
-    if caption:
-        styler = styler.set_caption(caption)
+
+    def styled(rows):
+        st = rows.style.hide(axis="index").format(formats)
+        st = st.set_table_styles({c: left for c in text_columns(rows)}, overwrite=False)
+        return st.set_caption(caption) if caption else st
+
+    styler = styled(table)
     link = ""
     if download:
         title = caption or HEADING["text"] or folded or msg("table.untitled", lang, n=len(SHOWN) + 1)
@@ -156,6 +164,14 @@ def show_table(
         link = csv_link(table, re.sub(r"[^\w]+", "-", title.lower()).strip("-")[:60] or "table", lang)
     if folded:
         display(HTML(f"<details><summary>{html.escape(folded)}</summary>{styler.to_html()}{link}</details>"))
+    elif len(table) > LONG_TABLE:  # the first rows, the rest a click away (and out of print)
+        rest = msg("table.all_rows", lang, n=len(table))
+        display(
+            HTML(
+                styled(table.head(TOP_ROWS)).to_html()
+                + f"<details><summary>{html.escape(rest)}</summary>{styler.to_html()}</details>{link}"
+            )
+        )
     else:
         display(styler)
         if link:
