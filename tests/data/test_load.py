@@ -209,3 +209,28 @@ def test_a_visit_log_in_utf16_or_windows_1252_is_read_and_its_encoding_named(tmp
     from analysis.methods import panels
 
     assert panels.visit_panel(data)["visits"].sum() == 2
+
+
+def test_a_nip_stored_as_a_number_in_a_workbook_is_refused_as_in_a_csv(tmp_path):
+    """A numeric NIP cell in a workbook (what pasting without the Text format gives: 15 significant digits, the
+    rest zeros) reads as the same digits through the workbook reader as through a CSV, and is refused with the
+    Excel rule and its row."""
+    from openpyxl import load_workbook
+
+    from analysis.data import excel_template
+
+    t = tiny_tables()
+    book = tmp_path / "c" / "data.xlsx"
+    book.parent.mkdir()
+    excel_template.write_template(book)
+    with pd.ExcelWriter(book, engine="openpyxl", mode="a", if_sheet_exists="replace") as xw:
+        for name, df in t.items():
+            if name != "service_visits":
+                df.to_excel(xw, sheet_name=name, index=False)
+    wb = load_workbook(book)
+    ws = wb["staff"]
+    col = [c.value for c in ws[1]].index("nip") + 1
+    ws.cell(row=2, column=col, value=int(_excel_15_digits(t["staff"].loc[0, "nip"])))  # a number, not text
+    wb.save(book)
+    errors = [p for p in load.validate(tmp_path / "c") if p.severity == "error" and p.column == "nip"]
+    assert [(p.sheet, p.row, p.rule) for p in errors] == [("staff", 2, contracts.EXCEL_NIP_RULE.text)]
