@@ -299,6 +299,17 @@ def catalogue_problems(extracted=None) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------- words of methods
+def competency_label(code: str, lang: str = "id") -> str:
+    """A competency's name in ``lang`` (data/reference/competencies.csv), or, for an instansi's own competency
+    (a technical one, or its own name for a managerial one), its column name as words: 'teknis_gizi' ->
+    'Teknis gizi'."""
+    names = competency_names(lang)
+    if code in names.index:
+        return str(names[code])
+    words = str(code).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
 def group_name(label, lang: str = "id") -> str:
     """A staff group's plain name in ``lang`` from its :class:`analysis.methods.competency.GroupLabel` (the
     competencies it is short on, by code): 'kurang: Komunikasi, Pelayanan Publik (2)'. A name that is already
@@ -308,11 +319,11 @@ def group_name(label, lang: str = "id") -> str:
     if not label.short:
         text = msg("group.meets_standard", lang)
     elif getattr(label, "mixed", False):
-        names = competency_names(lang)
-        text = msg("group.mixed", lang, competencies=", ".join(names.get(c, c) for c in label.short))
+        text = msg(
+            "group.mixed", lang, competencies=", ".join(competency_label(c, lang) for c in label.short)
+        )
     else:
-        names = competency_names(lang)
-        listed = ", ".join(names[c] for c in label.short)
+        listed = ", ".join(competency_label(c, lang) for c in label.short)
         text = msg("group.shortfall_more" if label.more else "group.shortfall", lang, competencies=listed)
     return f"{text} ({label.number})" if label.number > 1 else text
 

@@ -14,9 +14,8 @@ import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
 from analysis.data import reference
-from analysis.data.reference import competency_names
 from analysis.methods.did import DidResult
-from analysis.report.i18n import msg, number
+from analysis.report.i18n import competency_label, msg, number
 
 PALETTE = "colorblind"
 
@@ -333,7 +332,6 @@ def group_profiles(
     page's number of assessed staff, never the sum of the groups shown (that would reveal the hidden ones by
     subtraction). Without ``sizes``, groups under ``min_cell`` are left out."""
     style()
-    comp = competency_names(lang)
     if sizes is None:
         sizes = {g: (int(s) if s >= min_cell else None) for g, s in profiles["size"].items()}
     shown = [g for g in profiles.index if sizes.get(g) is not None]
@@ -347,7 +345,7 @@ def group_profiles(
         rows.append(f"{names[g]}\n(n = {number(sizes[g], lang)}{badge})")
     fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
     sns.heatmap(
-        data.set_axis(rows).set_axis([comp[c] for c in data.columns], axis=1),
+        data.set_axis(rows).set_axis([competency_label(c, lang) for c in data.columns], axis=1),
         annot=True,
         fmt=".1f",
         cmap="Reds",
@@ -368,8 +366,7 @@ def group_profiles(
 def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) -> plt.Figure:
     """Mean shortfall per competency; ``n`` as the page publishes it (default: every row)."""
     style()
-    comp = competency_names(lang)
-    mean = shortfalls.mean().rename(index=comp).sort_values()
+    mean = shortfalls.mean().rename(index=lambda c: competency_label(c, lang)).sort_values()
     fig, ax = plt.subplots(figsize=(8, 3.8))
     ax.barh(mean.index, mean.to_numpy(), color="C3")
     ax.set(

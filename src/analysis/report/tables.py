@@ -11,7 +11,7 @@ import string
 from analysis.data.reference import competency_names
 from analysis.methods import monitoring, talent, training
 from analysis.report.catalogue import TEXT
-from analysis.report.i18n import HEADING, msg, number
+from analysis.report.i18n import HEADING, competency_label, msg, number
 
 #: Columns whose values are codes, shown through the catalogue as ``<prefix>.<code>`` (spaces as underscores).
 CODED_COLUMNS = {"sector": "sector", "band": "band", "mode": "mode", "verdict": "verdict", "what": "what"}
@@ -33,7 +33,9 @@ def localise(table, lang: str = "id"):
     out = table.copy()
     if "competency" in out.columns:  # 'Pelayanan Publik (M.05)': the name a reader knows, the standard's code
         names = competency_names(lang)
-        out["competency"] = out["competency"].map(lambda c: f"{names[c]} ({c})" if c in names.index else c)
+        out["competency"] = out["competency"].map(
+            lambda c: f"{names[c]} ({c})" if c in names.index else competency_label(c, lang)
+        )
     for column, prefix in CODED_COLUMNS.items():
         if column in out.columns:
             out[column] = out[column].map(
