@@ -130,9 +130,8 @@ if ev.visit_panel is not None:
 # berkaitan (galat baku berkelompok).
 
 # %%
-show(
-    f"method.control.{control}", lang
-)  # the comparison group and clusters this run used, from its parameters
+# the comparison group and the clusters this run used, from its parameters
+show(f"method.control.{control}", lang)
 show(f"method.cluster.{cluster}", lang)
 
 # %%
