@@ -311,9 +311,10 @@ def write_agency_pages(out_root: Path, city: str, by_nb: dict, lang: str) -> lis
     for agency in agencies:
         own_units = [u for u in units if u.get("agency") == agency]
         own_attention = [a for a in attention if a.get("agency") == agency]
+        title = f"{agency} · {city_name(city)}"
         parts = [
-            f"<h1>{html.escape(agency)}</h1><p>{html.escape(city_name(city))} · "
-            f'<a href="../../index.html">{html.escape(msg("opd.back", lang))}</a></p>'
+            f"<h1>{html.escape(title)}</h1>"
+            f'<p><a href="../../index.html">{html.escape(msg("opd.back", lang))}</a></p>'
         ]
         if own_units:
             parts.append(f"<h2>{html.escape(msg('opd.heading.attention', lang))}</h2>")

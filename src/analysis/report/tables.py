@@ -170,7 +170,7 @@ def show_table(
         rest = msg("table.all_rows", lang, n=len(table))
         display(
             HTML(
-                styled(table.head(TOP_ROWS)).to_html()
+                f'<div class="asn-top-rows">{styled(table.head(TOP_ROWS)).to_html()}</div>'
                 + f"<details><summary>{html.escape(rest)}</summary>{styler.to_html()}</details>{link}"
             )
         )

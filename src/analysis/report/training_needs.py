@@ -225,7 +225,9 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
         }
         for _, r in sizes.iterrows()
     ]
-    jp_staff, jp_meets = page.number(("jp", "staff")), page.number(("jp", "meets_20_jp"))
+    checked = ("jp", "staff") in page.cells  # no trainings table: no 20 JP check
+    jp_staff = page.number(("jp", "staff")) if checked else None
+    jp_meets = page.number(("jp", "meets_20_jp")) if checked else None
     return {
         "city": na.city,
         "demo": demo,
