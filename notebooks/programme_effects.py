@@ -65,9 +65,10 @@ demo = (directory / "truth.json").exists()
 say("# Dampak program pengembangan kinerja ASN: {city}", lang, city=city_name(data.city))
 if demo:
     show("report.demo_banner", lang, city=city_name(data.city))
+decision = programme_effects.decision_summary(ev, lang) if shown else []  # also in results.json
 if shown:  # the decision first: what changed, how sure, what it cost, what to do
     show("decision.heading", lang)
-    bullets(programme_effects.decision_summary(ev, lang))
+    bullets(decision)
 
 # %% [markdown]
 # ## Pertanyaan
@@ -351,7 +352,6 @@ bullets(programme_effects.caveats(ev, lang))
 
 # %%
 if results_path:
-    decision = programme_effects.decision_summary(ev, lang) if shown else []
     results_json.write_results(
         results_path, {**evaluation.results(ev, demo=demo, lang=lang), "decision": decision}
     )
