@@ -111,29 +111,22 @@ if ev.visit_panel is not None:
     plots.rollout_timing(ev.visit_panel, lang=lang)
 
 # %% [markdown] tags=["print-only"]
-# *Versi cetak: uji pra-tren, analisis kepekaan, uji ketahanan dan dampak menurut jam pelatihan ada di halaman
-# web laporan ini.*
+# *Versi cetak: bagian untuk peneliti (metode, uji tren sebelum program, analisis kepekaan, uji ketahanan dan
+# dampak menurut jam pelatihan) ada di halaman web laporan ini.*
 
 # %% [markdown]
-# ## Metode
+# ## Cara mengukur dampak
 #
 # Unit masuk program pada bulan yang berbeda, dan unit yang lebih dulu ikut sering sudah lebih baik sejak
-# awal. Karena itu perbandingan sebelum-sesudah, atau regresi dua arah biasa (TWFE), bisa bias. Kami memakai
-# estimator *difference-in-differences* bertahap dari Callaway & Sant'Anna (2021): setiap gelombang
-# dibandingkan dengan unit yang belum ikut pada bulan yang sama, lalu hasilnya dirata-rata. Bila sebagian
-# unit tidak punya data pada sebagian bulan, kesimpulan bertumpu pada estimator imputasi dari Borusyak,
-# Jaravel & Spiess (2024), yang membandingkan setiap unit dengan bulan-bulannya sendiri.
+# awal. Karena itu laporan ini tidak membandingkan unit program dengan unit lain begitu saja, dan tidak pula
+# membandingkan sebelum dengan sesudah saja. Yang dibandingkan adalah **perubahan**: berapa waktu tunggu
+# unit program berubah sejak ikut, dikurangi perubahan pada unit pembanding (unit yang belum ikut) di bulan
+# yang sama.
 #
-# Asumsi utamanya: tanpa program, unit yang ikut dan pembandingnya akan bergerak sejajar (*parallel
-# trends*). Asumsi ini tidak dapat dibuktikan, hanya diperiksa: dengan uji pra-tren pada bulan-bulan sebelum
-# program, dan dengan analisis kepekaan HonestDiD yang bertanya seberapa besar pelanggaran asumsi yang dapat
-# membatalkan kesimpulan. Selang kepercayaan memperhitungkan bahwa bulan-bulan dari unit yang sama saling
-# berkaitan (galat baku berkelompok).
-
-# %%
-# the comparison group and the clusters this run used, from its parameters
-show(f"method.control.{control}", lang)
-show(f"method.cluster.{cluster}", lang)
+# Cara ini hanya benar bila, tanpa program, kedua kelompok akan bergerak sejajar. Itu tidak dapat dibuktikan,
+# hanya diperiksa: laporan melihat apakah keduanya memang bergerak sejajar pada bulan-bulan sebelum program,
+# dan seberapa besar penyimpangan yang dapat membatalkan kesimpulan. Bila pemeriksaan gagal, kesimpulannya
+# **rapuh** dan tidak dipakai untuk keputusan. Rincian metode ada di bagian *Untuk peneliti* di bawah.
 
 # %%
 if shown:
@@ -163,20 +156,44 @@ if shown:
     say("## Dampak menurut bulan sejak program dimulai", lang)
     say(
         "Titik = dampak rata-rata; garis tipis = selang kepercayaan {level}% per titik; pita = selang "
-        "simultan {level}% (bootstrap pengali, {n_boot} ulangan). Titik sebelum 0 seharusnya di sekitar nol.",
+        "{level}% untuk semua titik sekaligus. Titik sebelum 0 seharusnya di sekitar nol.",
         lang,
         level=level,
-        n_boot=n_boot,
     )
     for oe in ev.outcomes.values():
         if oe.result is not None:
             window = (-12, 24) if oe.frequency == "month" else (-6, 8)
-            plots.event_study(oe.result, oe.frequency, lang=lang, window=window, twfe=oe.twfe_event)
+            plots.event_study(oe.result, oe.frequency, lang=lang, window=window)
 
 # %%
 if shown:
     say("## Temuan utama", lang)
     show_table(programme_effects.headline(ev, lang), lang, localised=True)
+
+# %% [markdown] tags=["researchers"]
+# ## Untuk peneliti: metode
+#
+# Perbandingan sebelum-sesudah, atau regresi dua arah biasa (TWFE), bisa bias bila unit masuk program
+# bertahap dan dampaknya berbeda antar gelombang. Kami memakai estimator *difference-in-differences*
+# bertahap dari Callaway & Sant'Anna (2021): setiap gelombang dibandingkan dengan unit yang belum ikut pada
+# bulan yang sama, lalu hasilnya dirata-rata. Bila sebagian unit tidak punya data pada sebagian bulan,
+# kesimpulan bertumpu pada estimator imputasi dari Borusyak, Jaravel & Spiess (2024), yang membandingkan
+# setiap unit dengan bulan-bulannya sendiri.
+#
+# Asumsi utamanya: tanpa program, unit yang ikut dan pembandingnya akan bergerak sejajar (*parallel
+# trends*). Asumsi ini diperiksa dengan uji pra-tren pada bulan-bulan sebelum program, dan dengan analisis
+# kepekaan HonestDiD yang bertanya seberapa besar pelanggaran asumsi yang dapat membatalkan kesimpulan.
+# Selang kepercayaan memperhitungkan bahwa bulan-bulan dari unit yang sama saling berkaitan (galat baku
+# berkelompok); pita pada grafik dampak per bulan adalah selang simultan dari bootstrap pengali.
+
+# %% tags=["researchers"]
+# the comparison group and the clusters this run used, from its parameters
+show(f"method.control.{control}", lang)
+show(f"method.cluster.{cluster}", lang)
+if shown:
+    say("Bootstrap pengali untuk pita simultan: {n_boot} ulangan.", lang, n_boot=n_boot)
+    bullets(programme_effects.method_notes(ev, lang))
+    show_table(programme_effects.method_table(ev, lang), lang, localised=True)
 
 # %% tags=["researchers"]
 if shown:
@@ -302,8 +319,8 @@ if ev.planning:
         )
     else:
         say(
-            "Disimulasikan dengan {draws} panel untuk setiap jumlah unit: estimator imputasi (dasar "
-            "kesimpulan), jadwal peluncuran kota ini, bagian bulan yang tercatat ({observed:.0%}) dan "
+            "Disimulasikan dengan {draws} panel untuk setiap jumlah unit: cara perkiraan yang sama dengan "
+            "kesimpulan, jadwal peluncuran kota ini, bagian bulan yang tercatat ({observed:.0%}) dan "
             "gangguannya, yang disetel agar galat baku simulasi pada {n_now} unit sama dengan galat baku temuan "
             "utama. Dengan {n_now} unit sekarang, dampak terkecil yang terdeteksi {power:.0%} kali adalah "
             "**{mde:.1f} menit**. Untuk mendeteksi penurunan {pct:.0%} waktu tunggu ({minutes:.1f} menit) "

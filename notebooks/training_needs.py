@@ -129,42 +129,31 @@ if shown:
 # per kompetensi. Nilai mentah hanya akan memisahkan pegawai menurut jenjang jabatan, karena jabatan yang
 # lebih tinggi punya standar yang lebih tinggi, bukan menurut kebutuhan pelatihan.
 #
-# **Kelompok.** Pegawai dengan pola kekurangan yang mirip dikelompokkan dengan *k-means*. Jumlah kelompok
-# dipilih dengan statistik *gap* (Tibshirani dkk. 2001, aturan satu galat baku), lalu kestabilannya diuji
-# dengan *bootstrap*: data diambil ulang berkali-kali dan diperiksa apakah kelompok yang sama muncul kembali
-# (indeks Rand yang disesuaikan, ARI, dan indeks Jaccard per kelompok). Kelompok yang tidak stabil hanya
-# boleh dibaca sebagai gambaran.
+# **Kelompok.** Pegawai dengan pola kekurangan yang mirip dikelompokkan bersama, dan jumlah kelompok dipilih
+# dari data. Setiap kelompok diuji dengan mengambil ulang data berkali-kali: kelompok yang selalu muncul
+# kembali disebut *stabil* atau *sangat stabil*; yang hanya kadang muncul disebut *pola* (kekurangannya nyata,
+# tetapi siapa anggotanya belum pasti); yang jarang muncul *tidak dapat dipercaya*. Pegawai yang tidak dinilai
+# pada semua kompetensi dikelompokkan menurut kompetensi yang dinilai, tidak dibuang.
 #
 # **Rencana pelatihan.** Kelayakan bersifat individual: setiap pegawai yang kurang pada suatu kompetensi
 # dijadwalkan ke program pelatihan untuk kompetensi itu, dengan JP dan biaya dari tabel program di
-# `data/reference/`. Kelompok membantu membaca pola, tetapi tidak menentukan siapa yang dilatih.
-
-# %%
-if shown:
-    say("## Memilih jumlah kelompok", lang)
-    say(
-        "Jumlah kelompok dipilih dengan statistik *gap* (aturan 1-SE) lalu diuji kestabilannya dengan "
-        "bootstrap ({n_boot} ulangan): kelompok disebut stabil bila ARI rata-rata >= {ari_gate:.2f} dan "
-        "Jaccard setiap kelompok >= {jaccard_gate:.2f}.",
-        lang,
-        n_boot=n_boot,
-        ari_gate=competency.ARI_GATE,
-        jaccard_gate=competency.JACCARD_GATE,
-    )
-    if k_range[0] == k_range[1]:  # the number was set by the parameters, not chosen from the data
-        say(
-            "**Jumlah kelompok ditetapkan {k} oleh parameter k_range, bukan dipilih dari data.** Statistik gap "
-            "di bawah hanya menunjukkan berapa yang akan dipilih data.",
-            lang,
-            k=k_range[0],
-        )
-    plots.k_selection(na.clusters.selection, na.clusters.k, n_assessed, lang=lang)
+# `data/reference/`. Kelompok membantu membaca pola, tetapi tidak menentukan siapa yang dilatih. Rencana
+# melewati pegawai yang sudah mengikuti pelatihan kompetensi itu setelah asesmennya, menandai kekurangan satu
+# level yang perlu *dikonfirmasi dulu* (asesmen ulang atau pembelajaran di tempat kerja sebelum kursus), dan
+# mendahulukan pegawai yang paling jauh dari hak JP tahunannya.
 
 # %%
 if shown:
     say("## Kelompok pegawai", lang)
-    key, fields = training_needs.stability_note(na)
+    key, fields = training_needs.stability_note(na, lang)
     show(key, lang, **fields)
+    if ("text", "incomplete") in page.cells:
+        say(
+            "{n} pegawai tidak dinilai pada semua kompetensi; mereka dikelompokkan menurut kompetensi yang "
+            "dinilai.",
+            lang,
+            n=page.value(("text", "incomplete")),
+        )
     c = na.clusters
     sizes = training_needs.table(page, "group_sizes")
     if c.k > 1:
@@ -176,7 +165,7 @@ if shown:
         plots.group_profiles(
             c.profiles,
             names,
-            c.stability["jaccard"],
+            {g: msg(f"band.{b}", lang) for g, b in c.stability["band"].items()},
             lang=lang,
             min_cell=min_cell,
             sizes=published,
@@ -213,6 +202,37 @@ if shown:
             name=biggest["name"],
             participants=biggest["participants"],
         )
+    history = res["plan"]
+    if history["skipped_enrolments"]:
+        say(
+            "{enrolments} penempatan untuk {people} pegawai **tidak direncanakan lagi**: mereka sudah mengikuti "
+            "pelatihan kompetensi itu setelah asesmen yang menemukan kekurangannya (hemat {cost}). Ukur ulang "
+            "kompetensinya dulu.",
+            lang,
+            enrolments=training_needs.shown_count(history["skipped_enrolments"]),
+            people=training_needs.shown_count(history["skipped_people"]),
+            cost=training_needs.shown_money(history["skipped_cost_idr"], lang),
+        )
+    if history["confirm_enrolments"]:
+        say(
+            "{enrolments} penempatan ({people} pegawai, {cost}) adalah **konfirmasi dulu**: kekurangan satu "
+            "level yang merupakan satu-satunya kekurangan pegawai itu, atau pada pegawai yang kelompoknya "
+            "belum pasti. Satu level dekat dengan galat asesmen: konfirmasi dengan asesmen ulang atau "
+            "pembelajaran di tempat kerja sebelum mendaftarkan kursus.",
+            lang,
+            enrolments=training_needs.shown_count(history["confirm_enrolments"]),
+            people=training_needs.shown_count(history["confirm_people"]),
+            cost=training_needs.shown_money(history["confirm_cost_idr"], lang),
+        )
+    if history.get("below_20_jp"):
+        say(
+            "{n} pegawai dalam rencana belum mencapai {jp} JP pada {year}: rencana mendahulukan mereka, yang "
+            "paling jauh di bawah {jp} JP lebih dulu.",
+            lang,
+            n=training_needs.shown_count(history["below_20_jp"]),
+            jp=training_needs.training.JP_PER_YEAR,
+            year=na.jp_year,
+        )
     show_table(training_needs.table(page, "plan_by_programme"), lang)
     suppressed("plan_by_programme")
     show_table(training_needs.table(page, "training_plan"), lang)
@@ -244,6 +264,63 @@ if shown:
         if len(table):
             show_table(table, lang)
             suppressed(name)
+
+# %% [markdown] tags=["researchers"]
+# ## Untuk peneliti: jumlah kelompok, kestabilan dan model kelas laten
+#
+# Kelompok dibentuk dengan *k-means* pada vektor kekurangan (baris yang sama digabung dengan bobot). Jumlah
+# kelompok k dipilih dengan statistik *gap* dan aturan satu galat baku (Tibshirani, Walther & Hastie 2001).
+# Kestabilan dinilai per kelompok seperti *clusterboot* (Hennig 2007): rata-rata kemiripan Jaccard bootstrap
+# antara kelompok dan padanan terbaiknya, dibaca dengan pita clusterboot (batasnya di bawah). ARI bootstrap
+# rata-rata hanya informasi, bukan syarat. Pegawai dengan kompetensi yang tidak dinilai bergabung ke pusat
+# kelompok terdekat menurut kompetensi yang dinilai (jarak parsial, Hathaway & Bezdek 2001).
+#
+# Model kelas laten (Lazarsfeld & Henry 1968; seperti poLCA dan StepMix) adalah pembandingnya: kekurangan pada
+# setiap kompetensi adalah indikator kategori, independen di dalam kelas; diestimasi dengan EM, k dipilih
+# dengan BIC. Model ini memberi setiap pegawai peluang keanggotaan; pegawai yang peluang terbesarnya di bawah
+# batas *belum pasti*, dan kekurangan satu levelnya direncanakan sebagai konfirmasi dulu.
+
+# %% tags=["researchers"]
+if shown:
+    bands = dict(competency.JACCARD_BANDS)  # lower edge -> band
+    say(
+        "Pita kestabilan (Jaccard): >= {a:.2f} sangat stabil, >= {b:.2f} stabil, >= {c:.2f} pola, di bawahnya tidak "
+        "dapat dipercaya. Kategori kekurangan model kelas laten: 0 sampai {top} level atau lebih; batas belum "
+        "pasti: peluang terbesar < {cut}.",
+        lang,
+        a=list(bands)[0],
+        b=list(bands)[1],
+        c=list(bands)[2],
+        top=training_needs.latent_class.CATEGORIES - 1,
+        cut=training_needs.latent_class.UNCERTAIN,
+    )
+    if na.clusters.stability["mean_ari"] == na.clusters.stability["mean_ari"]:  # not NaN: bootstrapped
+        say(
+            "Bootstrap: {n_boot} ulangan; ARI bootstrap rata-rata {ari:.2f} (informasi).",
+            lang,
+            n_boot=n_boot,
+            ari=na.clusters.stability["mean_ari"],
+        )
+    if k_range[0] == k_range[1]:  # the number was set by the parameters, not chosen from the data
+        say(
+            "**Jumlah kelompok ditetapkan {k} oleh parameter k_range, bukan dipilih dari data.** Statistik gap "
+            "di bawah hanya menunjukkan berapa yang akan dipilih data.",
+            lang,
+            k=k_range[0],
+        )
+    plots.k_selection(na.clusters.selection, na.clusters.k, n_assessed, lang=lang)
+    show_table(training_needs.stability_table(na, lang), lang, download=False)
+    latent = res["latent_class"]
+    say(
+        "Model kelas laten: BIC memilih **{k} kelas**; kesesuaiannya dengan kelompok k-means ARI {ari:.2f}; "
+        "{uncertain} pegawai kelompoknya belum pasti (peluang terbesar < {cut}).",
+        lang,
+        k=latent["k"],
+        ari=latent["ari_with_kmeans"],
+        uncertain=training_needs.shown_count(latent["uncertain"]),
+        cut=training_needs.latent_class.UNCERTAIN,
+    )
+    show_table(training_needs.latent_selection(na, lang), lang, download=False)
 
 # %% [markdown]
 # ## Keterbatasan

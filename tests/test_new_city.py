@@ -45,14 +45,14 @@ def test_new_city_writes_its_parameters_and_registers_its_code(registry, capsys)
     assert row["name"] == "Kota Palu" and row["province"] == "Sulawesi Tengah"
     assert "palu" in config.cities() and config.cities()[:4] == list(config.CITIES)
     assert cli.main(["new-city", "palu"]) == 1  # nothing is overwritten
-    assert "already known" in capsys.readouterr().err
+    assert "sudah dikenal" in capsys.readouterr().err  # the command line speaks Bahasa Indonesia by default
 
 
 def test_an_unknown_city_gets_did_you_mean_not_a_python_list(registry, capsys):
     assert cli.main(["new-city", "palu", "--name", "Kota Palu"]) == 0
     assert cli.main(["report", "--city", "palo"]) == 2
     err = capsys.readouterr().err
-    assert "Unknown city: palo. Did you mean palu?" in err and "new-city palo" in err and "[" not in err
+    assert "Kota tidak dikenal: palo. Maksud Anda palu?" in err and "new-city palo" in err and "[" not in err
 
 
 def test_the_template_has_no_visit_sheet_to_conflict_with_the_visit_file(tmp_path):

@@ -1,16 +1,43 @@
 """Command line: ``asn-kinerja demo-data | validate <dir> | template <file.xlsx> | new-city <slug> |
-report --city X | --all``."""
+report --city X | --all``.
+
+Help and messages are in Bahasa Indonesia, for the planners who run it; ``ASN_KINERJA_LANG=en`` gives English
+(``validate --lang en`` too)."""
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import re
 import sys
 import time
 from pathlib import Path
 
 from analysis.config import CITIES, CITY_NOTEBOOKS, RAW_DIR, REPORTS_DIR, cities
+
+LANG = "en" if os.environ.get("ASN_KINERJA_LANG", "id").lower().startswith("en") else "id"
+
+
+#: argparse's own words (it asks gettext for them), in Bahasa Indonesia.
+ARGPARSE_ID = {
+    "usage: ": "penggunaan: ",
+    "options": "opsi",
+    "positional arguments": "argumen posisi",
+    "show this help message and exit": "tampilkan bantuan ini lalu keluar",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: galat: %(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)": "pilihan tidak sah: %(value)r (pilih dari %(choices)s)",
+    "the following arguments are required: %s": "argumen berikut wajib diisi: %s",
+    "unrecognized arguments: %s": "argumen tidak dikenal: %s",
+    "expected one argument": "perlu satu nilai",
+    "argument %(argument_name)s: %(message)s": "argumen %(argument_name)s: %(message)s",
+    "invalid %(type)s value: %(value)r": "nilai %(type)s tidak sah: %(value)r",
+}
+
+
+def _t(indonesian: str, english: str) -> str:
+    """The command line's text in its language (Bahasa Indonesia unless ASN_KINERJA_LANG=en)."""
+    return english if LANG == "en" else indonesian
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -50,15 +77,18 @@ def _validate(args: argparse.Namespace) -> int:
     data = load.read_city(Path(args.directory))
     found = data.problems
     if args.csv:
-        problems.to_frame(found).to_csv(args.csv, index=False)
+        problems.to_frame(found, args.lang).to_csv(args.csv, index=False)
     errors = [p for p in found if p.severity == "error"]
     shown = found if args.warnings else errors
     print(f"== {args.directory}")
     if shown:
-        print(problems.format_table(shown))
+        print(problems.format_table(shown, lang=args.lang))
     if not errors:
         n_warn = len(found) - len(errors)
-        print(f"OK: no errors ({n_warn} warning(s); --warnings to list them).")
+        if args.lang == "id":
+            print(f"OK: tidak ada galat ({n_warn} peringatan; --warnings untuk menampilkannya).")
+        else:
+            print(f"OK: no errors ({n_warn} warning(s); --warnings to list them).")
         print(msg("ready.heading", args.lang))
         for section in readiness.plan(data):
             print("  - " + section_line(section, args.lang))
@@ -70,7 +100,12 @@ def _template(args: argparse.Namespace) -> int:
     from analysis.data import excel_template
 
     path = excel_template.write_template(Path(args.path))
-    print(f"Wrote {path}: one sheet per table, a README sheet and the code lists.")
+    print(
+        _t(
+            f"Ditulis {path}: satu lembar per tabel, lembar BACA SAYA dan daftar kode.",
+            f"Wrote {path}: one sheet per table, a README sheet and the code lists.",
+        )
+    )
     return 0
 
 
@@ -83,10 +118,14 @@ def _report(args: argparse.Namespace) -> int:
     if unknown:
         for c in unknown:
             close = difflib.get_close_matches(c, known, n=1)
-            hint = f" Did you mean {close[0]}?" if close else ""
+            hint = _t(f" Maksud Anda {close[0]}?", f" Did you mean {close[0]}?") if close else ""
             print(
-                f"Unknown city: {c}.{hint} Known: {', '.join(known)}. A new city needs a parameters file: "
-                f'asn-kinerja new-city {c} --name "Kota ..."',
+                _t(
+                    f"Kota tidak dikenal: {c}.{hint} Yang dikenal: {', '.join(known)}. Kota baru perlu berkas "
+                    f'parameter: asn-kinerja new-city {c} --name "Kota ..."',
+                    f"Unknown city: {c}.{hint} Known: {', '.join(known)}. A new city needs a parameters file: "
+                    f'asn-kinerja new-city {c} --name "Kota ..."',
+                ),
                 file=sys.stderr,
             )
         return 2
@@ -105,9 +144,14 @@ def _report(args: argparse.Namespace) -> int:
     print()
     print(runner.summary(runs))
     failed = [r for r in runs if r.status != "ok"]
+    seconds = time.perf_counter() - t0
     print(
-        f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {time.perf_counter() - t0:.1f} s; "
-        f"index: {Path(args.out) / 'index.html'}"
+        _t(
+            f"\n{len(runs) - len(failed)} ok, {len(failed)} gagal dalam {seconds:.1f} detik; "
+            f"halaman indeks: {Path(args.out) / 'index.html'}",
+            f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {seconds:.1f} s; "
+            f"index: {Path(args.out) / 'index.html'}",
+        )
     )
     return 1 if failed else 0
 
@@ -130,13 +174,25 @@ def _new_city(args: argparse.Namespace) -> int:
 
     city = slug(args.slug)
     if not city:
-        print('new-city needs a name, e.g. asn-kinerja new-city palu --name "Kota Palu"', file=sys.stderr)
+        print(
+            _t(
+                'new-city perlu nama, mis. asn-kinerja new-city palu --name "Kota Palu"',
+                'new-city needs a name, e.g. asn-kinerja new-city palu --name "Kota Palu"',
+            ),
+            file=sys.stderr,
+        )
         return 2
     params = config.params_dir() / f"{city}.yaml"
     registry = config.REFERENCE_DIR / "cities.csv"
     table = pd.read_csv(registry, dtype=str, keep_default_na=False)
     if params.exists() or city in set(table["city"]):
-        print(f"{city} is already known ({params.name} or cities.csv): nothing changed.", file=sys.stderr)
+        print(
+            _t(
+                f"{city} sudah dikenal ({params.name} atau cities.csv): tidak ada yang diubah.",
+                f"{city} is already known ({params.name} or cities.csv): nothing changed.",
+            ),
+            file=sys.stderr,
+        )
         return 1
     data_dir = args.data or f"data/raw/{city}"
     params.parent.mkdir(parents=True, exist_ok=True)
@@ -155,66 +211,201 @@ def _new_city(args: argparse.Namespace) -> int:
     )
     pd.concat([table, pd.DataFrame([row])]).to_csv(registry, index=False, lineterminator="\n")
     print(
-        f"Added {city}: parameters in params/{params.name}, registered in cities.csv. Next: put the data in "
-        f"{data_dir}/, check them with asn-kinerja validate {data_dir}, then asn-kinerja report --city {city}."
+        _t(
+            f"Ditambahkan {city}: parameter di params/{params.name}, terdaftar di cities.csv. Berikutnya: taruh "
+            f"data di {data_dir}/, periksa dengan asn-kinerja validate {data_dir}, lalu asn-kinerja report "
+            f"--city {city}.",
+            f"Added {city}: parameters in params/{params.name}, registered in cities.csv. Next: put the data in "
+            f"{data_dir}/, check them with asn-kinerja validate {data_dir}, then asn-kinerja report --city {city}.",
+        )
     )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="asn-kinerja", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    if LANG == "id":  # argparse looks its words up through the module's gettext function at call time
+        argparse._ = lambda text: ARGPARSE_ID.get(text, text)
+    parser = argparse.ArgumentParser(
+        prog="asn-kinerja",
+        description=_t(
+            "Evaluasi program pengembangan kinerja ASN: periksa data kota, buat data contoh, dan terbitkan "
+            "laporan. Contoh: asn-kinerja validate data/raw/kendari ; asn-kinerja report --city kendari",
+            "Evaluate ASN performance-development programmes: check a city's data, make demo data, publish "
+            "the reports. E.g.: asn-kinerja validate data/raw/kendari ; asn-kinerja report --city kendari",
+        ),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, title=_t("perintah", "commands"))
 
-    p = sub.add_parser("demo-data", help="generate deterministic demo data with a known truth")
-    p.add_argument("--city", action="append", choices=CITIES, help="one city (repeatable); default: all four")
-    p.add_argument("--out", default=str(RAW_DIR), help="parent folder (default: data/raw)")
-    p.add_argument("--seed", type=int, default=2024)
+    p = sub.add_parser(
+        "demo-data",
+        help=_t(
+            "buat data contoh yang tetap, dengan kebenaran yang diketahui",
+            "generate deterministic demo data with a known truth",
+        ),
+    )
+    p.add_argument(
+        "--city",
+        action="append",
+        choices=CITIES,
+        help=_t("satu kota (boleh diulang); bawaan: keempatnya", "one city (repeatable); default: all four"),
+    )
+    p.add_argument(
+        "--out",
+        default=str(RAW_DIR),
+        help=_t("folder induk (bawaan: data/raw)", "parent folder (default: data/raw)"),
+    )
+    p.add_argument(
+        "--seed", type=int, default=2024, help=_t("benih acak (bawaan 2024)", "random seed (default 2024)")
+    )
     p.add_argument(
         "--volume-scale",
         type=float,
         default=None,
-        help="share of real visit volume to simulate (default 0.1; 1.0 = full scale)",
+        help=_t(
+            "bagian volume kunjungan nyata yang disimulasikan (bawaan 0,1; 1,0 = skala penuh)",
+            "share of real visit volume to simulate (default 0.1; 1.0 = full scale)",
+        ),
     )
-    p.add_argument("--if-missing", action="store_true", help="skip cities whose demo data exist")
+    p.add_argument(
+        "--if-missing",
+        action="store_true",
+        help=_t("lewati kota yang data contohnya sudah ada", "skip cities whose demo data exist"),
+    )
     p.set_defaults(func=_demo_data)
 
-    p = sub.add_parser("validate", help="check a city folder and list every problem")
-    p.add_argument("directory")
-    p.add_argument("--warnings", action="store_true", help="list warnings too")
-    p.add_argument("--csv", help="also write all problems to this CSV file")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="language of the report plan")
+    p = sub.add_parser(
+        "validate",
+        help=_t(
+            "periksa folder data kota dan tampilkan semua masalah sekaligus",
+            "check a city folder and list every problem",
+        ),
+    )
+    p.add_argument(
+        "directory",
+        help=_t("folder data kota, mis. data/raw/kendari", "the city's data folder, e.g. data/raw/kendari"),
+    )
+    p.add_argument(
+        "--warnings", action="store_true", help=_t("tampilkan juga peringatan", "list warnings too")
+    )
+    p.add_argument(
+        "--csv",
+        help=_t("tulis juga semua masalah ke berkas CSV ini", "also write all problems to this CSV file"),
+    )
+    p.add_argument(
+        "--lang",
+        choices=("id", "en"),
+        default=LANG,
+        help=_t(
+            "bahasa daftar masalah dan rencana laporan (bawaan id)",
+            "language of the problems and the report plan",
+        ),
+    )
     p.set_defaults(func=_validate)
 
-    p = sub.add_parser("template", help="write an empty Excel workbook for planners to fill")
-    p.add_argument("path", nargs="?", default="asn-kinerja-template.xlsx")
+    p = sub.add_parser(
+        "template",
+        help=_t(
+            "tulis buku kerja Excel kosong untuk diisi perencana",
+            "write an empty Excel workbook for planners to fill",
+        ),
+    )
+    p.add_argument(
+        "path",
+        nargs="?",
+        default="asn-kinerja-template.xlsx",
+        help=_t(
+            "nama berkas (bawaan asn-kinerja-template.xlsx)", "file name (default asn-kinerja-template.xlsx)"
+        ),
+    )
     p.set_defaults(func=_template)
 
-    p = sub.add_parser("new-city", help="add a city: its parameters file and its code, no code change")
-    p.add_argument("slug", help="short name, e.g. palu (folder data/raw/<slug>/)")
-    p.add_argument("--name", help='display name, e.g. "Kota Palu"')
-    p.add_argument("--province", help="province, e.g. Sulawesi Tengah")
-    p.add_argument("--data", help="data folder (default data/raw/<slug>)")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="report language (default id)")
+    p = sub.add_parser(
+        "new-city",
+        help=_t(
+            "tambahkan kota: berkas parameternya dan kodenya, tanpa mengubah kode program",
+            "add a city: its parameters file and its code, no code change",
+        ),
+    )
+    p.add_argument(
+        "slug",
+        help=_t(
+            "nama pendek, mis. palu (folder data/raw/<slug>/)",
+            "short name, e.g. palu (folder data/raw/<slug>/)",
+        ),
+    )
+    p.add_argument("--name", help=_t('nama tampilan, mis. "Kota Palu"', 'display name, e.g. "Kota Palu"'))
+    p.add_argument("--province", help=_t("provinsi, mis. Sulawesi Tengah", "province, e.g. Sulawesi Tengah"))
+    p.add_argument(
+        "--data", help=_t("folder data (bawaan data/raw/<slug>)", "data folder (default data/raw/<slug>)")
+    )
+    p.add_argument(
+        "--lang",
+        choices=("id", "en"),
+        default="id",
+        help=_t("bahasa laporan (bawaan id)", "report language (default id)"),
+    )
     p.set_defaults(func=_new_city)
 
-    p = sub.add_parser("report", help="run the report notebooks and publish HTML (reports/<city>/)")
-    p.add_argument("--city", action="append", help="city slug or name, e.g. Medan (repeatable)")
+    p = sub.add_parser(
+        "report",
+        help=_t(
+            "jalankan notebook laporan dan terbitkan HTML, PDF dan XLSX (reports/<kota>/)",
+            "run the report notebooks and publish HTML, PDF and XLSX (reports/<city>/)",
+        ),
+    )
+    p.add_argument(
+        "--city",
+        action="append",
+        help=_t(
+            "slug atau nama kota, mis. Medan (boleh diulang)", "city slug or name, e.g. Medan (repeatable)"
+        ),
+    )
     p.add_argument(
         "--all",
         action="store_true",
-        help="every city with a parameters file, the cross-city report, the index",
+        help=_t(
+            "setiap kota yang punya berkas parameter, laporan lintas kota, dan halaman indeks",
+            "every city with a parameters file, the cross-city report, the index",
+        ),
     )
     p.add_argument(
-        "--notebook", action="append", help="only this notebook (repeatable), e.g. programme_effects"
+        "--notebook",
+        action="append",
+        help=_t(
+            "hanya notebook ini (boleh diulang), mis. programme_effects",
+            "only this notebook (repeatable), e.g. programme_effects",
+        ),
     )
     p.add_argument(
-        "--lang", choices=("id", "en"), help="report language (default: the city's parameters, id)"
+        "--lang",
+        choices=("id", "en"),
+        help=_t(
+            "bahasa laporan (bawaan: parameter kota, id)",
+            "report language (default: the city's parameters, id)",
+        ),
     )
-    p.add_argument("--out", default=str(REPORTS_DIR), help="output folder (default: reports)")
     p.add_argument(
-        "--workers", type=int, default=2, help="notebooks run in parallel (default 2, one per core)"
+        "--out",
+        default=str(REPORTS_DIR),
+        help=_t("folder keluaran (bawaan: reports)", "output folder (default: reports)"),
     )
-    p.add_argument("--timeout", type=int, default=900, help="seconds a notebook cell may run (default 900)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help=_t(
+            "notebook yang berjalan bersamaan (bawaan 2, satu per inti)",
+            "notebooks run in parallel (default 2, one per core)",
+        ),
+    )
+    p.add_argument(
+        "--timeout",
+        type=int,
+        default=900,
+        help=_t(
+            "detik maksimum per sel notebook (bawaan 900)", "seconds a notebook cell may run (default 900)"
+        ),
+    )
     p.set_defaults(func=_report)
 
     args = parser.parse_args(argv)

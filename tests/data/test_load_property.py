@@ -74,4 +74,5 @@ def test_corruptions_give_problems_not_tracebacks(tmp_path, corruptions):
     before = digest(d)
     found = load.validate(d)  # must not raise
     assert all(isinstance(p, Problem) and p.rule and p.fix for p in found)
+    assert all(p.aturan and p.perbaikan for p in found), [p.rule for p in found if not p.aturan]
     assert digest(d) == before  # raw files are never written

@@ -78,7 +78,7 @@ def test_headers_and_coded_values_come_from_the_catalogue():
     table = pd.DataFrame(
         {
             "sector": ["health", "unknown_sector"],
-            "band": ["stable", "not assessed"],
+            "band": ["stable", "not_assessed"],
             "mode": ["classroom", "coaching"],
             "staff": [12, 30],
             "Dinas Kesehatan": [1, 2],

@@ -685,15 +685,50 @@ def test_every_results_json_key_is_documented(built):
     assert keys - documented == set(), sorted(keys - documented)
 
 
-PROBE = """<script>window.addEventListener('load', () => {
-  const h = [...document.querySelectorAll('h2')].find(e => /Ringkasan|Summary for decision/.test(e.textContent));
-  const first = [...document.querySelectorAll('li.decision, li')].find(
+def on_a_phone(page, script: str, tmp_path) -> dict:
+    """Run ``script`` (a function body over ``doc``, returning JSON) on ``page`` laid out 390 x 844 CSS px.
+
+    The page is loaded in a 390 px iframe: headless Chromium's window is at least 500 px wide, so
+    ``--window-size=390,844`` would lay the page out at 500 px (how an earlier version of this test measured)."""
+    wrapper = page.with_name("_phone_" + page.name)
+    wrapper.write_text(
+        '<!doctype html><html><body style="margin:0">'
+        f'<iframe id="phone" src="{page.name}" style="width:390px;height:844px;border:0"></iframe>'
+        "<script>document.getElementById('phone').addEventListener('load', () => {"
+        "const doc = document.getElementById('phone').contentDocument;"
+        f"const found = (() => {{ {script} }})();"
+        "document.body.setAttribute('data-probe', JSON.stringify(found));});</script></body></html>"
+    )
+    try:
+        dom = subprocess.run(
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--allow-file-access-from-files",
+                "--window-size=600,900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                wrapper.as_uri(),
+            ],
+            check=True,
+            timeout=120,
+            capture_output=True,
+            text=True,
+        ).stdout
+    finally:
+        wrapper.unlink()
+    return json.loads(html_unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+
+
+FIRST_DECISION = """
+  const h = [...doc.querySelectorAll('h2')].find(e => /Ringkasan|Summary for decision/.test(e.textContent));
+  const first = [...doc.querySelectorAll('li.decision, li')].find(
     li => !li.closest('nav') && (h ? h.compareDocumentPosition(li) & Node.DOCUMENT_POSITION_FOLLOWING : li.matches('.decision')));
-  document.body.setAttribute('data-probe', JSON.stringify({
-    heading: h ? h.getBoundingClientRect().top : null,
-    first: first ? first.getBoundingClientRect().bottom : null,
-    text: first ? first.textContent : ''}));
-});</script>"""
+  return {heading: h ? h.getBoundingClientRect().top : null,
+          first: first ? first.getBoundingClientRect().bottom : null,
+          text: first ? first.textContent : '',
+          width: doc.documentElement.clientWidth};"""
 
 
 @pytest.mark.slow
@@ -710,30 +745,47 @@ PROBE = """<script>window.addEventListener('load', () => {
 def test_the_decision_summary_is_on_a_phones_first_screen(built, tmp_path, page):
     """On a 390 x 844 screen (a phone), the first decision sentence ends above the fold, on the index card and
     at the top of the effects report (its contents are folded above it)."""
-    source = built["out"] / page
-    probe = source.with_name("_probe_" + source.name)
-    probe.write_text(source.read_text().replace("</body>", PROBE + "</body>"))
-    try:
-        dom = subprocess.run(
-            [
-                CHROMIUM,
-                *FLAGS,
-                f"--user-data-dir={tmp_path / 'profile'}",
-                "--window-size=390,844",
-                "--virtual-time-budget=5000",
-                "--dump-dom",
-                probe.as_uri(),
-            ],
-            check=True,
-            timeout=120,
-            capture_output=True,
-            text=True,
-        ).stdout
-    finally:
-        probe.unlink()
-    found = json.loads(html_unescape(re.search(r'data-probe="([^"]*)"', dom).group(1)))
+    found = on_a_phone(built["out"] / page, FIRST_DECISION, tmp_path)
+    assert found["width"] == 390, found  # laid out at a phone's width
     assert found["first"] is not None and 0 < found["first"] <= 844, found
     assert re.search(r"(menit|poin|Waktu tunggu|Kepuasan|pegawai|unit)", found["text"]), found
+
+
+FIGURES = """
+  doc.querySelectorAll('details').forEach(d => { d.open = true; });
+  const figures = [...doc.querySelectorAll('img')].filter(i => i.src.startsWith('data:image/svg'));
+  return {width: doc.documentElement.clientWidth, scroll: doc.documentElement.scrollWidth,
+          figures: figures.map(i => ({shown: i.getBoundingClientRect().width, src: i.src}))};"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize(
+    "page",
+    [
+        "banda-aceh/programme_effects.html",
+        "banda-aceh/training_needs.html",
+        "banda-aceh/monitoring.html",
+        "cross_city.html",
+        "index.html",
+    ],
+)
+def test_on_a_phone_every_figure_reads_at_11_px_and_nothing_is_wider_than_the_screen(built, tmp_path, page):
+    """Issue 15: figure text at least 11 CSS px on a 390 px phone. Each SVG's smallest font size (in its own
+    units, points) times the scale the phone shows it at (shown width / the SVG's width in CSS px); tables
+    scroll inside their own box, so the page itself is never wider than the screen."""
+    found = on_a_phone(built["out"] / page, FIGURES, tmp_path)
+    assert found["width"] == 390 and found["scroll"] <= 390, found | {"figures": len(found["figures"])}
+    smallest = []
+    for figure in found["figures"]:
+        svg = base64.b64decode(figure["src"].split(",", 1)[1]).decode()
+        natural = float(re.search(r'<svg[^>]*width="([\d.]+)pt"', svg).group(1)) * 96 / 72
+        sizes = [float(s) for s in re.findall(r"font[^;\"]*?([\d.]+)px", svg)]
+        assert sizes, "no text in a figure"
+        smallest.append(min(sizes) * 96 / 72 * figure["shown"] / natural)
+    if page != "index.html":
+        assert smallest, "no figure found"
+    assert all(px >= 11 for px in smallest), [round(px, 1) for px in smallest]
 
 
 def html_unescape(text: str) -> str:
@@ -805,3 +857,36 @@ def test_each_report_has_a_pdf_beside_it_within_its_page_budget(built):
         assert 0 < pdf_pages(pdf) <= most, (notebook, pdf_pages(pdf))
         assert str(out).encode() not in pdf.read_bytes() and b"/tmp/" not in pdf.read_bytes()
         assert f'href="{notebook}.pdf"' in (out / city / f"{notebook}.html").read_text()
+
+
+JARGON = (
+    "TWFE",
+    "Callaway",
+    "Sant'Anna",
+    "csdid",
+    "HonestDiD",
+    "Borusyak",
+    "Sun-Abraham",
+    "bootstrap",
+    "imputa",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_public_part_of_the_effects_page_has_no_method_jargon(built, lang):
+    """Issue 15: estimator names and method words live in the sections tagged for researchers (and the
+    provenance at the end); what a head of agency reads above them says the same in plain words."""
+    out = built["out"] if lang == "id" else built["en"]
+    page = (out / built["city"] / "programme_effects.html").read_text()
+    public = []
+    for cell in re.split(r'<div class="jp-Cell ', page)[1:]:
+        if "celltag_researchers" in cell:  # on a code cell's outer div, on a markdown cell's inner one
+            continue
+        if re.search(r"<h2[^>]*>\s*(Asal-usul laporan|Provenance)", cell):  # the heading, not the contents' link
+            break
+        text = re.sub(r"<[^>]+>", " ", re.sub(r"<(style|img)\b.*?(</style>|>)", " ", cell, flags=re.S))
+        public.append(html_unescape(text))
+    public_text = " ".join(public)
+    assert len(public_text) > 2000  # the page's public part was read
+    assert [j for j in JARGON if j.lower() in public_text.lower()] == []

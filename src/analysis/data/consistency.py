@@ -7,7 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from analysis.data.problems import Problem
+from analysis.data.problems import SAME_FIX_ID, Problem
 
 #: Tables that refer to staff by NIP: without the staff table their rows cannot be placed in an agency.
 REFER_TO_STAFF = ("competency_assessments", "performance", "trainings")
@@ -25,6 +25,8 @@ def cross_table(data) -> list[Problem]:
                         file=f"{name}",
                         rule=f"{name} refers to staff by NIP, but the staff table is missing",
                         fix="Add staff.csv (or the 'staff' sheet) with every NIP these rows use",
+                        aturan=f"{name} merujuk pegawai lewat NIP, tetapi tabel staff tidak ada",
+                        perbaikan="Tambahkan staff.csv (atau lembar 'staff') dengan setiap NIP yang dipakai baris ini",
                     )
                 )
     active = _units_with_data(data)
@@ -42,6 +44,10 @@ def cross_table(data) -> list[Problem]:
                     "counted as a unit that never joined the programme",
                     fix="Add a row for it: programme_start = the month it joined, or leave programme_start "
                     "empty if it never joined",
+                    aturan="unit ini punya kunjungan atau jawaban survei tetapi tidak ada barisnya di rollout; "
+                    "tanpa peringatan ia akan dihitung sebagai unit yang tidak pernah ikut program",
+                    perbaikan="Tambahkan barisnya: programme_start = bulan unit itu mulai ikut, atau kosongkan "
+                    "programme_start jika tidak pernah ikut",
                 )
             )
         missing = len(active - known) - 20
@@ -53,6 +59,8 @@ def cross_table(data) -> list[Problem]:
                     value=f"... {missing:,} more units",
                     rule="units with data but no row in rollout",
                     fix="Same fix as the rows above",
+                    aturan="unit dengan data tetapi tanpa baris di rollout",
+                    perbaikan=SAME_FIX_ID,
                 )
             )
         first, last = _data_period(data)
@@ -60,18 +68,24 @@ def cross_table(data) -> list[Problem]:
         if first is not None and len(starts):
             early = starts[starts["programme_start"] < first]
             late = starts[starts["programme_start"] > last]
-            for frame, rule, fix in (
+            for frame, rule, fix, aturan, perbaikan in (
                 (
                     early,
                     f"programme_start is before the first month of data ({first:%Y-%m}): no month before "
                     "the start is observed, so the unit is left out of the effect estimates",
                     "Check the month (a typing error?); if it is right, nothing to do",
+                    f"programme_start sebelum bulan pertama data ({first:%Y-%m}): tidak ada bulan sebelum "
+                    "mulai yang teramati, sehingga unit ini tidak masuk perkiraan dampak",
+                    "Periksa bulannya (salah ketik?); jika benar, tidak perlu tindakan",
                 ),
                 (
                     late,
                     f"programme_start is after the last month of data ({last:%Y-%m}): the unit counts as "
                     "not yet in the programme",
                     "Check the month; if it is right, nothing to do",
+                    f"programme_start sesudah bulan terakhir data ({last:%Y-%m}): unit ini dihitung belum "
+                    "ikut program",
+                    "Periksa bulannya; jika benar, tidak perlu tindakan",
                 ),
             ):
                 for r in frame.head(20).itertuples():
@@ -83,6 +97,8 @@ def cross_table(data) -> list[Problem]:
                             value=f"{r.unit_id}: {r.programme_start:%Y-%m}",
                             rule=rule,
                             fix=fix,
+                            aturan=aturan,
+                            perbaikan=perbaikan,
                             severity="warning",
                         )
                     )

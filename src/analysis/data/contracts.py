@@ -41,6 +41,8 @@ class Rule:
     fix: str
     fn: Callable[[pd.Series | pd.DataFrame], pd.Series]
     columns: tuple[str, ...] = ()  # for row rules: the columns it reads (the first is reported)
+    teks: str = ""  # ``text`` in Bahasa Indonesia, which planners read (see analysis.data.problems)
+    perbaikan: str = ""  # ``fix`` in Bahasa Indonesia
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,14 @@ class TableSpec:
 
 
 # ---------------------------------------------------------------------------------------------- rule builders
+#: What a range rule checks, in Bahasa Indonesia (a column's own name stays as it is).
+WHAT_ID = {
+    "competency level": "level kompetensi",
+    "SKM score": "nilai SKM",
+    "period (year)": "periode (tahun)",
+}
+
+
 def in_range(lo: float, hi: float, what: str, source: str = "") -> Rule:
     tail = f" ({source})" if source else ""
     return Rule(
@@ -86,6 +96,8 @@ def in_range(lo: float, hi: float, what: str, source: str = "") -> Rule:
         text=f"{what} must be between {lo:g} and {hi:g}{tail}",
         fix=f"Use a value from {lo:g} to {hi:g}",
         fn=lambda s: s.between(lo, hi),
+        teks=f"{WHAT_ID.get(what, what)} harus antara {lo:g} dan {hi:g}{tail}",
+        perbaikan=f"Pakai nilai dari {lo:g} sampai {hi:g}",
     )
 
 
@@ -95,6 +107,8 @@ def at_least(lo: float, what: str) -> Rule:
         text=f"{what} must be at least {lo:g}",
         fix=f"Use a value of {lo:g} or more",
         fn=lambda s: s >= lo,
+        teks=f"{WHAT_ID.get(what, what)} paling sedikit {lo:g}",
+        perbaikan=f"Pakai nilai {lo:g} atau lebih",
     )
 
 
@@ -106,6 +120,8 @@ def one_of(kind: str, values: list[str] | None = None) -> Rule:
         text=f"must be one of the {kind} codes: {shown}",
         fix=f"Use a code from the '{kind}' list (template sheet 'codes', or data/reference/)",
         fn=lambda s: s.isin(allowed),
+        teks=f"harus salah satu kode {kind}: {shown}",
+        perbaikan=f"Pakai kode dari daftar '{kind}' (lembar 'codes' di template, atau data/reference/)",
     )
 
 
@@ -115,6 +131,8 @@ def matches(pattern: str, kind: str, example: str) -> Rule:
         id=f"pattern_{kind}",
         text=f"must be a valid {kind}",
         fix=f"Write it like '{example}'",
+        teks=f"harus {kind} yang sah",
+        perbaikan=f"Tulis seperti '{example}'",
         fn=lambda s: s.map(lambda v: bool(rx.match(str(v)))).astype(bool),
     )
 
@@ -123,7 +141,14 @@ def _not_blank(s: pd.Series) -> pd.Series:
     return s.astype("string").str.strip().str.len() > 0
 
 
-NOT_BLANK = Rule(id="not_blank", text="must not be blank", fix="Fill in a value", fn=_not_blank)
+NOT_BLANK = Rule(
+    id="not_blank",
+    text="must not be blank",
+    fix="Fill in a value",
+    fn=_not_blank,
+    teks="tidak boleh kosong",
+    perbaikan="Isi nilainya",
+)
 
 
 def _time_order(first: str, second: str) -> Rule:
@@ -135,6 +160,8 @@ def _time_order(first: str, second: str) -> Rule:
         id=f"order_{second}_after_{first}",
         text=f"{second} must not be before {first}",
         fix=f"Check the clock times: {second} must be at or after {first}",
+        teks=f"{second} tidak boleh sebelum {first}",
+        perbaikan=f"Periksa jamnya: {second} harus sama dengan atau sesudah {first}",
         fn=fn,
         columns=(second, first),
     )
@@ -154,6 +181,8 @@ def _predicate_follows_matrix() -> Rule:
         id="skp_matrix",
         text="predicate must follow the PermenPAN-RB 6/2022 matrix of results_rating x behaviour_rating",
         fix="Recompute the predicate from the two ratings (data/reference/skp_matrix.csv)",
+        teks="predikat harus mengikuti matriks PermenPAN-RB 6/2022 dari results_rating x behaviour_rating",
+        perbaikan="Hitung ulang predikat dari kedua penilaian (data/reference/skp_matrix.csv)",
         fn=fn,
         columns=("predicate", "results_rating", "behaviour_rating"),
     )
@@ -168,6 +197,8 @@ def _hire_after_birth() -> Rule:
         id="hire_age",
         text="hire_year must be at least 17 years after birth_year",
         fix="Check birth_year and hire_year (ASN are appointed from age 18)",
+        teks="hire_year harus paling sedikit 17 tahun sesudah birth_year",
+        perbaikan="Periksa birth_year dan hire_year (ASN diangkat paling muda usia 18 tahun)",
         fn=fn,
         columns=("hire_year", "birth_year"),
     )
@@ -184,6 +215,8 @@ def _some_unsur_answered() -> Rule:
         id="unsur_answered",
         text="a response must score at least one of the 9 unsur",
         fix="Remove the empty response or fill in its scores (1-4)",
+        teks="sebuah jawaban harus memberi nilai pada paling sedikit satu dari 9 unsur",
+        perbaikan="Hapus jawaban yang kosong atau isi nilainya (1-4)",
         fn=fn,
         columns=(cols[0],),
     )
@@ -194,10 +227,12 @@ def _some_unsur_answered() -> Rule:
 EXCEL_NIP_RULE = Rule(
     id="nip_excel",
     text="Excel rounded this NIP: it was stored as a number, which keeps only 15 significant digits (the last "
-    "digits became 0 and the sex digit may have changed) / Excel membulatkan NIP ini: tersimpan sebagai angka",
-    fix="Format the nip column as Text and paste the NIPs again from the source / Format kolom nip sebagai "
-    "Teks lalu tempel ulang NIP dari sumbernya",
+    "digits became 0 and the sex digit may have changed)",
+    fix="Format the nip column as Text and paste the NIPs again from the source",
     fn=lambda s: s.notna(),
+    teks="Excel membulatkan NIP ini: tersimpan sebagai angka, yang hanya menyimpan 15 angka penting (angka "
+    "terakhir menjadi 0 dan angka jenis kelamin bisa berubah)",
+    perbaikan="Format kolom nip sebagai Teks lalu tempel ulang NIP dari sumbernya",
 )
 NIP_RULE = Rule(
     id="nip",
@@ -205,6 +240,9 @@ NIP_RULE = Rule(
     "(Perka BKN 22/2007)",
     fix="Copy the NIP as text without spaces or dots (format the column as Text before pasting)",
     fn=lambda s: s.notna(),  # checked in pseudonymise.nip_problems; kept here for the message
+    teks="nip harus NIP 18 angka: tanggal lahir YYYYMMDD, TMT pengangkatan YYYYMM, kode jenis kelamin 1/2, "
+    "nomor urut (Perka BKN 22/2007)",
+    perbaikan="Salin NIP sebagai teks tanpa spasi atau titik (format kolom sebagai Teks sebelum menempel)",
 )
 
 # ---------------------------------------------------------------------------------------------- the tables
@@ -361,6 +399,8 @@ def _fk_rule(fk: ForeignKey, keys: pd.Index) -> Rule:
         text=f"{fk.column} must exist in {fk.parent}",
         fix=f"Add the missing {fk.parent_column} to {fk.parent}, or correct the id",
         fn=lambda s: s.isin(keys),
+        teks=f"{fk.column} harus ada di {fk.parent}",
+        perbaikan=f"Tambahkan {fk.parent_column} itu ke {fk.parent}, atau perbaiki id-nya",
     )
 
 

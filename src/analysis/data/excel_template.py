@@ -38,7 +38,8 @@ _README = [
     "service_visits.csv or service_visits.parquet instead.",
     "Check the workbook with:  asn-kinerja validate <folder>",
     "",
-    "Sheet 'codes' lists the allowed values of coded columns.",
+    "Lembar 'codes' berisi nilai yang boleh dipakai pada kolom berkode, dengan keterangannya. / Sheet 'codes'",
+    "lists the allowed values of coded columns, with their meaning.",
 ]
 
 #: Rows pre-formatted as Text in the nip column (a city's staff fit; Excel applies the column format beyond).
@@ -58,6 +59,14 @@ _CODE_COLUMNS = {
     "behaviour_rating": lambda: reference.allowed("skp_rating"),
     "predicate": lambda: reference.allowed("skp_predicate"),
     "potential": lambda: reference.allowed("potential"),
+}
+
+
+#: Meaning of the codes, in Bahasa Indonesia, written beside the code lists of the 'codes' sheet.
+_CODE_LABELS = {
+    "city": lambda: reference.cities()["name"].tolist(),
+    "unit_type": lambda: reference.table("unit_types")["label_id"].tolist(),
+    "competency": lambda: reference.table("competencies")["name"].tolist(),
 }
 
 
@@ -111,13 +120,21 @@ def write_template(path: Path) -> Path:
 
     codes = wb.create_sheet("codes")
     code_ranges: dict[str, str] = {}
-    for j, (col, values_fn) in enumerate(_CODE_COLUMNS.items(), start=1):
+    j = 1
+    for col, values_fn in _CODE_COLUMNS.items():
         values = values_fn()
         letter = codes.cell(row=1, column=j).column_letter
         codes.cell(row=1, column=j, value=col).font = Font(bold=True)
         for i, v in enumerate(values, start=2):
             codes.cell(row=i, column=j, value=v)
         code_ranges[col] = f"codes!${letter}$2:${letter}${len(values) + 1}"
+        if col in _CODE_LABELS:  # the meaning beside the code (the drop-down lists the codes only)
+            j += 1
+            codes.cell(row=1, column=j, value=f"{col} (keterangan)").font = Font(italic=True)
+            for i, label in enumerate(_CODE_LABELS[col](), start=2):
+                codes.cell(row=i, column=j, value=label)
+            codes.column_dimensions[codes.cell(row=1, column=j).column_letter].width = 32
+        j += 1
 
     fill = PatternFill("solid", fgColor="DDEBF7")
     for table in contracts.TABLES:

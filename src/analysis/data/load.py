@@ -22,7 +22,7 @@ import pandera.errors
 from analysis.data import contracts, pseudonymise, visits
 from analysis.data.problems import Problem, cap_per_rule, show_value
 from analysis.data.reference import required_level_differences
-from analysis.data.visits import PARSE_FIX, PARSE_TEXT, VisitLog
+from analysis.data.visits import PARSE_FIX, PARSE_PERBAIKAN, PARSE_TEKS, PARSE_TEXT, VisitLog
 
 SUFFIXES = (".csv", ".parquet")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -96,6 +96,8 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
         return {}, [
             Problem(
                 file=str(directory),
+                aturan="folder tidak ada",
+                perbaikan="Berikan folder yang berisi berkas kota, mis. data/raw/kendari",
                 rule="folder does not exist",
                 fix="Give the folder that holds the city's files, e.g. data/raw/kendari",
             )
@@ -109,6 +111,8 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
                 Problem(
                     file=src.label,
                     sheet=src.sheet,
+                    aturan=f"tabel '{src.table}' diberikan dua kali (juga di {where})",
+                    perbaikan="Simpan satu salinan per tabel: hapus atau ganti nama yang lain",
                     rule=f"table '{src.table}' is given twice (also in {where})",
                     fix="Keep one copy of each table: remove or rename the other",
                 )
@@ -134,6 +138,12 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
                 Problem(
                     file=path.name,
                     severity="warning" if suffix in SUFFIXES else "error",
+                    aturan="nama berkas bukan nama tabel"
+                    if suffix in SUFFIXES
+                    else f"berkas '{suffix}' tidak dibaca",
+                    perbaikan=("Beri nama berkas sesuai tabelnya: " + ", ".join(contracts.TABLES))
+                    if suffix in SUFFIXES
+                    else "Simpan sebagai .csv (UTF-8), .parquet atau .xlsx",
                     rule="file name is not a table name"
                     if suffix in SUFFIXES
                     else f"'{suffix}' files are not read",
@@ -147,6 +157,8 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
             problems.append(
                 Problem(
                     file=f"{table}.csv",
+                    aturan=f"tabel wajib '{table}' tidak ada",
+                    perbaikan=f"Tambahkan {table}.csv atau lembar '{table}' (lihat: asn-kinerja template)",
                     rule=f"required table '{table}' is missing",
                     fix=f"Add {table}.csv or a '{table}' sheet (see: asn-kinerja template)",
                 )
@@ -167,6 +179,8 @@ def _workbook_sources(path: Path) -> list[Source | Problem]:
         return [
             Problem(
                 file=path.name,
+                aturan=f"berkas tidak dapat dibuka sebagai buku kerja Excel ({type(exc).__name__})",
+                perbaikan="Buka di Excel atau LibreOffice lalu simpan lagi sebagai .xlsx",
                 rule=f"file cannot be opened as an Excel workbook ({type(exc).__name__})",
                 fix="Open it in Excel or LibreOffice and save it again as .xlsx",
             )
@@ -181,6 +195,8 @@ def _workbook_sources(path: Path) -> list[Source | Problem]:
                 file=path.name,
                 sheet=sheet,
                 severity="warning",
+                aturan=f"hanya lembar pertama ('{others[0]}') yang dibaca sebagai tabel '{stem}'; lembar ini diabaikan",
+                perbaikan="Tidak perlu tindakan; atau hapus lembar ini",
                 rule=f"only the first sheet ('{others[0]}') is read as table '{stem}'; this one is ignored",
                 fix="Nothing to do; or remove the sheet",
             )
@@ -194,6 +210,9 @@ def _workbook_sources(path: Path) -> list[Source | Problem]:
                 file=path.name,
                 sheet=sheet,
                 severity="warning",
+                aturan="nama lembar bukan nama tabel: lembar ini diabaikan",
+                perbaikan="Ganti nama lembar menjadi salah satu nama ini jika berisi tabel: "
+                + ", ".join(contracts.TABLES),
                 rule="sheet name is not a table name: the sheet is ignored",
                 fix="Rename the sheet to one of these if it holds a table: " + ", ".join(contracts.TABLES),
             )
@@ -223,6 +242,13 @@ SEPARATORS = (",", ";", "\t", "|")
 #: Rows searched for the header (titles, logos and blank rows above the table are common in exports).
 HEADER_SEARCH_ROWS = 20
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SEPARATOR_NAMES_ID = {",": "koma", ";": "titik koma", "\t": "tab", "|": "garis tegak"}
+EMPTY_FILE = (
+    "file is empty",
+    "Export the table again with its header row and data",
+    "berkas kosong",
+    "Ekspor ulang tabel lengkap dengan baris judul kolom dan datanya",
+)
 
 
 def _decode(raw: bytes) -> tuple[str | None, str, str]:
@@ -287,6 +313,8 @@ def _from_grid(
             Problem(
                 file=src.label,
                 sheet=src.sheet,
+                aturan="berkas kosong",
+                perbaikan="Ekspor ulang tabel lengkap dengan baris judul kolom dan datanya",
                 rule="file is empty",
                 fix="Export the table again with its header row and data",
             )
@@ -301,6 +329,8 @@ def _from_grid(
                 sheet=src.sheet,
                 row=first_row + at,
                 severity="warning",
+                aturan=f"judul kolom ada di baris {first_row + at}; {at} baris di atasnya diabaikan",
+                perbaikan="Tidak perlu tindakan; atau hapus baris judul agar judul kolom ada di baris 1",
                 rule=f"the header is on row {first_row + at}; the {at} row(s) above it are ignored",
                 fix="Nothing to do; or delete the title rows so the header is row 1",
             )
@@ -318,6 +348,8 @@ def _from_grid(
                 sheet=src.sheet,
                 row=first_row + at,
                 column=", ".join(dup),
+                aturan=f"nama kolom berulang di baris judul: {', '.join(dup)}",
+                perbaikan="Satu kolom per nama: hapus atau ganti nama salinannya",
                 rule=f"column names repeat in the header: {', '.join(dup)}",
                 fix="Keep one column per name: delete or rename the other copy",
             )
@@ -365,8 +397,11 @@ def _cells_as_text(grid: pd.DataFrame) -> pd.DataFrame:
 def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
     """A table as strings, index = spreadsheet row (header = 1), or None with the reason."""
 
-    def fail(rule: str, fix: str, row: int | None = None) -> tuple[None, list[Problem]]:
-        return None, [Problem(file=src.label, sheet=src.sheet, row=row, rule=rule, fix=fix)]
+    def fail(
+        rule: str, fix: str, aturan: str, perbaikan: str, row: int | None = None
+    ) -> tuple[None, list[Problem]]:
+        problem = Problem(src.label, rule, fix, src.sheet, row, aturan=aturan, perbaikan=perbaikan)
+        return None, [problem]
 
     suffix = src.path.suffix.lower()
     if src.sheet:
@@ -380,7 +415,12 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
                 engine=EXCEL_ENGINE,
             )
         except Exception as exc:  # noqa: BLE001
-            return fail(f"sheet cannot be read ({type(exc).__name__})", "Save the workbook again as .xlsx")
+            return fail(
+                f"sheet cannot be read ({type(exc).__name__})",
+                "Save the workbook again as .xlsx",
+                f"lembar tidak dapat dibaca ({type(exc).__name__})",
+                "Simpan lagi buku kerjanya sebagai .xlsx",
+            )
         return _from_grid(_cells_as_text(grid), src)
     if suffix == ".parquet":
         try:
@@ -389,18 +429,22 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
             return fail(
                 f"file cannot be read as Parquet ({type(exc).__name__})",
                 "Export the table again as Parquet, or as UTF-8 CSV",
+                f"berkas tidak dapat dibaca sebagai Parquet ({type(exc).__name__})",
+                "Ekspor ulang tabel sebagai Parquet, atau sebagai CSV UTF-8",
             )
         df = _normalise_header(df)
         df.index = pd.RangeIndex(2, len(df) + 2)
         return df, []
     raw = src.path.read_bytes()
     if not raw.strip():
-        return fail("file is empty", "Export the table again with its header row and data")
+        return fail(*EMPTY_FILE)
     text, encoding, why = _decode(raw)
     if text is None:
         return fail(
             f"file is not text in a known encoding ({why})",
             "Save it as 'CSV UTF-8 (comma delimited)' in Excel or LibreOffice",
+            f"berkas bukan teks dalam kodean yang dikenal ({why})",
+            "Simpan sebagai 'CSV UTF-8 (comma delimited)' di Excel atau LibreOffice",
         )
     notes: list[Problem] = []
     if encoding != "UTF-8":
@@ -408,6 +452,8 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
             Problem(
                 file=src.label,
                 severity="warning",
+                aturan=f"berkas berkodean {encoding}, bukan UTF-8: dibaca sebagai {encoding}",
+                perbaikan="Periksa nama yang beraksen; lain kali simpan sebagai 'CSV UTF-8 (comma delimited)'",
                 rule=f"file is {encoding}, not UTF-8: read as {encoding}",
                 fix="Check names with accents; next time save as 'CSV UTF-8 (comma delimited)'",
             )
@@ -418,7 +464,7 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
             _io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, header=None, skip_blank_lines=False
         )
     except pd.errors.EmptyDataError:
-        return fail("file is empty", "Export the table again with its header row and data")
+        return fail(*EMPTY_FILE)
     except pd.errors.ParserError as exc:
         m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
         if m:
@@ -426,11 +472,16 @@ def read_raw(src: Source) -> tuple[pd.DataFrame | None, list[Problem]]:
                 f"row has {m.group(3)} fields but the header has {m.group(1)} "
                 f"(fields separated by {SEPARATOR_NAMES[sep]})",
                 "Quote values that contain the separator, or remove the extra separator",
+                f"baris berisi {m.group(3)} kolom, sedangkan baris judul {m.group(1)} "
+                f"(kolom dipisah dengan {SEPARATOR_NAMES_ID[sep]})",
+                "Beri tanda kutip pada nilai yang memuat pemisah, atau hapus pemisah yang berlebih",
                 row=int(m.group(2)),
             )
         return fail(
             f"file cannot be parsed as CSV ({str(exc).splitlines()[0][:120]})",
             "Export the table again as UTF-8 CSV with one header row",
+            f"berkas tidak dapat diurai sebagai CSV ({str(exc).splitlines()[0][:120]})",
+            "Ekspor ulang tabel sebagai CSV UTF-8 dengan satu baris judul kolom",
         )
     df, problems = _from_grid(grid, src)
     return df, notes + problems
@@ -458,6 +509,8 @@ def _numbers(s: pd.Series) -> pd.Series:
 _THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(?:(?:,\d{3})+|(?:\.\d{3})+)$")
 THOUSANDS_TEXT = "number with a thousands separator (99,000 or 99.000): it would be read as 99"
 THOUSANDS_FIX = "Write the number without separators, e.g. 99000; a decimal needs a point or comma, e.g. 12.5"
+THOUSANDS_TEKS = "angka dengan pemisah ribuan (99,000 atau 99.000): akan terbaca sebagai 99"
+THOUSANDS_PERBAIKAN = "Tulis angka tanpa pemisah, mis. 99000; desimal memakai titik atau koma, mis. 12,5"
 
 
 def thousands_separated(s: pd.Series) -> pd.Series:
@@ -528,6 +581,8 @@ def _nip_to_staff_id(df: pd.DataFrame, src: Source, key: bytes) -> tuple[pd.Data
                     value=pseudonymise.mask_nip(nip),
                     rule=rule.text,
                     fix=rule.fix,
+                    aturan=rule.teks,
+                    perbaikan=rule.perbaikan,
                 )
             )
         good = nips.where(~nips.index.isin(list(bad_rows)))
@@ -580,6 +635,8 @@ def check_table(
                     column="staff_id",
                     value=f"{int(nip_like.sum()):,} NIP-shaped values",
                     severity="warning",
+                    aturan="staff_id berisi NIP: dibaca sebagai NIP (diperiksa, lalu diganti dengan hash berkuncinya)",
+                    perbaikan="Tidak perlu tindakan; atau ganti nama kolom menjadi nip",
                     rule="staff_id holds NIPs: they are read as NIPs (checked, then replaced by their keyed hash)",
                     fix="Nothing to do; or rename the column to nip",
                 )
@@ -601,6 +658,8 @@ def check_table(
                     column=col.name,
                     rule="required column is missing",
                     fix=f"Add a column named '{col.name}' (see: asn-kinerja template)",
+                    aturan="kolom wajib tidak ada",
+                    perbaikan=f"Tambahkan kolom bernama '{col.name}' (lihat: asn-kinerja template)",
                 )
             )
     extra = [c for c in df_raw.columns if c not in spec.column_names and not c.startswith("unnamed")]
@@ -611,6 +670,8 @@ def check_table(
                 sheet=src.sheet,
                 column=c,
                 severity="warning",
+                aturan="kolom tidak ada dalam kontrak data dan diabaikan",
+                perbaikan="Hapus, atau periksa ejaannya terhadap template",
                 rule="column is not in the contract and is ignored",
                 fix="Remove it, or check its spelling against the template",
             )
@@ -621,6 +682,8 @@ def check_table(
             Problem(
                 file=src.label,
                 sheet=src.sheet,
+                aturan="tabel tidak berisi baris",
+                perbaikan="Tambahkan datanya, atau hapus tabel yang kosong",
                 rule="table has no rows",
                 severity=severity,
                 fix="Add the records, or remove the empty table",
@@ -643,6 +706,8 @@ def check_table(
                     value=show_value(df_raw.at[row, name]),
                     rule=THOUSANDS_TEXT if grouped[row] else PARSE_TEXT[kind],
                     fix=THOUSANDS_FIX if grouped[row] else PARSE_FIX[kind],
+                    aturan=THOUSANDS_TEKS if grouped[row] else PARSE_TEKS[kind],
+                    perbaikan=THOUSANDS_PERBAIKAN if grouped[row] else PARSE_PERBAIKAN[kind],
                 )
             )
 
@@ -652,7 +717,16 @@ def check_table(
     except pandera.errors.SchemaErrors as exc:
         problems += _failures_to_problems(exc.failure_cases, compiled, typed, df_raw, src, skip, masked_nip)
     except pandera.errors.SchemaError as exc:  # pragma: no cover - lazy mode collects; kept as a safety net
-        problems.append(Problem(file=src.label, sheet=src.sheet, rule=str(exc)[:200], fix="Check the table"))
+        problems.append(
+            Problem(
+                src.label,
+                str(exc)[:200],
+                "Check the table",
+                src.sheet,
+                aturan=str(exc)[:200],
+                perbaikan="Periksa tabel ini",
+            )
+        )
     return typed.reset_index(drop=True), problems
 
 
@@ -674,27 +748,34 @@ def _failures_to_problems(
             rule = compiled.rules[check]
             column = rule.columns[0]
             value = ", ".join(f"{c}={show_value(raw.at[row, c], 24)}" for c in rule.columns if c in raw)
-            text, fix = rule.text, rule.fix
+            text, fix, teks, perbaikan = rule.text, rule.fix, rule.teks, rule.perbaikan
         elif check in compiled.rules:
             rule = compiled.rules[check]
             column = check.split(":", 1)[0]
             value, text, fix = show_value(raw.at[row, column]), rule.text, rule.fix
+            teks, perbaikan = rule.teks, rule.perbaikan
         elif check == "not_nullable":
             value, text, fix = "(empty)", "must not be empty", "Fill in a value"
+            teks, perbaikan = "tidak boleh kosong", "Isi nilainya"
         elif check == "field_uniqueness":
             value = show_value(raw.at[row, column])
             text, fix = (
                 f"{column} must be unique: the value appears more than once",
                 "Remove or merge the duplicate rows",
             )
+            teks = f"{column} harus unik: nilai ini muncul lebih dari sekali"
+            perbaikan = "Hapus atau gabungkan baris ganda"
         elif check == "multiple_fields_uniqueness":
             key = contracts.spec(src.table).key
             column = key[0]
             value = ", ".join(show_value(raw.at[row, k], 24) for k in key)
             text = f"the key ({', '.join(key)}) must be unique: this combination appears more than once"
             fix = "Remove or merge the duplicate rows"
+            teks = f"kunci ({', '.join(key)}) harus unik: kombinasi ini muncul lebih dari sekali"
+            perbaikan = "Hapus atau gabungkan baris ganda"
         else:
             value, text, fix = show_value(rec["failure_case"]), check, "Check the value"
+            teks, perbaikan = check, "Periksa nilainya"
         k = (row, column, text)
         if k in seen or (row, column) in skip:
             continue
@@ -702,7 +783,17 @@ def _failures_to_problems(
             value = f"NIP {masked_nip[row]}"  # the row as the planner's file has it, not its keyed hash
         seen.add(k)
         out.append(
-            Problem(file=src.label, sheet=src.sheet, row=row, column=column, value=value, rule=text, fix=fix)
+            Problem(
+                file=src.label,
+                sheet=src.sheet,
+                row=row,
+                column=column,
+                value=value,
+                rule=text,
+                fix=fix,
+                aturan=teks,
+                perbaikan=perbaikan,
+            )
         )
     return sorted(out, key=lambda p: (p.column, p.rule, p.row or 0))
 
@@ -778,6 +869,8 @@ def read_city(
                 Problem(
                     file=f"{table}.*",
                     severity="warning",
+                    aturan=f"tabel '{table}' tidak diberikan",
+                    perbaikan="Analisis yang memerlukannya dilewati; tambahkan tabel ini untuk menyertakannya",
                     rule=f"table '{table}' is not provided",
                     fix="Analyses that need it are skipped; add it to include them",
                 )
@@ -789,6 +882,14 @@ def read_city(
 REQUIRED_LEVEL_RULE = (
     "level_required differs from the standard level for the staff's position class "
     "(data/reference/required_levels.csv); reports use the standard unless told otherwise"
+)
+REQUIRED_LEVEL_ATURAN = (
+    "level_required berbeda dari level standar untuk kelas jabatan pegawai "
+    "(data/reference/required_levels.csv); laporan memakai standar kecuali diminta lain"
+)
+REQUIRED_LEVEL_PERBAIKAN = (
+    "Perbaiki nilainya, atau pakai level instansi Anda sendiri dengan required_source: recorded "
+    "di notebooks/params/<kota>.yaml"
 )
 REQUIRED_LEVEL_FIX = (
     "Correct the value, or keep your instansi's own levels and set required_source: recorded "
@@ -816,6 +917,8 @@ def _required_level_warnings(tables: dict[str, pd.DataFrame], src: Source | None
             column="level_required",
             value=f"{r.position_class} {r.competency}: recorded {r.recorded}, standard {r.standard} "
             f"({r.staff} staff)",
+            aturan=REQUIRED_LEVEL_ATURAN,
+            perbaikan=REQUIRED_LEVEL_PERBAIKAN,
             rule=REQUIRED_LEVEL_RULE,
             fix=REQUIRED_LEVEL_FIX,
             severity="warning",

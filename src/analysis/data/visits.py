@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from analysis.data import contracts
-from analysis.data.problems import MAX_ROWS_PER_RULE, Problem, show_value
+from analysis.data.problems import MAX_ROWS_PER_RULE, SAME_FIX_ID, Problem, show_value
 
 COLUMNS = ("unit_id", "arrived_at", "served_at", "completed_at", "service_type")
 TIMES = ("arrived_at", "served_at", "completed_at")
@@ -118,8 +118,8 @@ class VisitLog:
         return list(lower)
 
 
-def _rules_sql() -> list[tuple[str, str, str, str, str]]:
-    """(column, violation SQL, rule text, fix, value SQL) for each visit rule."""
+def _rules_sql() -> list[tuple[str, str, str, str, str, str, str]]:
+    """(column, violation SQL, rule text, fix, value SQL, rule and fix in Bahasa Indonesia) for each rule."""
     spec = contracts.spec("service_visits")
     out = [
         (
@@ -128,6 +128,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
             "must not be empty",
             "Fill in a value",
             "r.unit_id",
+            "tidak boleh kosong",
+            "Isi nilainya",
         ),
         (
             "unit_id",
@@ -135,6 +137,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
             "unit_id must exist in units",
             "Add the missing unit_id to units, or correct the id",
             "r.unit_id",
+            "unit_id harus ada di units",
+            "Tambahkan unit_id itu ke units, atau perbaiki id-nya",
         ),
         (
             "arrived_at",
@@ -142,6 +146,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
             "must not be empty",
             "Fill in a value",
             "r.arrived_at",
+            "tidak boleh kosong",
+            "Isi nilainya",
         ),
         (
             "service_type",
@@ -149,6 +155,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
             "must not be empty",
             "Fill in a value",
             "r.service_type",
+            "tidak boleh kosong",
+            "Isi nilainya",
         ),
     ]
     for c in TIMES:
@@ -159,6 +167,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
                 PARSE_TEXT["datetime"],
                 PARSE_FIX["datetime"],
                 f"r.{c}",
+                PARSE_TEKS["datetime"],
+                PARSE_PERBAIKAN["datetime"],
             )
         )
     for rule in spec.row_rules:
@@ -170,6 +180,8 @@ def _rules_sql() -> list[tuple[str, str, str, str, str]]:
                 rule.text,
                 rule.fix,
                 f"'{second}=' || r.{second} || ', {first}=' || r.{first}",
+                rule.teks,
+                rule.perbaikan,
             )
         )
     return out
@@ -189,6 +201,20 @@ PARSE_FIX = {
     "datetime": "Write date and time as YYYY-MM-DD HH:MM:SS, e.g. 2024-03-31 08:15:00",
     "month": "Write the month as YYYY-MM, e.g. 2024-07",
 }
+PARSE_TEKS = {
+    "int": "harus bilangan bulat",
+    "float": "harus angka",
+    "date": "harus tanggal dengan format YYYY-MM-DD",
+    "datetime": "harus tanggal dan jam dengan format YYYY-MM-DD HH:MM:SS",
+    "month": "harus bulan dengan format YYYY-MM",
+}
+PARSE_PERBAIKAN = {
+    "int": "Tulis angka saja, mis. 3",
+    "float": "Tulis angka dengan titik sebagai pemisah desimal, mis. 12.5",
+    "date": "Tulis tanggal sebagai YYYY-MM-DD, mis. 2024-03-31",
+    "datetime": "Tulis tanggal dan jam sebagai YYYY-MM-DD HH:MM:SS, mis. 2024-03-31 08:15:00",
+    "month": "Tulis bulan sebagai YYYY-MM, mis. 2024-07",
+}
 
 
 def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
@@ -200,12 +226,15 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0][:200]
         how = f" (read as {log.encoding.upper()} text)" if log.format == "csv" else ""
+        how_id = f" (dibaca sebagai teks {log.encoding.upper()})" if log.format == "csv" else ""
         return [
             Problem(
                 file=log.label,
                 sheet=sheet,
                 rule=f"file cannot be read as {log.format.upper()}{how}: {msg}",
                 fix="Export the visit log again as UTF-8 CSV with a header row, or as Parquet",
+                aturan=f"berkas tidak dapat dibaca sebagai {log.format.upper()}{how_id}: {msg}",
+                perbaikan="Ekspor ulang log kunjungan sebagai CSV UTF-8 dengan baris judul kolom, atau sebagai Parquet",
             )
         ]
     notes = []
@@ -217,6 +246,8 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                 severity="warning",
                 rule=f"file is {name}, not UTF-8: read as {name}",
                 fix="Check names with accents; next time save as 'CSV UTF-8 (comma delimited)'",
+                aturan=f"berkas berkodean {name}, bukan UTF-8: dibaca sebagai {name}",
+                perbaikan="Periksa nama yang beraksen; lain kali simpan sebagai 'CSV UTF-8 (comma delimited)'",
             )
         )
     problems = [
@@ -226,6 +257,8 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
             column=c,
             rule="required column is missing",
             fix=f"Add a column named '{c}' (see: asn-kinerja template)",
+            aturan="kolom wajib tidak ada",
+            perbaikan=f"Tambahkan kolom bernama '{c}' (lihat: asn-kinerja template)",
         )
         for c in COLUMNS
         if c not in present
@@ -246,6 +279,8 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                 rule="table has no rows",
                 severity="warning",
                 fix="Add the visit records, or remove the empty file",
+                aturan="tabel tidak berisi baris",
+                perbaikan="Tambahkan catatan kunjungannya, atau hapus berkas yang kosong",
             )
         ]
     keys = pd.DataFrame({"unit_id": pd.Series([] if unit_ids is None else list(unit_ids), dtype="object")})
@@ -255,7 +290,7 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
         rules = [r for r in rules if "_unit_keys" not in r[1]]
     counts_sql = ", ".join(f"count(*) FILTER (WHERE {cond})" for _, cond, *_ in rules)
     counts = con.execute(f"SELECT {counts_sql} FROM v_raw r JOIN v USING (_row)").fetchall()[0]
-    for (column, cond, text, fix, value_sql), count in zip(rules, counts, strict=True):
+    for (column, cond, text, fix, value_sql, teks, perbaikan), count in zip(rules, counts, strict=True):
         if not count:
             continue
         rows = con.execute(
@@ -271,6 +306,8 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                 value=show_value(val),
                 rule=text,
                 fix=fix,
+                aturan=teks,
+                perbaikan=perbaikan,
             )
             for r, val in rows
         ]
@@ -283,6 +320,8 @@ def check(log: VisitLog, unit_ids: pd.Index | None) -> list[Problem]:
                     rule=text,
                     value=f"... {count - len(rows):,} more rows",
                     fix="Same fix as the rows above",
+                    aturan=teks,
+                    perbaikan=SAME_FIX_ID,
                 )
             )
     con.close()

@@ -7,9 +7,18 @@ need. JPM/IKK and their categories follow BKN/BKD assessment practice (data/refe
 
 Groups come from k-means on the shortfall vectors (identical rows collapsed with weights, several
 initialisations, a fixed seed). k is chosen by the gap statistic with the 1-SE rule (Tibshirani, Walther &
-Hastie 2001) and checked by bootstrap stability (Hennig 2007, clusterboot): a grouping is called stable only
-when the mean bootstrap ARI is >= 0.90 and every cluster's mean Jaccard is >= 0.75. When the gap statistic
-prefers one group, the result says there is no cluster structure instead of inventing groups.
+Hastie 2001) and each group's stability is judged on its own, as Hennig's clusterboot does (Hennig 2007; the
+fpc package's documentation gives the bands): the group's mean bootstrap Jaccard similarity to its best match
+>= 0.85 highly stable, >= 0.75 stable, >= 0.60 a pattern (real structure, uncertain membership), below 0.60
+not to be trusted. The grouping as a whole is called stable when every group is at least stable. The mean
+bootstrap ARI is kept for information only: it is not clusterboot's criterion. When the gap statistic prefers
+one group, the result says there is no cluster structure instead of inventing groups.
+
+Staff not assessed on every competency are grouped on what they have: k-means runs on the complete rows, and
+each incomplete row joins the nearest group centre over its assessed competencies (the partial distance of
+Hathaway & Bezdek 2001); they are counted (``n_incomplete``), never dropped. The latent class model
+(:mod:`analysis.methods.latent_class`) is the alternative for integer levels, with a membership probability
+per person.
 """
 
 from __future__ import annotations
@@ -22,10 +31,9 @@ from threadpoolctl import threadpool_limits
 
 from analysis.data import reference
 
-ARI_GATE = 0.90
 JACCARD_GATE = 0.75
-#: clusterboot's reading of a cluster's mean bootstrap Jaccard (Hennig 2007).
-JACCARD_BANDS = ((0.75, "stable"), (0.60, "doubtful"), (0.0, "unreliable"))
+#: clusterboot's reading of a group's mean bootstrap Jaccard (Hennig 2007; fpc::clusterboot's documentation).
+JACCARD_BANDS = ((0.85, "highly_stable"), (0.75, "stable"), (0.60, "pattern"), (0.0, "not_trusted"))
 #: A competency counts in a group's name when its mean shortfall is at least this (levels).
 NAME_THRESHOLD = 0.5
 #: Gap-statistic reference sets and the subsample used for selection on very large inputs.
@@ -101,6 +109,7 @@ class GapClusters:
     stable: bool
     centers: np.ndarray = field(repr=False, default=None)
     message: str = ""
+    n_incomplete: int = 0  # staff grouped on part of their competencies (not assessed on all)
 
     def named_labels(self) -> pd.Series:
         return self.labels.map(self.names)
@@ -370,8 +379,9 @@ def cluster_gaps(
     >>> gaps = pd.DataFrame(-rng.integers(0, 2, size=(200, 3)), columns=["M.01", "M.02", "M.05"])
     >>> cluster_gaps(gaps, n_boot=10).k  # doctest: +SKIP
     """
-    feats = shortfall(gaps) if feature == "shortfall" else gaps
-    feats = feats.dropna()
+    feats_all = shortfall(gaps) if feature == "shortfall" else gaps
+    feats_all = feats_all[feats_all.notna().any(axis=1)]  # not assessed on anything: nothing to group on
+    feats = feats_all.dropna()
     x = feats.to_numpy(dtype=np.float64)
     uniq, w, inverse = _collapse(x)
     ks = sorted(set(k_range) | {1})
@@ -393,27 +403,37 @@ def cluster_gaps(
         )
     if chosen > 1 and n_boot > 0:
         stab = bootstrap_stability(uniq, w, chosen, seed, n_boot)
-        stable = stab["mean_ari"] >= ARI_GATE and bool(np.all(stab["jaccard"] >= JACCARD_GATE))
+        stable = bool(np.all(stab["jaccard"] >= JACCARD_GATE))
     else:
         base = _kmeans(uniq, w, chosen, seed) if chosen > 1 else None
         stab = {
             "mean_ari": np.nan,
             "jaccard": np.full(chosen, np.nan),
-            "band": ["not assessed"] * chosen,
+            "band": ["not_assessed"] * chosen,
             "labels": base.labels_ if base is not None else np.zeros(len(uniq), dtype=int),
             "centers": base.cluster_centers_ if base is not None else uniq.mean(axis=0, keepdims=True),
         }
         stable = False
     if chosen > 1 and not stable and n_boot > 0:
+        weak = int(np.sum(stab["jaccard"] < JACCARD_GATE))
         message = (
-            f"the {chosen} groups are not stable under resampling (mean ARI {stab['mean_ari']:.2f}, "
-            f"lowest Jaccard {np.min(stab['jaccard']):.2f}): treat them as descriptive only"
+            f"{weak} of the {chosen} groups are below clusterboot's stable band (lowest Jaccard "
+            f"{np.min(stab['jaccard']):.2f} < {JACCARD_GATE}): read those as patterns, not as fixed groups"
         )
     labels = _order_labels(stab["labels"][inverse], x)
-    label_series = pd.Series(labels, index=feats.index, name="group")
-    profiles = feats.groupby(label_series).mean()
-    profiles["size"] = label_series.value_counts().sort_index()
     order_map = _order_map(stab["labels"][inverse], labels)
+    label_series = pd.Series(labels, index=feats.index, name="group")
+    incomplete = feats_all.index.difference(feats.index)
+    if len(incomplete):  # nearest centre over the competencies each one has (partial distance)
+        centres = np.asarray(stab["centers"])[order_map]
+        part = feats_all.loc[incomplete].to_numpy(dtype=np.float64)
+        seen = ~np.isnan(part)
+        diff = np.where(seen[:, None, :], np.nan_to_num(part)[:, None, :] - centres[None, :, :], 0.0)
+        scaled = (diff**2).sum(axis=2) * part.shape[1] / np.maximum(seen.sum(axis=1), 1)[:, None]
+        joined = pd.Series(scaled.argmin(axis=1), index=incomplete, name="group")
+        label_series = pd.concat([label_series, joined]).reindex(feats_all.index)
+    profiles = feats_all.groupby(label_series).mean()
+    profiles["size"] = label_series.value_counts().sort_index()
     stability = {
         "mean_ari": stab["mean_ari"],
         "jaccard": pd.Series(np.asarray(stab["jaccard"])[order_map], name="jaccard")
@@ -425,12 +445,13 @@ def cluster_gaps(
         k=int(chosen),
         labels=label_series,
         profiles=profiles,
-        names=name_profiles(profiles, _members_short(feats, label_series)),
+        names=name_profiles(profiles, _members_short(feats_all, label_series)),
         selection=selection,
         stability=stability,
         stable=bool(stable and chosen > 1),
-        centers=stab["centers"],
+        centers=np.asarray(stab["centers"])[order_map] if chosen > 1 else stab["centers"],
         message=message,
+        n_incomplete=len(incomplete),
     )
 
 

@@ -6,10 +6,18 @@ fixed rule on the catalogue (data/reference/training_catalogue.csv): one level s
 non-classroom programme (coaching, mentoring, e-learning, on-the-job); two or more -> the classroom programme.
 Each PNS has the right and duty to at least 20 JP of competency development a year (PP 11/2017 jo. PP 17/2020,
 Peraturan LAN 10/2018); classroom and non-classroom forms both count.
+
+The plan knows history and uncertainty (:func:`with_history`): an enrolment is dropped when the staff member
+already started a programme for that competency on or after the assessment that found the shortfall (the new
+skill is not yet measured; planning it again pays twice); a one-level shortfall is *confirm first*
+(re-assessment or on-the-job before any course) when it is the person's only shortfall, or when their staff
+group is uncertain (largest latent-class probability below 0.8): one level is within assessment error; and the
+plan is ordered so that the staff furthest below their 20 JP this year come first.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.data import reference
@@ -80,3 +88,54 @@ def jp_in_year(trainings: pd.DataFrame, staff: pd.DataFrame, year: int) -> pd.Da
     out["jp"] = out["staff_id"].map(t).fillna(0.0)
     out["meets_20_jp"] = out["jp"] >= JP_PER_YEAR
     return out
+
+
+def latest_assessment_dates(assessments: pd.DataFrame) -> pd.Series:
+    """(staff_id, competency) -> the date of the latest assessment, the one the shortfall comes from."""
+    return assessments.groupby(["staff_id", "competency"])["assessed_on"].max()
+
+
+def already_trained(
+    enrolled: pd.DataFrame, trainings: pd.DataFrame, assessed_on: pd.Series, cat: pd.DataFrame | None = None
+) -> pd.Series:
+    """Per enrolment: the staff member started a programme for the same competency (by the catalogue's
+    training codes) on or after their latest assessment on it."""
+    cat = catalogue() if cat is None else cat
+    topic = cat.set_index("training_code")["competency"]
+    t = trainings.assign(competency=trainings["training_code"].map(topic)).dropna(subset=["competency"])
+    last_start = t.groupby(["staff_id", "competency"])["start"].max()
+    key = pd.MultiIndex.from_frame(enrolled[["staff_id", "competency"]])
+    started = last_start.reindex(key).to_numpy()
+    assessed = assessed_on.reindex(key).to_numpy()
+    return pd.Series(pd.notna(started) & pd.notna(assessed) & (started >= assessed), index=enrolled.index)
+
+
+def with_history(
+    enrolled: pd.DataFrame,
+    trainings: pd.DataFrame | None = None,
+    assessments: pd.DataFrame | None = None,
+    uncertain: pd.Series | None = None,
+    jp: pd.DataFrame | None = None,
+    cat: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the plan, the enrolments skipped because already trained since the assessment).
+
+    The plan gets ``confirm_first`` (see the module docstring), ``jp_deficit`` (20 JP minus the JP this year,
+    at least 0; NaN without a trainings table) and is ordered by ``jp_deficit``, largest first, then by staff."""
+    e = enrolled.copy()
+    if trainings is not None and assessments is not None and len(trainings):
+        skip = already_trained(e, trainings, latest_assessment_dates(assessments), cat)
+    else:
+        skip = pd.Series(False, index=e.index)
+    skipped, e = e[skip].reset_index(drop=True), e[~skip].copy()
+    total = enrolled.groupby("staff_id")["shortfall"].sum()  # every shortfall, trained or not: the person's
+    single = e["staff_id"].map(total).astype(float).eq(1)
+    unsure = e["staff_id"].map(uncertain).fillna(False).astype(bool) if uncertain is not None else False
+    e["confirm_first"] = (e["shortfall"] == 1) & (single | unsure)
+    if jp is not None:
+        jp_now = e["staff_id"].map(jp.set_index("staff_id")["jp"]).astype(float)  # float even when empty
+        e["jp_deficit"] = (JP_PER_YEAR - jp_now).clip(lower=0)
+    else:
+        e["jp_deficit"] = np.nan
+    e = e.sort_values(["jp_deficit", "staff_id", "competency"], ascending=[False, True, True], kind="stable")
+    return e.reset_index(drop=True), skipped

@@ -11,8 +11,8 @@ it is translated again.
 TEXT: dict[str, str] = {
     # ------------------------------------------------------------------ programme effects notebook
     "caveat.pretrend": (
-        "**{outcome}**: uji pra-tren menolak; perkiraan bisa tercampur tren yang sudah berbeda sebelum "
-        "program."
+        "**{outcome}**: sebelum program, unit yang ikut dan pembandingnya sudah bergerak berbeda; perkiraan "
+        "bisa tercampur tren yang sudah berbeda sebelum program."
     ),
     "caveat.covariates": (
         "{outcome}: tren sejajar hanya diandaikan di antara unit yang serupa dalam {covariates} (diukur "
@@ -90,11 +90,13 @@ TEXT: dict[str, str] = {
     ),
     "training_needs.source.reference": "tabel standar",
     "training_needs.source.recorded": "level yang dicatat instansi",
-    "training_needs.stable": "**{k} kelompok, stabil** (ARI bootstrap {ari:.2f}).",
+    "training_needs.stable": (
+        "**{k} kelompok; setiap kelompok muncul kembali bila data diambil ulang** ({bands})."
+    ),
     "training_needs.unstable": (
-        "**Peringatan:** {k} kelompok ini tidak stabil bila data diambil ulang (ARI bootstrap {ari:.2f}, "
-        "Jaccard terendah {jaccard:.2f}; syarat stabil: ARI >= {ari_gate:.2f} dan Jaccard >= "
-        "{jaccard_gate:.2f}): anggap hanya sebagai gambaran."
+        "**{k} kelompok; tidak semuanya muncul kembali bila data diambil ulang** ({bands}). Kelompok "
+        "berlabel *pola* menunjukkan pola kekurangan yang nyata tetapi keanggotaannya belum pasti; kelompok "
+        "*tidak dapat dipercaya* jangan dipakai untuk keputusan."
     ),
     "training_needs.unassessed": "**{k} kelompok**; stabilitasnya tidak dinilai (n_boot = 0): anggap hanya sebagai gambaran.",
     "training_needs.no_structure": (
@@ -121,6 +123,7 @@ TEXT: dict[str, str] = {
     "axis.gap": "Statistik gap (± 1 SE)",
     "axis.silhouette": "Silhouette (informasi)",
     "axis.competency": "Kompetensi",
+    "axis.group": "Kelompok",
     "axis.shortfall": "Rata-rata kekurangan (level)",
     "plot.selection": "Memilih k (n = {n} pegawai; terpilih k = {k})",
     "plot.profiles": "Kekurangan rata-rata per kelompok (n = {n} pegawai)",
@@ -184,6 +187,14 @@ TEXT: dict[str, str] = {
         "kompetensinya: {enrolments} penempatan, biaya **{cost}**."
     ),
     "needs.decision.jp": "{share:.0%} pegawai memenuhi hak pengembangan {jp} JP pada {year}.",
+    "needs.decision.confirm": (
+        "Dari biaya itu, **{cost}** ({enrolments} penempatan) adalah kekurangan satu level yang perlu "
+        "dikonfirmasi dulu dengan asesmen ulang atau belajar di tempat kerja sebelum kursus."
+    ),
+    "needs.decision.skipped": (
+        "{enrolments} penempatan ({cost}) tidak direncanakan lagi karena pegawainya sudah dilatih pada "
+        "kompetensi itu setelah asesmen; ukur ulang dulu."
+    ),
     "needs.decision.action": (
         "Tindakan: mulai dengan kebutuhan terbesar, **{name}**, untuk {n} pegawai ({cost})."
     ),
@@ -516,6 +527,9 @@ TEXT: dict[str, str] = {
     "col.share": "Porsi",
     "col.jaccard": "Jaccard bootstrap",
     "col.band": "Stabilitas",
+    "col.loglik": "Log-likelihood",
+    "col.parameters": "Parameter",
+    "col.chosen": "Terpilih",
     "col.agency": "Perangkat daerah",
     "col.total": "Jumlah",
     "col.training_code": "Kode pelatihan",
@@ -535,9 +549,10 @@ TEXT: dict[str, str] = {
     "col.recorded": "Level yang dicatat",
     "col.what": "Jenis",
     "col.value": "Nilai",
+    "band.highly_stable": "sangat stabil",
     "band.stable": "stabil",
-    "band.doubtful": "meragukan",
-    "band.unreliable": "tidak andal",
+    "band.pattern": "pola",
+    "band.not_trusted": "tidak dapat dipercaya",
     "band.not_assessed": "tidak dinilai",
     "mode.classroom": "klasikal",
     "mode.e-learning": "e-learning",

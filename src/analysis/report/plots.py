@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import functools
 import re
+import textwrap
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
+import matplotlib.text as mtext
 import matplotlib.ticker as mticker
 import numpy as np
 import pandas as pd
@@ -19,12 +22,104 @@ from analysis.report.i18n import competency_label, msg, number
 
 PALETTE = "colorblind"
 
+# Phone first. A figure is drawn PHONE_WIDTH inches wide (461 CSS px) with no text under MIN_PT points; a
+# 390 px phone shows it in about 360 px, where 11 pt reads as 11.3 px (the issue asks for 11 px at least).
+# Desktops show the same SVG larger through the page's CSS, so one rendering serves both.
+PHONE_WIDTH = 4.8
+MIN_PT = 11.0
+PHONE_SCREEN_PX = 360
+
 
 def style() -> None:
+    sizes = {k: MIN_PT for k in ("font.size", "axes.labelsize", "xtick.labelsize", "ytick.labelsize")}
+    sizes |= {"legend.fontsize": MIN_PT, "legend.title_fontsize": MIN_PT, "axes.titlesize": MIN_PT + 1}
     sns.set_theme(
-        style="whitegrid", palette=PALETTE, context="notebook", rc={"figure.dpi": 110, "svg.fonttype": "none"}
+        style="whitegrid",
+        palette=PALETTE,
+        context="notebook",
+        rc={"figure.dpi": 110, "svg.fonttype": "none", **sizes},
     )
     _inline_svg()
+
+
+def _wrap(text: str, width_pt: float, size: float) -> str:
+    """Break a line of text so it fits ``width_pt`` (DejaVu Sans averages about half an em a character)."""
+    chars = max(12, int(width_pt / (0.53 * size)))
+    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
+
+
+def _phone(fig: plt.Figure) -> plt.Figure:
+    """The phone rules for any figure, applied last: no text under MIN_PT; titles and x labels wrapped to the
+    width they have, y labels to the height (a long label would otherwise widen the saved picture and shrink
+    everything in it); legends marked by :func:`_legend_below` put under everything else of their axes."""
+    for text in fig.findobj(mtext.Text):
+        if text.get_text() and text.get_fontsize() < MIN_PT:
+            text.set_fontsize(MIN_PT)
+    legends = [ax.get_legend() for ax in fig.axes if getattr(ax.get_legend(), "_asn_below", False)]
+    for legend in legends:
+        legend.set_in_layout(False)
+        room = (fig.get_figwidth() * 72 * 0.9 - 45 * legend._ncols) / legend._ncols  # less the markers
+        for text in legend.get_texts():
+            text.set_text(_wrap(text.get_text(), room, text.get_fontsize()))
+    width_pt, height_pt = fig.get_figwidth() * 72, fig.get_figheight() * 72
+    if fig._suptitle is not None and fig._suptitle.get_text():
+        fig._suptitle.set_text(_wrap(fig._suptitle.get_text(), width_pt * 0.95, fig._suptitle.get_fontsize()))
+    for _ in range(2):  # lay out, wrap to the room the layout left, lay out again
+        fig.tight_layout()
+        for ax in fig.axes:
+            box = ax.get_position()
+            centre = (box.x0 + box.x1) / 2  # a title is centred on its axes, not on the figure
+            title_room = 2 * min(centre, 1 - centre) * width_pt * 0.97
+            for label, room in (
+                (ax.title, title_room),
+                (ax.xaxis.label, box.width * width_pt),
+                (ax.yaxis.label, box.height * height_pt),
+            ):
+                if label.get_text():
+                    if not hasattr(label, "_asn_text"):  # wrap the text as written, not last pass's lines
+                        label._asn_text = label.get_text()
+                    label.set_text(_wrap(label._asn_text, room, label.get_fontsize()))
+    fig.tight_layout()
+    if fig._suptitle is not None and fig._suptitle.get_text():  # leave the (wrapped) figure title its room
+        renderer = fig.canvas.get_renderer()
+        height = fig._suptitle.get_window_extent(renderer).height / fig.bbox.height
+        fig.tight_layout(rect=(0, 0, 1, 1 - height - 0.01))
+    if legends:
+        renderer = fig.canvas.get_renderer()
+        for legend in legends:
+            ax = legend.axes
+            legend.set_visible(False)
+            below = ax.get_tightbbox(renderer).y0  # display units: the lowest tick label or axis label
+            legend.set_visible(True)
+            # centred on the figure, not on the axes (long tick labels push the axes right)
+            x = ax.transAxes.inverted().transform(fig.transFigure.transform((0.5, 0)))[0]
+            y = ax.transAxes.inverted().transform((0, below))[1]
+            legend.set_bbox_to_anchor((x, y - 0.02), transform=ax.transAxes)
+            legend.set_in_layout(True)  # inside the saved picture, which bbox_inches="tight" crops to
+    return fig
+
+
+def phone_text_px(fig: plt.Figure, screen_px: float = PHONE_SCREEN_PX) -> float:
+    """The smallest text of ``fig`` in CSS pixels when its saved (tight) picture is shown ``screen_px`` wide."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    bbox = fig.get_tightbbox(renderer)
+    width_px = bbox.width * 96  # inches -> CSS px
+    scale = min(1.0, screen_px / width_px)
+    sizes = [t.get_fontsize() for t in fig.findobj(mtext.Text) if t.get_text() and t.get_visible()]
+    return min(sizes) * 96 / 72 * scale
+
+
+def _dates(ax, ticks: int = 4) -> None:
+    """At most ``ticks`` month labels (year-month) on a date axis: they fit side by side at 11 pt on a phone."""
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=ticks))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+
+
+def _legend_below(ax, ncol: int = 1, **kwargs) -> None:
+    """A legend under the axes, where on a narrow figure it hides no data."""
+    legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol, frameon=False, **kwargs)
+    legend._asn_below = True  # placed by _phone once the axes' labels are laid out
 
 
 @functools.cache
@@ -59,7 +154,8 @@ _NUMBER = re.compile(r"[-\u2212]?\d+(\.\d+)?")
 
 def _numbers(fig: plt.Figure, lang: str) -> plt.Figure:
     """Every number a figure shows in ``lang``'s style: tick labels of numeric axes and numeric annotations
-    (heatmap cells, band edges). Date and category axes keep their labels."""
+    (heatmap cells, band edges). Date and category axes keep their labels. Also the last step of every
+    figure, so it applies the phone rules and lays the figure out (:func:`_phone`)."""
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is mticker.ScalarFormatter:
@@ -70,7 +166,7 @@ def _numbers(fig: plt.Figure, lang: str) -> plt.Figure:
                 value = float(s.replace("\u2212", "-"))
                 digits = len(s.split(".")[1]) if "." in s else 0
                 text.set_text(number(value, lang, digits))
-    return fig
+    return _phone(fig)
 
 
 def _waves(panel: pd.DataFrame, lang: str) -> pd.Series:
@@ -85,7 +181,7 @@ def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id
     style()
     units = panel.drop_duplicates("unit_id")
     times = np.sort(panel[time_col].unique())
-    fig, ax = plt.subplots(figsize=(8, 3.6))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 3.6))
     bottom = np.zeros(len(times))
     for start, group in units[units["cohort"].notna()].groupby("programme_start"):
         inside = np.where(times >= np.datetime64(start), len(group), 0)
@@ -107,8 +203,8 @@ def rollout_timing(panel: pd.DataFrame, time_col: str = "month", lang: str = "id
         ylabel=msg("axis.units", lang),
         ylim=(0, len(units) * 1.05),
     )
-    ax.legend(title=f"{msg('legend.never', lang)}: n={n_never}", loc="upper left", fontsize="small")
-    fig.tight_layout()
+    _dates(ax)
+    _legend_below(ax, title=f"{msg('legend.never', lang)}: n={n_never}")
     return _numbers(fig, lang)
 
 
@@ -117,7 +213,7 @@ def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang:
     style()
     df = panel.assign(wave=_waves(panel, lang))
     means = df.groupby(["wave", time_col])[outcome].mean().reset_index()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     sns.lineplot(data=means, x=time_col, y=outcome, hue="wave", ax=ax, marker="o", markersize=3)
     for start in panel["programme_start"].dropna().unique():
         ax.axvline(pd.Timestamp(start), color="grey", ls="--", lw=0.8)
@@ -127,8 +223,8 @@ def raw_trends(panel: pd.DataFrame, outcome: str, time_col: str = "month", lang:
         xlabel=msg("axis.month" if time_col == "month" else "axis.quarter", lang),
         ylabel=label,
     )
-    ax.legend(title="", fontsize="small")
-    fig.tight_layout()
+    _dates(ax)
+    _legend_below(ax, ncol=2, title="")
     return _numbers(fig, lang)
 
 
@@ -144,7 +240,7 @@ def event_study(
     es = result.event_study
     if window:
         es = es[es["event_time"].between(*window)]
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     if es["band_low"].notna().any():
         ax.fill_between(es["event_time"], es["band_low"], es["band_high"], color="C0", alpha=0.15, step="mid")
     ax.errorbar(
@@ -155,11 +251,12 @@ def event_study(
         color="C0",
         ms=4,
         lw=1,
-        label="Callaway-Sant'Anna",
+        label="Callaway-Sant'Anna" if twfe is not None else None,
     )
     if twfe is not None:
         tw = twfe[twfe["event_time"].between(es["event_time"].min(), es["event_time"].max())]
         ax.plot(tw["event_time"] + 0.2, tw["att"], "s", color="C3", ms=3, alpha=0.7, label="TWFE")
+        _legend_below(ax, ncol=2)
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
     label = msg(f"outcome.{result.outcome}", lang)
@@ -168,8 +265,6 @@ def event_study(
         xlabel=msg("axis.event_month" if frequency == "month" else "axis.event_quarter", lang),
         ylabel=msg("axis.effect", lang, outcome=label),
     )
-    ax.legend(fontsize="small")
-    fig.tight_layout()
     return _numbers(fig, lang)
 
 
@@ -188,7 +283,7 @@ def pre_period(
     es = pretests.event_study
     if window:
         es = es[es["event_time"].between(*window)]
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     lo, hi = pretests.reference - pretests.window - 0.5, pretests.reference - 0.5
     ax.axvspan(lo, hi, color="C1", alpha=0.12, lw=0, label=msg("plot.joint_window", lang, n=pretests.window))
     pre = es["event_time"] < 0
@@ -215,8 +310,7 @@ def pre_period(
         ylabel=msg("axis.vs_reference", lang, unit=msg(f"unit.{outcome}", lang)),
     )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(fontsize="small")
-    fig.tight_layout()
+    _legend_below(ax)
     return _numbers(fig, lang)
 
 
@@ -229,19 +323,18 @@ def ikm_by_unit(ikm_panel: pd.DataFrame, lang: str = "id", min_n: int = 1) -> pl
     from analysis.methods.satisfaction import mutu
 
     by_unit["mutu"] = mutu(by_unit["ikm"])
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     colors = {"A": "#1a9850", "B": "#91cf60", "C": "#fc8d59", "D": "#d73027"}
     ax.scatter(np.arange(len(by_unit)), by_unit["ikm"], c=by_unit["mutu"].map(colors), s=12)
     for edge in reference.table("ikm_bands")["lower"].iloc[1:]:
         ax.axhline(edge, color="grey", ls=":", lw=0.8)
-        ax.text(len(by_unit) * 1.005, edge, number(edge, lang, 2), va="center", fontsize=7, color="grey")
+        ax.text(len(by_unit) * 1.005, edge, number(edge, lang, 2), va="center", color="grey")
     ax.set(
         title=msg("plot.ikm", lang, year=last_year, n=len(by_unit)),
         xlabel=msg("axis.unit", lang),
         ylabel=msg("outcome.ikm", lang),
         xticks=[],
     )
-    fig.tight_layout()
     return _numbers(fig, lang)
 
 
@@ -249,7 +342,7 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str, lang: s
     """Estimates with CIs as a forest plot (robustness checks, sectors, dose groups, cities)."""
     style()
     t = table.dropna(subset=["estimate"]).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(t) + 1.4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 0.45 * len(t) + 1.4))
     y = np.arange(len(t))
     ax.errorbar(
         t["estimate"],
@@ -261,9 +354,8 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str, lang: s
         capsize=3,
     )
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_yticks(y, t[label_col].astype(str))
+    ax.set_yticks(y, [textwrap.fill(str(v), 22) for v in t[label_col]])
     ax.set(title=title, xlabel=xlabel)
-    fig.tight_layout()
     return _numbers(fig, lang)
 
 
@@ -283,7 +375,7 @@ def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure
 def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> plt.Figure:
     """Gap statistic per k with its SE (the choice) and silhouette (for information)."""
     style()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 3.8))
     ax.errorbar(
         selection["k"],
         selection["gap"],
@@ -312,20 +404,20 @@ def k_selection(selection: pd.DataFrame, k: int, n: int, lang: str = "id") -> pl
         )
         ax2.set_ylabel(msg("axis.silhouette", lang), color="C7")
         ax2.grid(False)
-    fig.tight_layout()
     return _numbers(fig, lang)
 
 
 def group_profiles(
     profiles: pd.DataFrame,
     names: dict,
-    jaccard: pd.Series | None = None,
+    stability: dict | None = None,
     lang: str = "id",
     min_cell: int = 10,
     sizes: dict | None = None,
     n: int | None = None,
 ) -> plt.Figure:
-    """Heatmap of mean shortfall (levels), group x competency; row labels carry size and stability.
+    """Heatmap of mean shortfall (levels), competency x group; the key under it gives each group's name, size
+    and ``stability`` (group -> the band in words).
 
     ``sizes``: group -> its size as the page publishes it (None when hidden; see analysis.report.privacy.Page); hidden
     groups are left out (their means would describe a few identifiable people) and the title's ``n`` is the
@@ -337,65 +429,73 @@ def group_profiles(
     shown = [g for g in profiles.index if sizes.get(g) is not None]
     hidden = len(profiles) - len(shown)
     data = profiles.loc[shown].drop(columns=["size"])
-    rows = []
-    for g in data.index:
-        badge = (
-            "" if jaccard is None or g not in jaccard.index else f", Jaccard {number(jaccard[g], lang, 2)}"
-        )
-        rows.append(f"{names[g]}\n(n = {number(sizes[g], lang)}{badge})")
-    fig, ax = plt.subplots(figsize=(10, 0.9 * len(data) + 2))
+    key = []
+    for i, g in enumerate(data.index, start=1):
+        badge = "" if not stability or stability.get(g) is None else f", {stability[g]}"
+        key.append(f"{i}: {names[g]} (n = {number(sizes[g], lang)}{badge})")
+    # Competencies down the side and groups numbered across: on a phone nine competency names fit as rows,
+    # while k long group names would not fit as columns; the key under the map names each number.
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 0.42 * len(data.columns) + 0.3 * len(key) + 1.6))
     sns.heatmap(
-        data.set_axis(rows).set_axis([competency_label(c, lang) for c in data.columns], axis=1),
+        data.T.set_axis([textwrap.fill(competency_label(c, lang), 20) for c in data.columns]).set_axis(
+            [str(i) for i in range(1, len(data) + 1)], axis=1
+        ),
         annot=True,
         fmt=".1f",
         cmap="Reds",
         vmin=0,
         vmax=max(2.0, float(data.to_numpy().max()) if data.size else 2.0),
         ax=ax,
-        cbar_kws={"label": msg("axis.shortfall", lang)},
+        cbar_kws={"label": msg("axis.shortfall", lang), "shrink": 0.8},
     )
     title = msg("plot.profiles", lang, n=n if n is not None else f"<{min_cell}")
     if hidden:
         title += "\n" + msg("plot.hidden_groups", lang, n=hidden, min_cell=min_cell)
-    ax.set(title=title, xlabel=msg("axis.competency", lang), ylabel="")
-    plt.setp(ax.get_xticklabels(), rotation=30, ha="right")
-    fig.tight_layout()
+    ax.set_title(title)
+    ax.set_ylabel("")
+    ax.set_xlabel(msg("axis.group", lang))
+    chars = int(PHONE_WIDTH * 72 * 0.92 / (0.55 * MIN_PT))
+    fig.text(  # under the figure, the whole width: bbox_inches="tight" keeps it in the saved picture
+        0.02, 0.0, "\n".join(textwrap.fill(line, chars, subsequent_indent="   ") for line in key), va="top"
+    )
+    ax.tick_params(axis="x", rotation=0)
     return _numbers(fig, lang)
 
 
 def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) -> plt.Figure:
     """Mean shortfall per competency; ``n`` as the page publishes it (default: every row)."""
     style()
-    mean = shortfalls.mean().rename(index=lambda c: competency_label(c, lang)).sort_values()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    mean = (
+        shortfalls.mean().rename(index=lambda c: textwrap.fill(competency_label(c, lang), 22)).sort_values()
+    )
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 0.45 * len(mean) + 1.6))
     ax.barh(mean.index, mean.to_numpy(), color="C3")
     ax.set(
         title=msg("plot.shortfall", lang, n=len(shortfalls) if n is None else n),
         xlabel=msg("axis.shortfall", lang),
         ylabel="",
     )
-    fig.tight_layout()
     return _numbers(fig, lang)
 
 
 def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
     style()
-    fig, ax = plt.subplots(figsize=(8, 4))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     sns.lineplot(data=trend, x="quarter", y="ikm", hue="city", marker="o", ax=ax)
     ax.set(
         title=msg("plot.cross_ikm", lang, n=trend["city"].nunique()),
         xlabel=msg("axis.quarter", lang),
         ylabel=msg("outcome.ikm", lang),
     )
-    ax.legend(title="")
-    fig.tight_layout()
+    _dates(ax)
+    _legend_below(ax, ncol=2, title="")
     return _numbers(fig, lang)
 
 
 def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
     style()
     wide = shares.pivot_table(index="city", columns="group", values="share", fill_value=0.0)
-    fig, ax = plt.subplots(figsize=(8, 0.6 * len(wide) + 2.2))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 0.6 * len(wide) + 2.2))
     wide.plot.barh(stacked=True, ax=ax, width=0.7)
     ax.set(
         title=msg("plot.cross_groups", lang, n=len(wide)),
@@ -403,8 +503,7 @@ def cross_city_groups(shares: pd.DataFrame, lang: str = "id") -> plt.Figure:
         ylabel="",
         xlim=(0, 1),
     )
-    ax.legend(title="", fontsize="x-small", loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2)
-    fig.tight_layout()
+    _legend_below(ax, title="")
     return _numbers(fig, lang)
 
 
@@ -414,7 +513,7 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
     first touches zero, is marked."""
     style()
     b = rm.bounds.dropna()
-    fig, ax = plt.subplots(figsize=(8, 3.8))
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 3.8))
     finite = b[np.isfinite(b["lb"]) & np.isfinite(b["ub"])]
     ax.vlines(finite["mbar"], finite["lb"], finite["ub"], color="C0", lw=3)
     plain = finite[finite["mbar"] == 0]
@@ -438,7 +537,6 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
             color="C3",
             va="top",
             ha="right" if right else "left",
-            fontsize="small",
             transform=ax.get_xaxis_transform(),
         )
     level = int(round(100 * (1 - alpha)))
@@ -454,8 +552,7 @@ def sensitivity(rm, outcome: str, lang: str = "id", n_units: int | None = None, 
         ylabel=msg("plot.sensitivity_y", lang, unit=msg(f"unit.{outcome}", lang)),
     )
     if len(plain):
-        ax.legend(fontsize="small", loc="lower left")
-    fig.tight_layout()
+        _legend_below(ax)
     return _numbers(fig, lang)
 
 
@@ -475,14 +572,16 @@ def xmr_grid(
     standard: dict | None = None,
     row_height: float = 2.1,
 ):
-    """Small multiples of XmR charts, two per row (readable on a phone): each unit's monthly median wait over
+    """Small multiples of XmR charts, one per row (readable on a phone): each unit's monthly median wait over
     all arrivals with its mean, process limits and (dotted red) its standard; orange points are special causes
     of concern, blue of improvement (NHS Making Data Count colours)."""
     style()
     units = list(charts)
-    cols = 2
-    rows = max(1, -(-len(units) // cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(8, row_height * rows + 0.8), squeeze=False, sharex=True)
+    cols = 1
+    rows = max(1, len(units))
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(PHONE_WIDTH, row_height * rows + 0.8), squeeze=False, sharex=True
+    )
     x = np.arange(len(months))
     for ax, unit in zip(axes.flat, units, strict=False):
         chart = charts[unit]
@@ -494,16 +593,14 @@ def xmr_grid(
             ax.axhline(limit, color="black", lw=0.7, ls="--")
         if standard and standard.get(unit) is not None and pd.notna(standard.get(unit)):
             ax.axhline(standard[unit], color="#c0392b", lw=1, ls=":")
-        ax.set_title(names.get(unit, unit), fontsize=9)
-        ax.tick_params(labelsize=7)
+        ax.set_title(names.get(unit, unit), loc="left")
     for ax in list(axes.flat)[len(units) :]:
         ax.axis("off")
     ticks = x[:: max(1, len(x) // 4)]
     for ax in axes[-1]:
-        ax.set_xticks(ticks, [f"{pd.Timestamp(months.iloc[i]):%Y-%m}" for i in ticks], fontsize=7)
-    fig.suptitle(msg("plot.xmr_grid", lang, n=len(units)), fontsize=10)
-    fig.supylabel(msg("axis.wait_all", lang), fontsize=9)
-    fig.tight_layout()
+        ax.set_xticks(ticks, [f"{pd.Timestamp(months.iloc[i]):%Y-%m}" for i in ticks])
+    fig.suptitle(msg("plot.xmr_grid", lang, n=len(units)))
+    fig.supylabel(msg("axis.wait_all", lang))
     return _numbers(fig, lang)
 
 
@@ -520,8 +617,10 @@ def xmr_sparklines(
     style()
     units = list(charts)
     rows = max(1, -(-len(units) // cols))
-    width, height, gap_x, gap_y = 1.0, 0.55, 0.12, 0.45  # a cell's plot area and the gaps (data units)
-    fig, ax = plt.subplots(figsize=(8, 0.95 * rows + 0.3))
+    # a cell's plot area and the gaps, in data units of about an inch: the name and the scale go on two
+    # lines above each cell, at 11 pt, so that a phone reads them
+    width, height, gap_x, gap_y = 1.0, 0.5, 0.12, 0.62
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 1.12 * rows + 0.3))
     series, dashed, dotted, solid = [], [], [], []
     dots_x, dots_y, dots_c = [], [], []
     for i, unit in enumerate(units):
@@ -557,9 +656,11 @@ def xmr_sparklines(
         dots_x += list(xs[special])
         dots_y += list(ys[special])
         dots_c += [XMR_COLOURS[t] for t in chart.points["point_type"][special]]
-        ax.text(x0, y0 + height + 0.06, names.get(unit, unit), fontsize=8, va="bottom", ha="left")
+        name = names.get(unit, unit)
+        name = name if len(name) <= 24 else name[:23] + "\u2026"
+        ax.text(x0, y0 + height + 0.3, name, fontsize=MIN_PT, va="bottom", ha="left")
         scale = f"{number(lo, lang, 0)}-{number(hi, lang, 0)} {msg('unit.median_wait_minutes', lang)}"
-        ax.text(x0 + width, y0 + height + 0.06, scale, fontsize=7, va="bottom", ha="right", color="#555555")
+        ax.text(x0, y0 + height + 0.06, scale, fontsize=MIN_PT, va="bottom", ha="left", color="#555555")
     ax.add_collection(LineCollection(series, colors="#95a5a6", linewidths=1))
     ax.add_collection(LineCollection(solid, colors="black", linewidths=0.7))
     ax.add_collection(LineCollection(dashed, colors="black", linewidths=0.6, linestyles="--"))
@@ -568,7 +669,7 @@ def xmr_sparklines(
     if dots_x:
         ax.scatter(dots_x, dots_y, c=dots_c, s=10, zorder=3)
     ax.set_xlim(-0.02, cols * (width + gap_x) - gap_x + 0.02)
-    ax.set_ylim(-(rows - 1) * (height + gap_y) - 0.05, height + 0.35)
+    ax.set_ylim(-(rows - 1) * (height + gap_y) - 0.05, height + 0.6)
     ax.axis("off")
     fig.subplots_adjust(left=0.01, right=0.99, top=0.99, bottom=0.01)
     return fig

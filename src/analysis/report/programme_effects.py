@@ -22,7 +22,7 @@ from analysis.report.i18n import did_notes, money, msg, number, section_why
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
     """One row per outcome, headers and verdicts in ``lang``: effect (the estimate the verdict rests on), CI,
-    percent, the drift test's p, units, verdict."""
+    percent, units, verdict. The estimator and the drift test's p are the researchers' (:func:`method_table`)."""
     level = int(round(100 * (1 - ev.alpha)))
     rows = []
     for name, oe in ev.outcomes.items():
@@ -36,13 +36,25 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
                 msg("col.percent", lang): (
                     f"{number(pct['estimate'], lang, 1)} ({_interval(pct, lang, 1)})" if pct else ""
                 ),
-                msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if o else "",
-                msg("col.pretrend_p", lang): _p(oe.pretests.trend, lang) if oe.pretests is not None else "",
                 msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
                 msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
             }
         )
     return pd.DataFrame(rows)
+
+
+def method_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
+    """For researchers: per outcome, the estimator the verdict rests on and the pre-trend test's p."""
+    return pd.DataFrame(
+        [
+            {
+                msg("col.outcome", lang): msg(f"outcome.{name}", lang),
+                msg("col.estimator", lang): msg(f"estimator.{oe.estimator}", lang) if oe.headline else "",
+                msg("col.pretrend_p", lang): _p(oe.pretests.trend, lang) if oe.pretests is not None else "",
+            }
+            for name, oe in ev.outcomes.items()
+        ]
+    )
 
 
 def _p(test: dict, lang: str) -> str:
@@ -332,8 +344,8 @@ def pretrend_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
-    """Plain-language caveats that follow from this city's numbers."""
+def method_notes(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """For researchers: which estimator each verdict rests on and why, and the estimator's notes on the data."""
     out = []
     for name, oe in ev.outcomes.items():
         label = msg(f"outcome.{name}", lang)
@@ -346,6 +358,16 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
                     estimator=msg(f"estimator.{oe.estimator}", lang),
                 )
             )
+            out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in did_notes(oe.result, lang)]
+    return out
+
+
+def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
+    """Plain-language caveats that follow from this city's numbers (the method's own notes are in
+    :func:`method_notes`, for researchers)."""
+    out = []
+    for name, oe in ev.outcomes.items():
+        label = msg(f"outcome.{name}", lang)
         if oe.pretests is not None and oe.verdict != "fragile" and oe.pretests.failed(ev.alpha):
             out.append(msg("caveat.pretrend", lang, outcome=label))
         if "joint" in oe.reasons and not oe.anticipation:
@@ -370,8 +392,6 @@ def caveats(ev: CityEvaluation, lang: str = "id") -> list[str]:
                     per=msg(f"per.{oe.frequency}", lang),
                 )
             )
-        if oe.result is not None:
-            out += [msg("caveat.unbalanced", lang, outcome=label, text=w) for w in did_notes(oe.result, lang)]
     vp = ev.visit_panel
     if vp is not None:
         first = vp[vp["period"] == vp["period"].min()]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from analysis.data import reference
 from analysis.data.load import CityData
-from analysis.methods import competency, talent, training
+from analysis.methods import competency, latent_class, talent, training
 from analysis.report import privacy
 from analysis.report.i18n import group_name, money, msg
 
@@ -18,8 +18,9 @@ from analysis.report.i18n import group_name, money, msg
 @dataclass
 class NeedsAnalysis:
     """A city's training-needs analysis (:func:`analyse_city`), exact and in no language: shortfalls per staff
-    (``gaps``), the staff groups, JPM, the enrolments of the training plan, the 20 JP check and the latest
-    performance. Never published as it is: :func:`publish` hides small counts."""
+    (``gaps``), the staff groups (k-means, and the latent class model beside it), JPM, the enrolments of the
+    training plan (without those already trained since their assessment: ``skipped``), the 20 JP check and the
+    latest performance. Never published as it is: :func:`publish` hides small counts."""
 
     city: str
     gaps: pd.DataFrame
@@ -34,6 +35,8 @@ class NeedsAnalysis:
     required_source: str = "reference"  # reference | recorded: where the required levels come from
     required_differences: pd.DataFrame | None = None  # recorded vs standard levels (competency module)
     required_records: pd.DataFrame | None = None  # the differing records themselves (staff_id, ...)
+    latent: latent_class.LatentClasses | None = None  # the alternative model, with membership probabilities
+    skipped: pd.DataFrame | None = None  # enrolments left out: already trained on it since the assessment
 
 
 def analyse_city(
@@ -86,6 +89,7 @@ def analyse_city(
         assessments, staff, use_recorded=required_source == "recorded"
     )
     clusters = competency.cluster_gaps(gaps, k_range=k_range, seed=seed, n_boot=n_boot)
+    latent = latent_class.fit(competency.shortfall(gaps), k_range=range(1, max(k_range) + 1), seed=seed)
     people = staff[["staff_id", "unit_id", "position_class"]].copy()
     people["agency"] = people["unit_id"].map(units["agency"])
     people["group"] = people["staff_id"].map(clusters.labels)
@@ -94,12 +98,21 @@ def analyse_city(
         jp_year = int(data.tables["trainings"]["start"].dt.year.max())
         jp_check = training.jp_in_year(data.tables["trainings"], staff, jp_year)
     latest = talent.latest_performance(data.tables["performance"]) if "performance" in data.tables else None
+    enrolled, skipped = training.with_history(
+        training.enrolments(gaps),
+        data.tables.get("trainings"),
+        assessments,
+        uncertain=latent.uncertain,
+        jp=jp_check,
+    )
     return NeedsAnalysis(
         city=data.city,
         gaps=gaps,
         clusters=clusters,
         jpm=competency.jpm(assessed, required),
-        enrolments=training.enrolments(gaps),
+        enrolments=enrolled,
+        skipped=skipped,
+        latent=latent,
         staff=people,
         jp_year=jp_year,
         jp_check=jp_check,
@@ -111,24 +124,61 @@ def analyse_city(
     )
 
 
-def stability_note(na: NeedsAnalysis) -> tuple[str, dict]:
-    """What the report says about the grouping: (catalogue key, fields) - stable, unstable, not assessed, or no
-    group structure at all (the gates are competency.ARI_GATE and JACCARD_GATE)."""
+#: clusterboot's bands, most stable first (competency.JACCARD_BANDS), and the word for a group not assessed.
+BANDS = ("highly_stable", "stable", "pattern", "not_trusted")
+
+
+def stability_note(na: NeedsAnalysis, lang: str = "id") -> tuple[str, dict]:
+    """What the report says about the grouping: (catalogue key, fields). Each group is judged on its own by
+    clusterboot's bands (competency.JACCARD_BANDS); the sentence counts the groups per band, as the group table
+    lists them and results.json stores them: stable when every group is at least stable, else which are not;
+    not assessed; or no group structure at all."""
     c = na.clusters
     if c.k == 1:
         return "training_needs.no_structure", {}
-    ari = c.stability["mean_ari"]
-    if c.stable:
-        return "training_needs.stable", {"k": c.k, "ari": ari}
-    if pd.isna(ari):
+    bands = pd.Series(c.stability.get("band", pd.Series(dtype=object)), dtype=object)
+    if bands.empty or not bands.isin(BANDS).any():
         return "training_needs.unassessed", {"k": c.k}
-    return "training_needs.unstable", {
-        "k": c.k,
-        "ari": ari,
-        "jaccard": float(c.stability["jaccard"].min()),
-        "ari_gate": competency.ARI_GATE,
-        "jaccard_gate": competency.JACCARD_GATE,
-    }
+    counts = bands.value_counts()
+    words = ", ".join(f"{counts[b]} {msg(f'band.{b}', lang)}" for b in BANDS if b in counts)
+    return ("training_needs.stable" if c.stable else "training_needs.unstable"), {"k": c.k, "bands": words}
+
+
+def stability_table(na: NeedsAnalysis, lang: str = "id") -> pd.DataFrame:
+    """For researchers: per group, its name, mean bootstrap Jaccard and clusterboot band (no staff counts)."""
+    c = na.clusters
+    jaccard = c.stability.get("jaccard", pd.Series(dtype=float))
+    band = c.stability.get("band", pd.Series(dtype=object))
+    return pd.DataFrame(
+        {
+            msg("col.group", lang): [group_name(c.names[g], lang) for g in c.names],
+            "Jaccard": [round(float(jaccard.get(g, float("nan"))), 2) for g in c.names],
+            msg("col.band", lang): [msg(f"band.{band.get(g, 'not_assessed')}", lang) for g in c.names],
+        }
+    )
+
+
+def shown_count(value) -> object:
+    """A count as a sentence shows it: the number, or the hidden-cell marker when the page hides it."""
+    return "…" if value is None else value
+
+
+def shown_money(value, lang: str = "id") -> str:
+    return "…" if value is None else money(value, lang)
+
+
+def latent_selection(na: NeedsAnalysis, lang: str = "id") -> pd.DataFrame:
+    """For researchers: the latent class model's log-likelihood, parameters and BIC per k tried."""
+    sel = na.latent.selection
+    return pd.DataFrame(
+        {
+            "k": sel["k"].astype(int),
+            msg("col.loglik", lang): sel["loglik"].round(1),
+            msg("col.parameters", lang): sel["parameters"].astype(int),
+            "BIC": sel["bic"].round(1),
+            msg("col.chosen", lang): ["✓" if k == na.latent.k else "" for k in sel["k"]],
+        }
+    )
 
 
 def plan_totals(na: NeedsAnalysis) -> dict:
@@ -196,6 +246,24 @@ def decision_summary(res: dict, lang: str = "id") -> list[str]:
                 cost=money(plan["cost_idr"], lang) if plan.get("cost_idr") is not None else "…",
             )
         )
+    if plan.get("confirm_enrolments"):
+        out.append(
+            msg(
+                "needs.decision.confirm",
+                lang,
+                cost=shown_money(plan.get("confirm_cost_idr"), lang),
+                enrolments=shown_count(plan["confirm_enrolments"]),
+            )
+        )
+    if plan.get("skipped_enrolments"):
+        out.append(
+            msg(
+                "needs.decision.skipped",
+                lang,
+                cost=shown_money(plan.get("skipped_cost_idr"), lang),
+                enrolments=shown_count(plan["skipped_enrolments"]),
+            )
+        )
     if res.get("share_20_jp") is not None:
         out.append(
             msg(
@@ -222,6 +290,7 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
             "name": r["name"],
             "share": float(r["share"]) if not isinstance(r["staff"], str) else None,
             "staff": int(r["staff"]) if not isinstance(r["staff"], str) else None,
+            "stability": r["band"] if "band" in r and isinstance(r["band"], str) else None,
         }
         for _, r in sizes.iterrows()
     ]
@@ -237,14 +306,49 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
         "stable": bool(na.clusters.stable),
         "bootstrap_ari": na.clusters.stability["mean_ari"],
         "groups": groups,
+        "incomplete": page.number(("text", "incomplete")) if ("text", "incomplete") in page.cells else 0,
+        "latent_class": latent_summary(na, page),
         "largest_need": largest_need(page),
-        "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()},
+        "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()} | history_summary(na, page),
         "jp_year": na.jp_year,
         "share_20_jp": jp_meets / jp_staff if jp_staff and jp_meets is not None else None,
         "min_cell": na.min_cell,
         "disclosure": {"method": privacy.METHOD, **page.counts()},
         "required_levels": required_summary(na, page),
         "by_agency": agency_view(page),
+    }
+
+
+def history_summary(na: NeedsAnalysis, page: privacy.Page) -> dict:
+    """What the plan left out or holds back, as the page publishes it: enrolments skipped because already
+    trained since the assessment (people, enrolments, money saved), the confirm-first part, and the planned
+    staff below 20 JP this year (None where hidden; 0 where there is nothing)."""
+
+    def number(key):
+        return page.number(key) if key in page.cells else 0
+
+    out = {
+        f"{what}_{field}": number(("plan", f"{what}_{field}"))
+        for what in ("skipped", "confirm")
+        for field in ("people", "enrolments", "cost_idr")
+    }
+    out["below_20_jp"] = number(("plan", "below_20_jp")) if na.jp_check is not None else None
+    return out
+
+
+def latent_summary(na: NeedsAnalysis, page: privacy.Page) -> dict | None:
+    """The latent class model beside k-means: its k by BIC, the staff whose group is uncertain (largest
+    probability below latent_class.UNCERTAIN; None when hidden) and the agreement of the two groupings (ARI)."""
+    lc = na.latent
+    if lc is None:
+        return None
+    from sklearn.metrics import adjusted_rand_score
+
+    common = lc.labels.index.intersection(na.clusters.labels.index)
+    return {
+        "k": int(lc.k),
+        "uncertain": page.number(("text", "uncertain")),
+        "ari_with_kmeans": float(adjusted_rand_score(na.clusters.labels[common], lc.labels[common])),
     }
 
 
@@ -315,8 +419,7 @@ def publish(na: NeedsAnalysis, lang: str = "id") -> privacy.Page:
         for g, n in zip(sizes["group"], sizes["name"], strict=False)
     ]
     sizes["share"] = sizes["staff"] / max(len(assessed), 1)
-    if len(c.stability["jaccard"]):
-        sizes["jaccard"] = c.stability["jaccard"].reindex(sizes["group"]).to_numpy()
+    if len(c.stability["jaccard"]):  # the band in words; the Jaccard numbers are in the researchers' part
         sizes["band"] = c.stability["band"].reindex(sizes["group"]).to_numpy()
     page.describe("group_sizes", base=sizes, derived={"share": ["staff"]})
 
@@ -334,6 +437,24 @@ def publish(na: NeedsAnalysis, lang: str = "id") -> privacy.Page:
     page.count(("plan", "people"), e["staff_id"])
     for s in ("enrolments", "hours_jp", "cost_idr"):
         page.total(("plan", s), e.set_index("staff_id")[s], owner=("plan", "people"))
+    confirm = e[e["confirm_first"]]
+    page.count(("plan", "confirm_people"), confirm["staff_id"])
+    for s in ("enrolments", "cost_idr"):
+        page.total(
+            ("plan", f"confirm_{s}"), confirm.set_index("staff_id")[s], owner=("plan", "confirm_people")
+        )
+    if na.jp_check is not None:
+        page.count(("plan", "below_20_jp"), e.loc[e["jp_deficit"] > 0, "staff_id"])
+    if na.skipped is not None and len(na.skipped):
+        k = na.skipped.assign(enrolments=1)
+        page.count(("plan", "skipped_people"), k["staff_id"])
+        for s in ("enrolments", "cost_idr"):
+            page.total(("plan", f"skipped_{s}"), k.set_index("staff_id")[s], owner=("plan", "skipped_people"))
+    incomplete = na.gaps.index[na.gaps.isna().any(axis=1)]
+    if len(incomplete):
+        page.count(("text", "incomplete"), incomplete)
+    if na.latent is not None:
+        page.count(("text", "uncertain"), na.latent.uncertain.index[na.latent.uncertain.to_numpy()])
     by_programme = page.grouped(
         "plan_by_programme",
         e,
