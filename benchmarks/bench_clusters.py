@@ -1,6 +1,8 @@
 """Time and peak memory of cluster_gaps: a Medan-size city with k selection and the stability loop (target
 < 10 s), and the national scale, 4.3 million staff x 9 competencies without the stability loop (target
-< 15 s and < 4 GB). Each case runs in a fresh process so that peak RSS belongs to it alone.
+< 15 s and < 4 GB); then the latent class model (analysis.methods.latent_class, k by BIC) on the same data,
+alone and together with k-means (the issue's national target covers the fit the report makes: both). Each case
+runs in a fresh process so that peak RSS belongs to it alone.
 
 Usage: python benchmarks/bench_clusters.py
 """
@@ -37,13 +39,16 @@ def simulate(n: int, seed: int = 0) -> pd.DataFrame:
 
 
 def case(name: str) -> None:
-    from analysis.methods import competency
+    from analysis.methods import competency, latent_class
 
-    n, n_boot = {"city": (15_000, 50), "national": (4_300_000, 0)}[name]
+    n, n_boot = {"city": (15_000, 50), "national": (4_300_000, 0)}[name.split("+")[0]]
     gaps = simulate(n)
     t0 = time.perf_counter()
     res = competency.cluster_gaps(gaps, seed=0, n_boot=n_boot)
     secs = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    lca = latent_class.fit(competency.shortfall(gaps), k_range=range(1, 11), seed=0)
+    lca_secs = time.perf_counter() - t1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         json.dumps(
@@ -52,6 +57,9 @@ def case(name: str) -> None:
                 "staff": n,
                 "n_boot": n_boot,
                 "seconds": round(secs, 2),
+                "latent_class_seconds": round(lca_secs, 2),
+                "latent_class_k": lca.k,
+                "latent_class_uncertain": round(lca.uncertain_share, 4),
                 "peak_rss_mib": round(peak),
                 "k": res.k,
                 "stable": res.stable,

@@ -257,6 +257,37 @@ if shown and na.jp_check is not None:
     suppressed("jp_by_agency")
 
 # %%
+if shown and res["learning"]:
+    say("## Apakah pelatihan berhasil?", lang)
+    say(
+        "{n} pegawai dinilai dua kali. Untuk setiap bentuk pelatihan, kenaikan level kompetensi yang dilatih "
+        "pada pegawai yang mengikutinya di antara kedua asesmen dibandingkan dengan kenaikan pada pegawai "
+        "dengan level awal yang sama yang tidak dilatih pada kompetensi itu; yang tidak dilatih pun berubah "
+        "rata-rata {drift:+.2f} level. Perbandingan sebelum-sesudah saja menghitung perubahan itu sebagai hasil "
+        "pelatihan.",
+        lang,
+        n=training_needs.shown_count(res["learning"]["reassessed"]),
+        drift=res["learning"]["comparison_change"],
+    )
+    sentence = training_needs.learning_sentence(res["learning"], lang)
+    if sentence:
+        bullets([sentence])
+    show_table(training_needs.learning_table(res["learning"], lang), lang, localised=True)
+
+# %% [markdown] tags=["researchers"]
+# ### Untuk peneliti: desain perbandingan pelatihan
+#
+# Setiap pasangan pegawai-kompetensi yang dinilai dua kali memberi satu perubahan (asesmen terakhir dikurangi
+# yang pertama). Pegawai *dilatih* bila mengikuti program katalog untuk kompetensi itu yang dimulai pada atau
+# sesudah asesmen pertama dan sebelum asesmen kedua (menurut bentuk program pertamanya); yang lain pembanding.
+# Dampak per bentuk diestimasi dengan kuadrat terkecil dengan sel per kompetensi dan level awal (pegawai hanya
+# dibandingkan dengan yang mulai dari level yang sama), galat baku berkelompok per unit layanan. Dengan dua
+# asesmen per orang ini adalah *difference-in-differences* dua periode. Asumsinya: tanpa pelatihan, pegawai
+# yang dilatih akan berubah seperti pembanding dengan level awal yang sama, dan asesmen kedua sama ketatnya
+# dengan yang pertama. Bentuk dengan terlalu sedikit pegawai dilatih atau unit dinyatakan *data terlalu
+# sedikit*. Dampak pada kinerja (SKP) dan hasil pembinaan belum dinilai di laporan ini.
+
+# %%
 if shown:
     say("## Kinerja dan talenta (SKP, kotak 9)", lang)
     for name in ("predicate_by_group", "talent_by_group", "talent_actions"):

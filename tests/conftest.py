@@ -115,6 +115,22 @@ def tiny_tables() -> dict[str, pd.DataFrame]:
     }
 
 
+def true_profiles(city_dir: Path) -> tuple[pd.Series, dict]:
+    """The demo's true staff profile by keyed staff_id, for staff assessed once (the profile is the one at the
+    first assessment: staff assessed again in 2025 may have moved by learning or retest drift), and the truth's
+    staff_profiles block."""
+    import json
+
+    from analysis.data import pseudonymise
+
+    truth = json.loads((city_dir / "truth.json").read_text())["staff_profiles"]
+    nips = pd.read_csv(city_dir / "staff.csv", dtype={"nip": str})["nip"]
+    ids = pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy()
+    true = pd.Series(truth["membership"], index=ids)
+    once = ~pd.Series(truth.get("reassessed", [False] * len(true)), index=ids)
+    return true[(true >= 0) & once], truth
+
+
 def write_city(directory: Path, tables: dict[str, pd.DataFrame]) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     for name, df in tables.items():

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import true_profiles
 from sklearn.metrics import adjusted_rand_score
 
 from analysis import config
-from analysis.data import load, pseudonymise, reference
+from analysis.data import load, reference
 from analysis.demo import synth
 from analysis.methods import competency
 
@@ -188,13 +187,9 @@ def test_demo_profiles_recovered(city, demo_city):
     data = load.load_city(d)
     gaps, _, _ = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
     res = competency.cluster_gaps(gaps, seed=0, n_boot=20)
-    truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
+    true, truth = true_profiles(d)
     assert res.k == len(truth["names"])
-    nips = pd.read_csv(d / "staff.csv", dtype={"nip": str})["nip"]
-    true = pd.Series(
-        truth["membership"], index=pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy()
-    )
-    common = res.labels.index.intersection(true[true >= 0].index)
+    common = res.labels.index.intersection(true.index)
     ari = adjusted_rand_score(true[common], res.labels[common])
     print(f"{city}: k={res.k}, ARI vs true profiles {ari:.3f}, bootstrap ARI {res.stability['mean_ari']:.3f}")
     assert ari > 0.8

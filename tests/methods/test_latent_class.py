@@ -124,21 +124,17 @@ def test_same_fit_as_stepmix():
 def test_recovers_the_demo_profiles(city, demo_city):
     """The demo's four planted profiles: BIC chooses 4 classes and the classes match the truth (measured ARI:
     Bengkulu 0.87, Medan 0.89; k-means 0.9+); under 5% of staff have an uncertain class (2.8%, 3.7%)."""
-    import json
+    from conftest import true_profiles
 
-    from analysis.data import load, pseudonymise
+    from analysis.data import load
     from analysis.methods import competency
 
     d = demo_city(city)
     data = load.load_city(d)
     gaps, _, _ = competency.gap_matrix(data.tables["competency_assessments"], data.tables["staff"])
     fit = lc.fit(competency.shortfall(gaps), seed=0)
-    truth = json.loads((d / "truth.json").read_text())["staff_profiles"]
-    nips = pd.read_csv(d / "staff.csv", dtype={"nip": str})["nip"]
-    true = pd.Series(
-        truth["membership"], index=pseudonymise.hash_nips(nips, pseudonymise.load_key()).to_numpy()
-    )
-    common = fit.labels.index.intersection(true[true >= 0].index)
+    true, truth = true_profiles(d)  # staff assessed once: their profile is the truth of their latest levels
+    common = fit.labels.index.intersection(true.index)
     ari = adjusted_rand_score(true[common], fit.labels[common])
     print(f"{city}: LCA k={fit.k}, ARI vs truth {ari:.3f}, uncertain {fit.uncertain_share:.3f}")
     assert fit.k == len(truth["names"]) and ari > 0.8 and fit.uncertain_share < 0.05

@@ -38,9 +38,13 @@ def reassess(
     rows = first[first["nip"].isin(again)].copy()
     rows["second_on"] = rows["nip"].map(when)
     topic = reference.table("training_catalogue").set_index("training_code")["competency"]
-    t = trainings.assign(competency=trainings["training_code"].map(topic), start=pd.to_datetime(trainings["start"]))
+    t = trainings.assign(
+        competency=trainings["training_code"].map(topic), start=pd.to_datetime(trainings["start"])
+    )
     between = t.merge(rows[["nip", "competency", "assessed_on", "second_on"]], on=["nip", "competency"])
-    between = between[(between["start"] >= between["assessed_on"]) & (between["start"] < between["second_on"])]
+    between = between[
+        (between["start"] >= between["assessed_on"]) & (between["start"] < between["second_on"])
+    ]
     between = between.sort_values("start", kind="stable")
     draws = between.assign(up=rng.random(len(between)) < between["mode"].map(LEARNING).fillna(0.0))
     per_pair = draws.groupby(["nip", "competency"]).agg(up=("up", "sum"), first_mode=("mode", "first"))

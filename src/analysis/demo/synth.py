@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.config import CITIES, DEMO_MONTHS, DEMO_START, DEMO_VERSION
 from analysis.data import reference
+from analysis.demo import learning
 
 CITY_CODE = {"kendari": "KDI", "bengkulu": "BKL", "banda-aceh": "BNA", "medan": "MDN"}
 #: Programme start months (quarter starts) per city: 3-5 cohorts.
@@ -1013,6 +1014,11 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
     starts = dict(zip(su["unit_id"], su["cohort"], strict=True))
     starts = {u: s for u, s in starts.items() if not pd.isna(s)}
     trainings = _trainings(staff, profile, starts, rng)
+    # re-assessments of half the staff with a known learning effect per programme mode, on a stream of its own
+    second, learning_truth = learning.reassess(
+        assessments, trainings, np.random.default_rng([seed, CITIES.index(city), 16])
+    )
+    assessments = pd.concat([assessments, second], ignore_index=True)
     performance, org = _performance(staff, units, profile, rng)
 
     cohort_sizes = su.groupby("cohort").size().to_dict()
@@ -1056,10 +1062,14 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         "staff_profiles": {
             "names": list(PROFILES)[:n_prof],
             "shortfall_competencies": {n: PROFILES[n] for n in list(PROFILES)[:n_prof]},
-            "note": "membership[i] is the profile of row i of staff.csv; -1 = not assessed; staff whose "
-            "standard is level 1 cannot fall short and are generated as 'meets standard'",
+            "note": "membership[i] is the profile of row i of staff.csv at the first assessment; -1 = not "
+            "assessed; staff whose standard is level 1 cannot fall short and are generated as 'meets standard'. "
+            "reassessed[i]: assessed again in 2025 (training_effects), so their latest levels may have moved "
+            "away from the profile by learning or retest drift: compare groups with the truth on the others",
             "membership": profile.tolist(),
+            "reassessed": staff["nip"].isin(second["nip"]).tolist(),
         },
+        "training_effects": learning_truth,
         "org_predicates": org,
         "monitoring": {
             "planted": planted,

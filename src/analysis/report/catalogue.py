@@ -187,13 +187,13 @@ TEXT: dict[str, str] = {
         "kompetensinya: {enrolments} penempatan, biaya **{cost}**."
     ),
     "needs.decision.jp": "{share:.0%} pegawai memenuhi hak pengembangan {jp} JP pada {year}.",
+    "needs.decision.learning": (
+        "Pelatihan yang terbukti menaikkan level kompetensi yang dilatih: **{worked}**; tanpa dampak yang "
+        "terdeteksi: **{nothing}** (jangan diperluas sebelum dikaji)."
+    ),
     "needs.decision.confirm": (
         "Dari biaya itu, **{cost}** ({enrolments} penempatan) adalah kekurangan satu level yang perlu "
         "dikonfirmasi dulu dengan asesmen ulang atau belajar di tempat kerja sebelum kursus."
-    ),
-    "needs.decision.skipped": (
-        "{enrolments} penempatan ({cost}) tidak direncanakan lagi karena pegawainya sudah dilatih pada "
-        "kompetensi itu setelah asesmen; ukur ulang dulu."
     ),
     "needs.decision.action": (
         "Tindakan: mulai dengan kebutuhan terbesar, **{name}**, untuk {n} pegawai ({cost})."
@@ -530,6 +530,9 @@ TEXT: dict[str, str] = {
     "col.loglik": "Log-likelihood",
     "col.parameters": "Parameter",
     "col.chosen": "Terpilih",
+    "col.learning_effect": "Dampak pada level (level)",
+    "col.naive": "Sebelum-sesudah saja (level)",
+    "col.staff_trained": "Pegawai dilatih",
     "col.agency": "Perangkat daerah",
     "col.total": "Jumlah",
     "col.training_code": "Kode pelatihan",
