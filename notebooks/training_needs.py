@@ -287,6 +287,11 @@ if shown and res["learning"]:
 # dengan yang pertama. Bentuk dengan terlalu sedikit pegawai dilatih atau unit dinyatakan *data terlalu
 # sedikit*. Dampak pada kinerja (SKP) dan hasil pembinaan belum dinilai di laporan ini.
 
+# %% tags=["researchers"]
+if shown and res["learning"]:
+    say("Dampak per program (katalog):", lang)
+    show_table(training_needs.learning_programme_table(res["learning"], lang), lang, localised=True)
+
 # %%
 if shown:
     say("## Kinerja dan talenta (SKP, kotak 9)", lang)

@@ -223,7 +223,8 @@ def _new_city(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if LANG == "id":  # argparse looks its words up through the module's gettext function at call time
+    gettext = argparse._  # argparse looks its words up through this function at call time
+    if LANG == "id":
         argparse._ = lambda text: ARGPARSE_ID.get(text, text)
     parser = argparse.ArgumentParser(
         prog="asn-kinerja",
@@ -408,7 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.set_defaults(func=_report)
 
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    finally:
+        argparse._ = gettext  # only this command's parsing speaks Indonesian, not the rest of the process
     from analysis.data.pseudonymise import KeyProblem
 
     try:

@@ -95,3 +95,18 @@ def test_learning_effects_cover_the_demo_truth_and_the_programme_that_does_not_w
     assert set(res.drop(index="e-learning")["verdict"]) == {"increase"}
     classroom = res.loc["classroom"]
     assert classroom["naive"] > classroom["ci_high"] and classroom["naive"] - truth["classroom"] > 0.07
+
+
+def test_by_programme_splits_a_mode_into_its_training_codes():
+    """Two classroom programmes, one that works (+0.5) and one that does not: by mode the effect is their
+    average; by programme each is found (40 units x 40 pairs, one seed)."""
+    rng = np.random.default_rng(5)
+    pairs = synthetic_pairs(effect=0.0, rng=rng, trained_share=0.4)
+    trained = pairs["mode"].notna()
+    pairs["programme"] = np.where(trained, np.where(rng.random(len(pairs)) < 0.5, "KOM-01", "PP-01"), None)
+    pairs.loc[pairs["programme"] == "KOM-01", "change"] += 0.5
+    by_mode = te.learning_effects(pairs).set_index("mode")
+    by_programme = te.learning_effects(pairs, by="programme").set_index("mode")
+    assert by_mode.loc["classroom", "estimate"] == pytest.approx(0.25, abs=0.06)
+    assert by_programme.loc["KOM-01", "verdict"] == "increase"
+    assert by_programme.loc["PP-01", "verdict"] == "no_detectable_change"

@@ -134,23 +134,25 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
         elif suffix in SUFFIXES and stem in contracts.TABLES:
             add(Source(stem, path))
         elif suffix in SUFFIXES or suffix in (".xls", ".tsv", ".txt"):
-            problems.append(
-                Problem(
-                    file=path.name,
-                    severity="warning" if suffix in SUFFIXES else "error",
-                    aturan="nama berkas bukan nama tabel"
-                    if suffix in SUFFIXES
-                    else f"berkas '{suffix}' tidak dibaca",
-                    perbaikan=("Beri nama berkas sesuai tabelnya: " + ", ".join(contracts.TABLES))
-                    if suffix in SUFFIXES
-                    else "Simpan sebagai .csv (UTF-8), .parquet atau .xlsx",
-                    rule="file name is not a table name"
-                    if suffix in SUFFIXES
-                    else f"'{suffix}' files are not read",
-                    fix=("Name the file after its table: " + ", ".join(contracts.TABLES))
-                    if suffix in SUFFIXES
-                    else "Save it as .csv (UTF-8), .parquet or .xlsx",
+            tables = ", ".join(contracts.TABLES)
+            rule, fix, aturan, perbaikan = (
+                (
+                    "file name is not a table name",
+                    f"Name the file after its table: {tables}",
+                    "nama berkas bukan nama tabel",
+                    f"Beri nama berkas sesuai tabelnya: {tables}",
                 )
+                if suffix in SUFFIXES
+                else (
+                    f"'{suffix}' files are not read",
+                    "Save it as .csv (UTF-8), .parquet or .xlsx",
+                    f"berkas '{suffix}' tidak dibaca",
+                    "Simpan sebagai .csv (UTF-8), .parquet atau .xlsx",
+                )
+            )
+            severity = "warning" if suffix in SUFFIXES else "error"
+            problems.append(
+                Problem(path.name, rule, fix, severity=severity, aturan=aturan, perbaikan=perbaikan)
             )
     for table in contracts.REQUIRED_TABLES:
         if table not in found:

@@ -35,7 +35,8 @@ def learning_pairs(
     assessments: pd.DataFrame, trainings: pd.DataFrame, staff: pd.DataFrame, catalogue: pd.DataFrame
 ) -> pd.DataFrame:
     """One row per staff x competency assessed on two dates or more: first and last level, their change, the
-    unit, and ``mode`` of the first programme on that competency started between the two (None = not trained)."""
+    unit, and ``mode`` and ``programme`` (training code) of the first programme on that competency started
+    between the two (None = not trained)."""
     a = assessments.sort_values("assessed_on", kind="stable")
     g = a.groupby(["staff_id", "competency"])
     pairs = pd.DataFrame(
@@ -53,9 +54,13 @@ def learning_pairs(
     t = trainings.assign(competency=trainings["training_code"].map(topic)).dropna(subset=["competency"])
     t = t.merge(pairs[["staff_id", "competency", "first_on", "last_on"]], on=["staff_id", "competency"])
     t = t[(t["start"] >= t["first_on"]) & (t["start"] < t["last_on"])]
-    first_mode = t.sort_values("start", kind="stable").groupby(["staff_id", "competency"])["mode"].first()
+    first = t.sort_values("start", kind="stable").groupby(["staff_id", "competency"])[
+        ["mode", "training_code"]
+    ]
+    first = first.first()
     key = pd.MultiIndex.from_frame(pairs[["staff_id", "competency"]])
-    pairs["mode"] = first_mode.reindex(key).to_numpy()
+    pairs["mode"] = first["mode"].reindex(key).to_numpy()
+    pairs["programme"] = first["training_code"].reindex(key).to_numpy()
     return pairs.reset_index(drop=True)
 
 
@@ -72,17 +77,18 @@ def _cluster_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray) -> tuple[np
     return beta, factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
 
 
-def learning_effects(pairs: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Per mode: the effect on the assessed level (levels), its CI, p, the trained and their units, the naive
-    before/after (mean change of the trained alone) and the verdict (increase, decrease, no_detectable_change,
-    too_little_data).
+def learning_effects(pairs: pd.DataFrame, alpha: float = 0.05, by: str = "mode") -> pd.DataFrame:
+    """Per mode (``by="mode"``) or per programme (``by="programme"``, a training code): the effect on the
+    assessed level (levels), its CI, p, the trained and their units, the naive before/after (mean change of the
+    trained alone) and the verdict (increase, decrease, no_detectable_change, too_little_data). The column
+    naming the group is ``mode`` either way.
 
     Examples
     --------
     >>> pairs = learning_pairs(assessments, trainings, staff, catalogue)  # doctest: +SKIP
     >>> learning_effects(pairs)[["mode", "estimate", "verdict"]]  # doctest: +SKIP
     """
-    p = pairs.dropna(subset=["unit_id"])
+    p = pairs.dropna(subset=["unit_id"]).assign(mode=lambda d: d[by])
     cell = p["competency"].astype(str) + "|" + p["first_level"].astype(int).astype(str)
     cells = pd.get_dummies(cell, dtype=float)
     modes = [m for m in MODES if (p["mode"] == m).any()] + sorted(set(p["mode"].dropna()) - set(MODES))

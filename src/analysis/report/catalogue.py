@@ -532,6 +532,7 @@ TEXT: dict[str, str] = {
     "col.chosen": "Terpilih",
     "col.learning_effect": "Dampak pada level (level)",
     "col.naive": "Sebelum-sesudah saja (level)",
+    "col.programme": "Program",
     "col.staff_trained": "Pegawai dilatih",
     "col.agency": "Perangkat daerah",
     "col.total": "Jumlah",

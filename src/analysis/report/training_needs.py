@@ -39,6 +39,7 @@ class NeedsAnalysis:
     skipped: pd.DataFrame | None = None  # enrolments left out: already trained on it since the assessment
     learning_pairs: pd.DataFrame | None = None  # staff x competency assessed twice (training_effects)
     learning: pd.DataFrame | None = None  # did training raise the trained competency? per mode
+    learning_programmes: pd.DataFrame | None = None  # the same per programme (training code)
 
 
 def analyse_city(
@@ -107,13 +108,14 @@ def analyse_city(
         uncertain=latent.uncertain,
         jp=jp_check,
     )
-    pairs = learning = None
+    pairs = learning = by_programme = None
     if "trainings" in data.tables and len(data.tables["trainings"]):
         pairs = training_effects.learning_pairs(
             assessments, data.tables["trainings"], staff, training.catalogue()
         )
         if pairs["mode"].notna().any():
             learning = training_effects.learning_effects(pairs)
+            by_programme = training_effects.learning_effects(pairs, by="programme")
     return NeedsAnalysis(
         city=data.city,
         gaps=gaps,
@@ -124,6 +126,7 @@ def analyse_city(
         latent=latent,
         learning_pairs=pairs,
         learning=learning,
+        learning_programmes=by_programme,
         staff=people,
         jp_year=jp_year,
         jp_check=jp_check,
@@ -375,6 +378,13 @@ def learning_summary(na: NeedsAnalysis, page: privacy.Page) -> dict | None:
             }
             for r in na.learning.itertuples()
         ],
+        "by_programme": [
+            {
+                "training_code": r.mode,
+                **{k: getattr(r, k) for k in ("estimate", "ci_low", "ci_high", "verdict")},
+            }
+            for r in na.learning_programmes.itertuples()
+        ],
     }
 
 
@@ -394,6 +404,29 @@ def learning_table(res: dict, lang: str = "id") -> pd.DataFrame:
                 msg("col.verdict", lang): msg(f"verdict.{r['verdict']}", lang),
             }
             for r in res["by_mode"]
+        ]
+    )
+
+
+def learning_programme_table(res: dict, lang: str = "id") -> pd.DataFrame:
+    """For researchers: the learning effect per programme (catalogue name and mode), no staff counts."""
+    cat = training.catalogue().set_index("training_code")
+    return pd.DataFrame(
+        [
+            {
+                msg("col.programme", lang): cat.at[r["training_code"], "name"]
+                if r["training_code"] in cat.index
+                else r["training_code"],
+                msg("col.mode", lang): msg(f"mode.{cat.at[r['training_code'], 'mode']}", lang)
+                if r["training_code"] in cat.index
+                else "",
+                msg("col.learning_effect", lang): r["estimate"],
+                msg(
+                    "col.ci", lang, level=95
+                ): f"{number(r['ci_low'], lang, 2)} .. {number(r['ci_high'], lang, 2)}",
+                msg("col.verdict", lang): msg(f"verdict.{r['verdict']}", lang),
+            }
+            for r in res["by_programme"]
         ]
     )
 
