@@ -16,7 +16,9 @@ one group, the result says there is no cluster structure instead of inventing gr
 
 Staff not assessed on every competency are grouped on what they have: k-means runs on the complete rows, and
 each incomplete row joins the nearest group centre over its assessed competencies (the partial distance of
-Hathaway & Bezdek 2001); they are counted (``n_incomplete``), never dropped. The latent class model
+Hathaway & Bezdek 2001); when fewer than half the staff are complete (competencies assessed by position), the
+fit uses every row with a missing shortfall set to its competency's mean. Either way they are counted
+(``n_incomplete``), never dropped. The latent class model
 (:mod:`analysis.methods.latent_class`) is the alternative for integer levels, with a membership probability
 per person.
 """
@@ -382,6 +384,10 @@ def cluster_gaps(
     feats_all = shortfall(gaps) if feature == "shortfall" else gaps
     feats_all = feats_all[feats_all.notna().any(axis=1)]  # not assessed on anything: nothing to group on
     feats = feats_all.dropna()
+    if len(feats) < max(10, len(feats_all) // 2):
+        # most staff miss some competency (e.g. technical competencies assessed by position): fit on every row
+        # with a missing shortfall set to its competency's mean (mean imputation, for the fit only)
+        feats = feats_all.fillna(feats_all.mean()).fillna(0.0)
     x = feats.to_numpy(dtype=np.float64)
     uniq, w, inverse = _collapse(x)
     ks = sorted(set(k_range) | {1})
@@ -451,7 +457,7 @@ def cluster_gaps(
         stable=bool(stable and chosen > 1),
         centers=np.asarray(stab["centers"])[order_map] if chosen > 1 else stab["centers"],
         message=message,
-        n_incomplete=len(incomplete),
+        n_incomplete=int(feats_all.isna().any(axis=1).sum()),
     )
 
 
