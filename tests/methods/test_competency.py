@@ -213,7 +213,7 @@ def test_demo_profiles_recovered(city, demo_city):
 def test_fast_row_collapse_equals_numpy_unique_rows():
     rng = np.random.default_rng(2)
     x = rng.integers(0, 4, size=(5000, 9)).astype(float)
-    uniq, counts, inverse = competency._collapse(x)
+    uniq, counts, inverse = competency.collapse_rows(x)
     ref_u, ref_inv, ref_c = np.unique(x, axis=0, return_inverse=True, return_counts=True)
     np.testing.assert_array_equal(uniq, ref_u)
     np.testing.assert_array_equal(counts, ref_c)

@@ -134,7 +134,7 @@ class GapClusters:
         )
 
 
-def _collapse(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def collapse_rows(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unique rows, their counts, and the row -> unique index (ratings are integers: most rows repeat).
 
     Rows of small non-negative integers (shortfalls) are packed into one int64 key, first column most
@@ -174,11 +174,11 @@ def gap_statistic(x: np.ndarray, ks: list[int], seed: int = 0, n_ref: int = N_RE
     only the joint structure, so 'groups' that merely reflect skewed marginals do not beat it.
     """
     rng = np.random.default_rng(seed)
-    uniq, w, _ = _collapse(x)
+    uniq, w, _ = collapse_rows(x)
     refs = []
     for _ in range(n_ref):
         r = np.column_stack([rng.permutation(x[:, j]) for j in range(x.shape[1])])
-        refs.append(_collapse(r)[:2])
+        refs.append(collapse_rows(r)[:2])
     rows = []
     for k in ks:
         lw = _log_w(uniq, w, min(k, len(uniq)), seed)
@@ -196,7 +196,7 @@ def _silhouettes(x: np.ndarray, ks: list[int], seed: int, sample: int = 3000) ->
 
     rng = np.random.default_rng(seed)
     xs = x[rng.choice(len(x), min(sample, len(x)), replace=False)]
-    uniq, w, _ = _collapse(xs)
+    uniq, w, _ = collapse_rows(xs)
     distances = pairwise_distances(uniq)
     out = []
     for k in ks:
@@ -389,7 +389,7 @@ def cluster_gaps(
         # with a missing shortfall set to its competency's mean (mean imputation, for the fit only)
         feats = feats_all.fillna(feats_all.mean()).fillna(0.0)
     x = feats.to_numpy(dtype=np.float64)
-    uniq, w, inverse = _collapse(x)
+    uniq, w, inverse = collapse_rows(x)
     ks = sorted(set(k_range) | {1})
     if len(x) > SELECTION_SAMPLE:
         pick = np.random.default_rng(seed).choice(len(x), SELECTION_SAMPLE, replace=False)

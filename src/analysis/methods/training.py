@@ -90,6 +90,14 @@ def jp_in_year(trainings: pd.DataFrame, staff: pd.DataFrame, year: int) -> pd.Da
     return out
 
 
+def by_competency(trainings: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The trainings of catalogue programmes, each with the ``competency`` its programme trains (the plan's
+    history and the learning comparison both ask which competency a training was for)."""
+    cat = catalogue() if cat is None else cat
+    topic = cat.set_index("training_code")["competency"]
+    return trainings.assign(competency=trainings["training_code"].map(topic)).dropna(subset=["competency"])
+
+
 def latest_assessment_dates(assessments: pd.DataFrame) -> pd.Series:
     """(staff_id, competency) -> the date of the latest assessment, the one the shortfall comes from."""
     return assessments.groupby(["staff_id", "competency"])["assessed_on"].max()
@@ -100,9 +108,7 @@ def already_trained(
 ) -> pd.Series:
     """Per enrolment: the staff member started a programme for the same competency (by the catalogue's
     training codes) on or after their latest assessment on it."""
-    cat = catalogue() if cat is None else cat
-    topic = cat.set_index("training_code")["competency"]
-    t = trainings.assign(competency=trainings["training_code"].map(topic)).dropna(subset=["competency"])
+    t = by_competency(trainings, cat)
     last_start = t.groupby(["staff_id", "competency"])["start"].max()
     key = pd.MultiIndex.from_frame(enrolled[["staff_id", "competency"]])
     started = last_start.reindex(key).to_numpy()

@@ -25,6 +25,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.methods.training import by_competency
+
 MIN_TRAINED = 30
 MIN_CLUSTERS = 10
 #: Modes in the order the report lists them (the catalogue's).
@@ -50,9 +52,9 @@ def learning_pairs(
     pairs = pairs[pairs["last_on"] > pairs["first_on"]].copy()
     pairs["change"] = pairs["last_level"] - pairs["first_level"]
     pairs["unit_id"] = pairs["staff_id"].map(staff.set_index("staff_id")["unit_id"])
-    topic = catalogue.set_index("training_code")["competency"]
-    t = trainings.assign(competency=trainings["training_code"].map(topic)).dropna(subset=["competency"])
-    t = t.merge(pairs[["staff_id", "competency", "first_on", "last_on"]], on=["staff_id", "competency"])
+    t = by_competency(trainings, catalogue).merge(
+        pairs[["staff_id", "competency", "first_on", "last_on"]], on=["staff_id", "competency"]
+    )
     t = t[(t["start"] >= t["first_on"]) & (t["start"] < t["last_on"])]
     first = t.sort_values("start", kind="stable").groupby(["staff_id", "competency"])[
         ["mode", "training_code"]

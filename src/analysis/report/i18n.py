@@ -73,6 +73,12 @@ def _translate(source: str, lang: str, context: str | None = None) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- numbers
+def interval(r: dict, lang: str = "id", digits: int = 2) -> str:
+    """A confidence interval as the tables print it: 'low .. high' in ``lang``'s numbers (``ci_low``,
+    ``ci_high`` of ``r``)."""
+    return f"{number(r['ci_low'], lang, digits)} .. {number(r['ci_high'], lang, digits)}"
+
+
 def number(value, lang: str = "id", digits: int | None = None, sign: bool = False) -> str:
     """A number as the reader writes it: grouped thousands and the decimal mark of ``lang`` (``3.664``,
     ``0,90`` in id; ``3,664``, ``0.90`` in en). ``digits`` fixes the decimals (None: integers as integers,

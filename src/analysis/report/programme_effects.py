@@ -17,7 +17,7 @@ from analysis.methods.evaluation import (
     counterfactual_mean,
 )
 from analysis.report.catalogue import TEXT
-from analysis.report.i18n import did_notes, money, msg, number, section_why
+from analysis.report.i18n import did_notes, interval, money, msg, number, section_why
 
 
 def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
@@ -32,9 +32,9 @@ def headline(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
             {
                 msg("col.outcome", lang): msg(f"outcome.{name}", lang),
                 msg("col.estimate", lang): round(o.get("estimate", np.nan), 2),
-                msg("col.ci", lang, level=level): _interval(o, lang) if o else "",
+                msg("col.ci", lang, level=level): interval(o, lang) if o else "",
                 msg("col.percent", lang): (
-                    f"{number(pct['estimate'], lang, 1)} ({_interval(pct, lang, 1)})" if pct else ""
+                    f"{number(pct['estimate'], lang, 1)} ({interval(pct, lang, 1)})" if pct else ""
                 ),
                 msg("col.units", lang): msg("units.split", lang, treated=oe.n_treated, never=oe.n_comparison),
                 msg("col.verdict", lang): msg(f"verdict.{oe.verdict}", lang),
@@ -59,11 +59,6 @@ def method_table(ev: CityEvaluation, lang: str = "id") -> pd.DataFrame:
 
 def _p(test: dict, lang: str) -> str:
     return number(test["p_value"], lang, 3) if test.get("status") == "ok" else ""
-
-
-def _interval(r: dict, lang: str, digits: int = 2) -> str:
-    """A confidence interval as the tables print it: 'low .. high' in ``lang``'s numbers."""
-    return f"{number(r['ci_low'], lang, digits)} .. {number(r['ci_high'], lang, digits)}"
 
 
 def skipped_sentences(ev: CityEvaluation, lang: str = "id") -> list[str]:
@@ -254,7 +249,7 @@ def _estimate_and_ci(r: dict, lang: str) -> tuple:
     """An estimate row as the report tables print it: the effect to 2 decimals and the CI as 'low .. high'
     (blank where there is none)."""
     est = r.get("estimate", np.nan)
-    ci = _interval(r, lang) if pd.notna(r.get("ci_low", np.nan)) else ""
+    ci = interval(r, lang) if pd.notna(r.get("ci_low", np.nan)) else ""
     return (round(est, 2) if pd.notna(est) else ""), ci
 
 

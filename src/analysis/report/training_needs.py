@@ -12,7 +12,7 @@ from analysis.data import reference
 from analysis.data.load import CityData
 from analysis.methods import competency, latent_class, talent, training, training_effects
 from analysis.report import privacy
-from analysis.report.i18n import group_name, money, msg, number
+from analysis.report.i18n import group_name, interval, money, msg
 
 
 @dataclass
@@ -258,7 +258,7 @@ def decision_summary(res: dict, lang: str = "id") -> list[str]:
                 assessed=res.get("n_assessed") if res.get("n_assessed") is not None else "…",
                 people=plan["people"],
                 enrolments=plan.get("enrolments") if plan.get("enrolments") is not None else "…",
-                cost=money(plan["cost_idr"], lang) if plan.get("cost_idr") is not None else "…",
+                cost=shown_money(plan.get("cost_idr"), lang),
             )
         )
     if plan.get("confirm_enrolments"):
@@ -285,7 +285,7 @@ def decision_summary(res: dict, lang: str = "id") -> list[str]:
         out.append(learned)
     top = res.get("largest_need")
     if top:
-        cost = money(top["cost_idr"], lang) if top.get("cost_idr") is not None else "…"
+        cost = shown_money(top.get("cost_idr"), lang)
         out.append(msg("needs.decision.action", lang, name=top["name"], n=top["participants"], cost=cost))
     return out
 
@@ -396,9 +396,7 @@ def learning_table(res: dict, lang: str = "id") -> pd.DataFrame:
             {
                 msg("col.mode", lang): msg(f"mode.{r['mode']}", lang),
                 msg("col.learning_effect", lang): r["estimate"],
-                msg(
-                    "col.ci", lang, level=level
-                ): f"{number(r['ci_low'], lang, 2)} .. {number(r['ci_high'], lang, 2)}",
+                msg("col.ci", lang, level=level): interval(r, lang),
                 msg("col.naive", lang): r["naive"],
                 msg("col.staff_trained", lang): shown_count(r["staff"]),
                 msg("col.verdict", lang): msg(f"verdict.{r['verdict']}", lang),
@@ -421,9 +419,7 @@ def learning_programme_table(res: dict, lang: str = "id") -> pd.DataFrame:
                 if r["training_code"] in cat.index
                 else "",
                 msg("col.learning_effect", lang): r["estimate"],
-                msg(
-                    "col.ci", lang, level=95
-                ): f"{number(r['ci_low'], lang, 2)} .. {number(r['ci_high'], lang, 2)}",
+                msg("col.ci", lang, level=95): interval(r, lang),
                 msg("col.verdict", lang): msg(f"verdict.{r['verdict']}", lang),
             }
             for r in res["by_programme"]
