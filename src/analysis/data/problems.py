@@ -86,9 +86,11 @@ def cap_per_rule(problems: list[Problem], limit: int = MAX_ROWS_PER_RULE) -> lis
     """Keep the first ``limit`` rows of each (file, sheet, column, rule) and add one line counting the rest."""
     out: list[Problem] = []
     seen: dict[tuple, int] = {}
+    aturan: dict[tuple, str] = {}  # the rule in Bahasa Indonesia, from the first row of each key
     for p in problems:
         k = (p.file, p.sheet, p.column, p.rule, p.severity)
         seen[k] = seen.get(k, 0) + 1
+        aturan.setdefault(k, p.aturan)
         if seen[k] <= limit:
             out.append(p)
     for k, n in seen.items():
@@ -103,9 +105,7 @@ def cap_per_rule(problems: list[Problem], limit: int = MAX_ROWS_PER_RULE) -> lis
                     severity=severity,
                     value=f"... {n - limit:,} more rows",
                     fix="Same fix as the rows above",
-                    aturan=next(
-                        p.aturan for p in problems if (p.file, p.sheet, p.column, p.rule, p.severity) == k
-                    ),
+                    aturan=aturan[k],
                     perbaikan=SAME_FIX_ID,
                 )
             )
