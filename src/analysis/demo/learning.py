@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.methods import training
+from analysis.data import reference
 
 #: Probability that one programme on a competency raises its assessed level by one, by mode (expected gain in
 #: levels, before the 1-5 bounds).
@@ -37,7 +37,11 @@ def reassess(
     )
     rows = first[first["nip"].isin(again)].copy()
     rows["second_on"] = rows["nip"].map(when)
-    t = training.by_competency(trainings).assign(start=lambda d: pd.to_datetime(d["start"]))
+    # the demo layer reads the catalogue itself: it sits below the methods (tests/test_project.py)
+    topic = reference.table("training_catalogue").set_index("training_code")["competency"]
+    t = trainings.assign(
+        competency=trainings["training_code"].map(topic), start=pd.to_datetime(trainings["start"])
+    )
     between = t.merge(rows[["nip", "competency", "assessed_on", "second_on"]], on=["nip", "competency"])
     between = between[
         (between["start"] >= between["assessed_on"]) & (between["start"] < between["second_on"])
