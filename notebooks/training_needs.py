@@ -285,12 +285,50 @@ if shown and res["learning"]:
 # asesmen per orang ini adalah *difference-in-differences* dua periode. Asumsinya: tanpa pelatihan, pegawai
 # yang dilatih akan berubah seperti pembanding dengan level awal yang sama, dan asesmen kedua sama ketatnya
 # dengan yang pertama. Bentuk dengan terlalu sedikit pegawai dilatih atau unit dinyatakan *data terlalu
-# sedikit*. Dampak pada kinerja (SKP) dan hasil pembinaan belum dinilai di laporan ini.
+# sedikit*.
 
 # %% tags=["researchers"]
 if shown and res["learning"]:
     say("Dampak per program (katalog):", lang)
     show_table(training_needs.learning_programme_table(res["learning"], lang), lang, localised=True)
+
+# %%
+if shown and res["performance"]:
+    say("## Apakah pelatihan mengubah kinerja (SKP)?", lang)
+    say(
+        "Penilaian SKP tahunan (PermenPAN-RB 6/2022) dibaca sebagai level: 1 di bawah, 2 sesuai, 3 di atas "
+        "ekspektasi. Pegawai yang dilatih dibandingkan dengan pegawai yang belum dilatih, mulai dari tahun sebelum "
+        "tahun buruk yang sering mendahului pelatihan. Perbandingan sebelum-sesudah saja menghitung pemulihan dari "
+        "tahun buruk itu sebagai hasil pelatihan.",
+        lang,
+    )
+    bullets(training_needs.performance_sentences(res["performance"], lang))
+    show_table(training_needs.performance_table(res["performance"], lang), lang, localised=True)
+    plots.folded_figure(
+        plots.skp_event_study(res["performance"], lang=lang),
+        msg("skp.figure_summary", lang),
+        msg("skp.figure_alt", lang),
+    )
+
+# %% [markdown] tags=["researchers"]
+# ### Untuk peneliti: desain perbandingan kinerja (SKP)
+#
+# Satu baris per pegawai dan tahun SKP; kohort seorang pegawai adalah tahun program pertamanya yang tercatat.
+# Dampak diestimasi dengan *difference-in-differences* bertahap Callaway & Sant'Anna (2021) pada tingkat
+# pegawai, galat baku berkelompok per unit layanan, dengan satu tahun antisipasi: setiap kohort dibandingkan
+# dengan tahun dua tahun sebelum pelatihan pertamanya, dan pembanding pada suatu tahun adalah pegawai yang
+# belum dilatih sampai tahun berikutnya. Alasannya penurunan Ashenfelter (Ashenfelter 1978; Heckman & Smith
+# 1999): pegawai dikirim pelatihan sesudah tahun yang buruk, dan tahun berikutnya membaik dengan sendirinya.
+# Diukur dari tahun tepat sebelum pelatihan, pemulihan itu terhitung sebagai dampak (kolom di bawah). Asumsinya:
+# tahun buruk itu guncangan sesaat yang hilang dalam setahun (penurunan yang berlangsung dua tahun membuat
+# estimasi terlalu tinggi; uji pra-tren lalu gagal dan putusannya *rapuh*), dan tanpa pelatihan pegawai yang
+# dilatih akan bergerak seperti pembanding. Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval
+# pada grafik bersifat titik demi titik. Hasil pembinaan pegawai di kotak pembinaan belum dinilai: data tidak
+# mencatat siapa yang dibina.
+
+# %% tags=["researchers"]
+if shown and res["performance"]:
+    show_table(training_needs.performance_method_table(res["performance"], lang), lang, localised=True)
 
 # %%
 if shown:

@@ -30,8 +30,9 @@ DEMO_MONTHS = 36
 #: Version of the demo-data generator, written into truth.json: `demo-data --if-missing` regenerates a city
 #: whose data came from another version (2: each seed city has one realistic imperfection; 3: units name their
 #: kecamatan, a cluster level; 4: a few units deteriorate in the last months, for the monitoring report; 5: half
-#: the staff are assessed again in 2025, with a known learning effect per programme mode).
-DEMO_VERSION = 5
+#: the staff are assessed again in 2025, with a known learning effect per programme mode; 6: SKP 2020-2025 with a
+#: small true training effect and an Ashenfelter dip before the first programme).
+DEMO_VERSION = 6
 
 
 def params_dir() -> Path:

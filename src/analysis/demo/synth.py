@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.config import CITIES, DEMO_MONTHS, DEMO_START, DEMO_VERSION
 from analysis.data import reference
-from analysis.demo import learning
+from analysis.demo import learning, skp_history
 
 CITY_CODE = {"kendari": "KDI", "bengkulu": "BKL", "banda-aceh": "BNA", "medan": "MDN"}
 #: Programme start months (quarter starts) per city: 3-5 cohorts.
@@ -772,44 +772,6 @@ def enforce_org_curve(pred: np.ndarray, org: str, rng: np.random.Generator) -> n
     return pred
 
 
-def _performance(
-    staff: pd.DataFrame, units: pd.DataFrame, profile: np.ndarray, rng: np.random.Generator
-) -> tuple[pd.DataFrame, dict]:
-    agency = staff["unit_id"].map(units.set_index("unit_id")["agency"]).to_numpy()
-    agencies = sorted(set(agency))
-    org = {a: str(rng.choice(list(ORG_MIX), p=[0.15, 0.75, 0.10])) for a in agencies}
-    rows = []
-    for year in (2024, 2025):
-        pred = np.empty(len(staff), dtype=object)
-        for a in agencies:
-            m = np.flatnonzero(agency == a)
-            base = np.array(ORG_MIX[org[a]])
-            short = profile[m] > 0
-            probs = np.where(short[:, None], base * np.array([0.6, 1, 1.5, 1.3, 1.3]), base)
-            probs /= probs.sum(1, keepdims=True)
-            u = rng.random(len(m))[:, None]
-            draw = np.minimum((u > probs.cumsum(1)).sum(1), len(PREDICATES) - 1)
-            pred[m] = enforce_org_curve(np.array(PREDICATES, dtype=object)[draw], org[a], rng)
-        for i, p in enumerate(pred):
-            cells = RATING_CELLS[p]
-            res, beh = cells[int(rng.choice(len(cells), p=[c[1] for c in cells]))][0]
-            pot_p = [0.15, 0.55, 0.30] if profile[i] > 0 else [0.35, 0.5, 0.15]
-            rows.append(
-                (
-                    staff["nip"].iat[i],
-                    year,
-                    res,
-                    beh,
-                    p,
-                    str(rng.choice(["Tinggi", "Menengah", "Rendah"], p=pot_p)),
-                )
-            )
-    perf = pd.DataFrame(
-        rows, columns=["nip", "period", "results_rating", "behaviour_rating", "predicate", "potential"]
-    )
-    return perf, org
-
-
 # ---------------------------------------------------------------------------------------------- truth
 def _att_truth(panel: pd.DataFrame, value: str, time: str, cohort_sizes: dict) -> dict:
     """True ATT(g,t) (mean effect over the cohort's units), the event-time and 'simple' aggregations."""
@@ -1019,7 +981,18 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         assessments, trainings, np.random.default_rng([seed, CITIES.index(city), 16])
     )
     assessments = pd.concat([assessments, second], ignore_index=True)
-    performance, org = _performance(staff, units, profile, rng)
+    # SKP 2020-2025 with a small true training effect and an Ashenfelter dip, on a stream of its own
+    lookup = reference.skp_predicate_lookup()
+    performance, org, skp_truth = skp_history.history(
+        staff,
+        staff["unit_id"].map(units.set_index("unit_id")["agency"]).to_numpy(),
+        profile,
+        trainings,
+        np.random.default_rng([seed, CITIES.index(city), 17]),
+        enforce_org_curve=enforce_org_curve,
+        predicate_of=lambda r, b: lookup[(r, b)],
+        rating_cells=RATING_CELLS,
+    )
 
     cohort_sizes = su.groupby("cohort").size().to_dict()
     panel["cohort"] = panel["cohort"].astype(object)
@@ -1070,6 +1043,7 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
             "reassessed": staff["nip"].isin(second["nip"]).tolist(),
         },
         "training_effects": learning_truth,
+        "skp_effects": skp_truth,
         "org_predicates": org,
         "monitoring": {
             "planted": planted,

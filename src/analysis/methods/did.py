@@ -367,7 +367,9 @@ def estimate_did(
         "df": int(len(pre_cells)),
         "p_value": float(model.MP["Wpval"]) if model.MP["Wpval"] is not None else float("nan"),
     }
-    pretrend.update(_window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window))
+    pretrend.update(
+        _window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window, int(anticipation))
+    )
     return DidResult(
         outcome=outcome,
         att_gt=att_gt,
@@ -386,13 +388,16 @@ def estimate_did(
     )
 
 
-def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int) -> dict:
-    """Wald test that the event-study estimates at e = -window..-1 are jointly zero.
+def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int, anticipation: int = 0) -> dict:
+    """Wald test that the ``window`` event-study estimates before the anticipation periods (e = -window-a..-a-1
+    with a = ``anticipation``) are jointly zero. The anticipation periods are left out: with anticipation the
+    estimates there are effects (or, for training, the Ashenfelter dip), not a test of parallel trends.
 
     The correlation of the estimates comes from their influence functions, their variances from the reported
     standard errors (so clustering and unbalanced-panel corrections carry over).
     """
-    pre = (event["event_time"] < 0) & (event["event_time"] >= -window) & event["se"].notna()
+    e = event["event_time"]
+    pre = (e < -anticipation) & (e >= -window - anticipation) & event["se"].notna()
     out = {
         "window": int(window),
         "window_statistic": float("nan"),

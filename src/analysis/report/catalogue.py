@@ -187,6 +187,15 @@ TEXT: dict[str, str] = {
         "kompetensinya: {enrolments} penempatan, biaya **{cost}**."
     ),
     "needs.decision.jp": "{share:.0%} pegawai memenuhi hak pengembangan {jp} JP pada {year}.",
+    "needs.performance.line": (
+        "**{rating}**: {verdict} ({estimate:+.2f} level; {ci}); perbandingan sebelum-sesudah saja akan "
+        "menunjukkan {naive:+.2f} level."
+    ),
+    "needs.performance.dip": (
+        "Pada tahun sebelum pelatihan pertamanya, hasil kerja pegawai yang kemudian dilatih {dip:+.2f} level "
+        "dibanding pembanding: mereka dikirim sesudah tahun yang buruk, dan sebagian kenaikan sesudahnya "
+        "hanyalah pemulihan yang akan terjadi juga tanpa pelatihan."
+    ),
     "needs.decision.learning": (
         "Pelatihan yang terbukti menaikkan level kompetensi yang dilatih: **{worked}**; tanpa dampak yang "
         "terdeteksi: **{nothing}** (jangan diperluas sebelum dikaji)."
@@ -532,6 +541,18 @@ TEXT: dict[str, str] = {
     "col.chosen": "Terpilih",
     "col.learning_effect": "Dampak pada level (level)",
     "col.naive": "Sebelum-sesudah saja (level)",
+    "col.skp_rating": "Penilaian SKP",
+    "col.skp_effect": "Dampak (level)",
+    "col.dip": "Tahun sebelum pelatihan (level)",
+    "col.skp_did_year_before": "DiD dari tahun tepat sebelum pelatihan (level)",
+    "col.ci_year_before": "Selang 95% (dari tahun tepat sebelum)",
+    "skp.results_level": "Hasil kerja",
+    "skp.figure_summary": "Grafik: penilaian SKP per tahun sejak pelatihan pertama (buka)",
+    "skp.figure_alt": (
+        "Beda level penilaian hasil kerja dan perilaku kerja antara pegawai yang dilatih dan pembanding, per tahun "
+        "sejak pelatihan pertama, dengan selang 95%; tahun sebelum pelatihan diarsir"
+    ),
+    "skp.behaviour_level": "Perilaku kerja",
     "col.programme": "Program",
     "col.staff_trained": "Pegawai dilatih",
     "col.agency": "Perangkat daerah",
@@ -605,6 +626,10 @@ TEXT: dict[str, str] = {
     "plot.joint_window": "jendela uji gabungan ({n} periode)",
     "plot.reference": "periode acuan (= 0)",
     "plot.event": "Dampak pada {outcome} (n = {n} unit)",
+    "plot.skp_event": "Penilaian SKP sekitar pelatihan pertama, dibanding pegawai yang belum dilatih (n = {n} "
+    "pegawai dilatih)",
+    "axis.event_year": "Tahun sejak pelatihan pertama",
+    "axis.skp_effect": "Beda level (1-3) dengan pembanding",
     "plot.ikm": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
     "plot.forest": "{title}",
 }

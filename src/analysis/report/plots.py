@@ -478,6 +478,39 @@ def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) 
     return _numbers(fig, lang)
 
 
+def skp_event_study(performance: dict, lang: str = "id") -> plt.Figure:
+    """SKP levels by year since the first programme against the comparison staff (results.json's
+    ``performance``): results and behaviour side by side, pointwise 95% intervals, the dip year shaded."""
+    style()
+    fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
+    lead = performance["dip_years"]
+    ax.axvspan(-lead - 0.5, -0.5, color="grey", alpha=0.15, lw=0)
+    for j, (name, r) in enumerate(performance["outcomes"].items()):
+        es = pd.DataFrame(r["event_study"])
+        x = es["event_time"] + (j - 0.5) * 0.2
+        ax.errorbar(
+            x,
+            es["att"],
+            yerr=[es["att"] - es["ci_low"], es["ci_high"] - es["att"]],
+            fmt="o",
+            color=f"C{j}",
+            ms=4,
+            lw=1,
+            label=msg(f"skp.{name}", lang),
+        )
+    ax.axhline(0, color="black", lw=0.8)
+    ax.axvline(-0.5, color="grey", ls="--", lw=0.8)
+    n = performance["outcomes"].get("results_level", {}).get("staff")
+    ax.set(
+        title=msg("plot.skp_event", lang, n=n if n is not None else "…"),
+        xlabel=msg("axis.event_year", lang),
+        ylabel=msg("axis.skp_effect", lang),
+    )
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
+    _legend_below(ax, ncol=2)
+    return _numbers(fig, lang)
+
+
 def cross_city_ikm(trend: pd.DataFrame, lang: str = "id") -> plt.Figure:
     style()
     fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))

@@ -10,7 +10,14 @@ import pandas as pd
 
 from analysis.data import reference
 from analysis.data.load import CityData
-from analysis.methods import competency, latent_class, talent, training, training_effects
+from analysis.methods import (
+    competency,
+    latent_class,
+    performance_effects,
+    talent,
+    training,
+    training_effects,
+)
 from analysis.report import privacy
 from analysis.report.i18n import group_name, interval, money, msg
 
@@ -40,6 +47,8 @@ class NeedsAnalysis:
     learning_pairs: pd.DataFrame | None = None  # staff x competency assessed twice (training_effects)
     learning: pd.DataFrame | None = None  # did training raise the trained competency? per mode
     learning_programmes: pd.DataFrame | None = None  # the same per programme (training code)
+    #: did training change the SKP ratings? outcome -> performance_effects.SkpEffect (None: no SKP history)
+    performance: dict | None = None
 
 
 def analyse_city(
@@ -118,6 +127,7 @@ def analyse_city(
             by_programme = training_effects.learning_effects(pairs, by="programme")
     return NeedsAnalysis(
         city=data.city,
+        performance=skp_effects(data),
         gaps=gaps,
         clusters=clusters,
         jpm=competency.jpm(assessed, required),
@@ -140,6 +150,23 @@ def analyse_city(
 
 #: clusterboot's bands, most stable first (competency.JACCARD_BANDS), and the word for a group not assessed.
 BANDS = ("highly_stable", "stable", "pattern", "not_trusted")
+
+
+def skp_effects(data: CityData) -> dict | None:
+    """Did a first programme change the SKP ratings (performance_effects)? None without trainings or without
+    SKP years before and after them (at least MIN_SKP_YEARS)."""
+    if not {"performance", "trainings"} <= set(data.tables) or not len(data.tables["trainings"]):
+        return None
+    perf = data.tables["performance"]
+    if perf["period"].nunique() < MIN_SKP_YEARS:
+        return None
+    panel = performance_effects.skp_panel(perf, data.tables["trainings"], data.table("staff"))
+    return {o: performance_effects.skp_effects(panel, o) for o in performance_effects.OUTCOMES}
+
+
+#: SKP years the performance comparison needs: two before the first programme's year (the dip and the year
+#: before it) and the year itself
+MIN_SKP_YEARS = 3
 
 
 def stability_note(na: NeedsAnalysis, lang: str = "id") -> tuple[str, dict]:
@@ -318,6 +345,7 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
         "incomplete": page.number(("text", "incomplete")) if ("text", "incomplete") in page.cells else 0,
         "latent_class": latent_summary(na, page),
         "learning": learning_summary(na, page),
+        "performance": performance_summary(na),
         "largest_need": largest_need(page),
         "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()} | history_summary(na, page),
         "jp_year": na.jp_year,
@@ -443,6 +471,82 @@ def learning_sentence(res: dict, lang: str = "id") -> str | None:
         worked=", ".join(worked) if worked else "-",
         nothing=", ".join(nothing) if nothing else "-",
     )
+
+
+def performance_summary(na: NeedsAnalysis) -> dict | None:
+    """Did training change the SKP ratings? Per outcome (results, behaviour): the effect in levels with its
+    interval and verdict, the two comparisons a reader would otherwise make (before/after, DiD from the year
+    before), the dip, the pre-trend p, the trained staff (hidden under ``min_cell`` by the threshold alone, like
+    the learning counts: broken down by nothing else on the page) and the event study the figure draws."""
+    if not na.performance:
+        return None
+    out = {"dip_years": performance_effects.DIP_YEARS, "outcomes": {}}
+    for name, e in na.performance.items():
+        d = e.to_dict()
+        d["staff"] = d.pop("n_trained") if d["n_trained"] >= na.min_cell else None
+        d["units"] = d.pop("n_units")
+        d["event_study"] = e.event_study[["event_time", "att", "ci_low", "ci_high"]].to_dict("records")
+        out["outcomes"][name] = d
+    return out
+
+
+def performance_table(res: dict, lang: str = "id") -> pd.DataFrame:
+    """The SKP comparison as the page shows it, from results.json: one row per rating."""
+    return pd.DataFrame(
+        [
+            {
+                msg("col.skp_rating", lang): msg(f"skp.{name}", lang),
+                msg("col.skp_effect", lang): r["estimate"],
+                msg("col.ci", lang, level=95): interval(r, lang),
+                msg("col.naive", lang): r["naive_before_after"],
+                msg("col.dip", lang): r["dip"].get("estimate", float("nan")),
+                msg("col.staff_trained", lang): shown_count(r["staff"]),
+                msg("col.verdict", lang): msg(f"verdict.{r['verdict']}", lang),
+            }
+            for name, r in res["outcomes"].items()
+        ]
+    )
+
+
+def performance_method_table(res: dict, lang: str = "id") -> pd.DataFrame:
+    """For researchers: our estimate beside the DiD measured from the year just before the first programme
+    (what the dip does to it), the pre-trend p and the units."""
+    return pd.DataFrame(
+        [
+            {
+                msg("col.skp_rating", lang): msg(f"skp.{name}", lang),
+                msg("col.skp_effect", lang): r["estimate"],
+                msg("col.ci", lang, level=95): interval(r, lang),
+                msg("col.skp_did_year_before", lang): r["naive_did"].get("estimate", float("nan")),
+                msg("col.ci_year_before", lang): interval(r["naive_did"], lang) if r["naive_did"] else "",
+                msg("col.pretrend_p", lang): r["pretrend_p"],
+                msg("col.units", lang): r["units"],
+            }
+            for name, r in res["outcomes"].items()
+        ]
+    )
+
+
+def performance_sentences(res: dict, lang: str = "id") -> list[str]:
+    """Plain sentences: what training did to each rating (with the before/after a reader would otherwise
+    believe), and the dip when there is one."""
+    out = []
+    for name, r in res["outcomes"].items():
+        out.append(
+            msg(
+                "needs.performance.line",
+                lang,
+                rating=msg(f"skp.{name}", lang),
+                verdict=msg(f"verdict.{r['verdict']}", lang),
+                estimate=r["estimate"],
+                ci=interval(r, lang),
+                naive=r["naive_before_after"],
+            )
+        )
+    dip = res["outcomes"].get("results_level", {}).get("dip") or {}
+    if dip and dip["ci_high"] < 0:
+        out.append(msg("needs.performance.dip", lang, dip=dip["estimate"]))
+    return out
 
 
 def latent_summary(na: NeedsAnalysis, page: privacy.Page) -> dict | None:
