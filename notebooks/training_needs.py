@@ -31,7 +31,17 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
 from analysis.report import pages, parameters, plots, provenance, results_json, tables, training_needs
-from analysis.report.i18n import bullets, city_name, group_name, money, msg, say, section_why, show
+from analysis.report.i18n import (
+    bullets,
+    city_name,
+    competency_label,
+    group_name,
+    money,
+    msg,
+    say,
+    section_why,
+    show,
+)
 from analysis.report.tables import show_table
 
 parameters.check("training_needs", globals())  # a refused value stops here, naming the allowed ones
@@ -233,6 +243,14 @@ if shown:
             jp=training_needs.training.JP_PER_YEAR,
             year=na.jp_year,
         )
+    missing = history.get("without_programme")
+    if missing:
+        show(
+            "needs.no_programme",
+            lang,
+            people=training_needs.shown_count(missing["people"]),
+            names=", ".join(competency_label(c, lang) for c in missing["competencies"]),
+        )
     show_table(training_needs.table(page, "plan_by_programme"), lang)
     suppressed("plan_by_programme")
     show_table(training_needs.table(page, "training_plan"), lang)
@@ -338,6 +356,8 @@ if shown:
         if len(table):
             show_table(table, lang)
             suppressed(name)
+    if res["talent_next_year"]:
+        bullets(training_needs.next_year_sentences(res["talent_next_year"], lang))
 
 # %% [markdown] tags=["researchers"]
 # ## Untuk peneliti: jumlah kelompok, kestabilan dan model kelas laten

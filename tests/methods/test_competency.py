@@ -413,3 +413,24 @@ def test_an_instansis_own_competency_names_work_like_the_codes():
         "kurang: Teknis gizi",
         "memenuhi standar",
     ]
+
+
+def test_gap_matrix_takes_an_own_competency_beside_the_national_ones_with_its_recorded_standard():
+    """An instansi's own competency ('integritas') sits after the national ones; its required level is the one
+    recorded (the national table has none) while national ones keep the standard by position class."""
+    std = reference.table("required_levels").set_index(["position_class", "competency"])["level_required"]
+    pos = std.index[0][0]
+    assessments = pd.DataFrame(
+        {
+            "staff_id": ["a", "a", "b", "b"],
+            "assessed_on": pd.to_datetime(["2024-01-01"] * 4),
+            "competency": ["integritas", "M.01", "integritas", "M.01"],
+            "level_required": [4, 1, 2, 1],
+            "level_assessed": [3, 2, 2, 5],
+        }
+    )
+    staff = pd.DataFrame({"staff_id": ["a", "b"], "position_class": [pos, pos]})
+    gaps, _, required = competency.gap_matrix(assessments, staff)
+    assert list(gaps.columns) == ["M.01", "integritas"]
+    assert required.loc["a", "M.01"] == std[(pos, "M.01")] and required["integritas"].tolist() == [4, 2]
+    assert gaps["integritas"].tolist() == [-1, 0]

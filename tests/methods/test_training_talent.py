@@ -204,3 +204,52 @@ def test_confirm_first_holds_back_most_enrolments_of_staff_who_truly_meet_the_st
     assert meets.mean() > 0.05  # the problem is there to solve
     assert meets[~firm].sum() >= 0.75 * meets.sum()
     assert meets[firm].mean() < 0.03
+
+
+def test_next_year_of_the_coaching_and_talent_boxes_against_what_the_same_class_predicts():
+    """A hand fixture: 2024 boxes from predicate and potential, 2025 classes. Coaching boxes (1-3): a (box 1,
+    below -> meets: better), b (box 3, below -> below: same), c (box 2, meets -> below: worse). Outside: d (box
+    6, below -> meets: better), e (box 5, meets -> meets: same), f (box 9: above -> meets: worse; talent).
+    Expected for the coaching group: its class mix (2/3 below, 1/3 meets) times the outside moves by class
+    (below: d better; meets: e same) = 2/3 better, 1/3 same."""
+    from analysis.methods import talent
+
+    rows = [
+        ("a", "Butuh Perbaikan", "Rendah", "Baik"),
+        ("b", "Sangat Kurang", "Menengah", "Kurang/Misconduct"),
+        ("c", "Baik", "Rendah", "Butuh Perbaikan"),
+        ("d", "Butuh Perbaikan", "Tinggi", "Baik"),
+        ("e", "Baik", "Menengah", "Baik"),
+        ("f", "Sangat Baik", "Tinggi", "Baik"),
+    ]
+    perf = pd.DataFrame(
+        [(s, 2024, p, pot) for s, p, pot, _ in rows] + [(s, 2025, nxt, None) for s, _, _, nxt in rows],
+        columns=["staff_id", "period", "predicate", "potential"],
+    )
+    out = talent.next_year(perf).set_index("group")
+    c = out.loc["coaching"]
+    assert (c["staff"], c["better"], c["same"], c["worse"]) == (
+        3,
+        pytest.approx(1 / 3),
+        pytest.approx(1 / 3),
+        pytest.approx(1 / 3),
+    )
+    assert c["expected_better"] == pytest.approx(2 / 3) and c["expected_same"] == pytest.approx(1 / 3)
+    r = out.loc["recognition"]
+    assert r["staff"] == 1 and r["worse"] == 1.0 and np.isnan(r["expected_worse"])  # no one else was above
+
+
+@pytest.mark.parametrize("city", ["kendari", "medan"])
+def test_the_demo_has_no_coaching_effect_and_the_boxes_move_as_their_class_predicts(city, demo_city):
+    """The demo records no coaching and gives it no effect: the coaching boxes' next year moves as the staff
+    of the same kinerja class outside them (within 6 points), and regression to the mean is there to see:
+    at least a fifth of the coaching boxes are rated better and of the talent boxes worse."""
+    from analysis.data import load
+    from analysis.methods import talent
+
+    out = talent.next_year(load.load_city(demo_city(city)).tables["performance"]).set_index("group")
+    for group, toward in (("coaching", "better"), ("recognition", "worse")):
+        r = out.loc[group]
+        assert r[toward] > 0.2, r
+        for k in talent.MOVES:
+            assert abs(r[k] - r[f"expected_{k}"]) < 0.06, (group, k, r)

@@ -434,6 +434,35 @@ def test_every_table_header_is_in_the_report_language(built):
 
 
 @pytest.mark.slow
+def test_an_instansis_own_competency_name_validates_with_a_warning_and_the_competency_report_builds(
+    built, tmp_path
+):
+    """Issue 16: own competency names used to be refused at ingestion (and crashed naming the groups). With
+    M.05 renamed to an instansi's own 'integritas' (its recorded level_required is its standard): validate
+    gives one warning for it and no error, the report builds, names the competency in words, and says that
+    its shortfalls are not in the costed plan (no programme in the catalogue for it)."""
+    from analysis.data import load
+
+    raw = tmp_path / "own-names"
+    shutil.copytree(built["raw"], raw)
+    ca = pd.read_csv(raw / "competency_assessments.csv", dtype=str, keep_default_na=False)
+    ca["competency"] = ca["competency"].replace({"M.05": "integritas"})
+    ca.to_csv(raw / "competency_assessments.csv", index=False)
+    found = load.validate(raw)
+    assert not [p for p in found if p.severity == "error"], [p.rule for p in found if p.severity == "error"]
+    own = [p for p in found if p.column == "competency"]
+    assert len(own) == 1 and own[0].value.startswith("integritas") and "bukan kode" in own[0].aturan
+    params = {**runner.city_params(built["city"]), "data_dir": str(raw)}
+    run = runner.run_one(built["city"], "training_needs", params, tmp_path / "out", 900)
+    assert run.status == "ok", run.error
+    res = json.loads((tmp_path / "out" / built["city"] / "training_needs.results.json").read_text())
+    missing = res["plan"]["without_programme"]
+    assert missing["competencies"] == ["integritas"] and missing["people"] > 0
+    page = Path(run.path).read_text()
+    assert "Integritas" in page and "belum punya program di katalog pelatihan" in page
+
+
+@pytest.mark.slow
 def test_competency_report_says_when_recorded_required_levels_differ_and_can_use_them(built, tmp_path):
     """An instansi that records its own standard: the report says so (counts, suppressed table) and uses the
     standard table, or the recorded levels with required_source = recorded."""

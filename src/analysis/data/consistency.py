@@ -7,6 +7,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from analysis.data import reference
 from analysis.data.problems import SAME_FIX_ID, Problem
 
 #: Tables that refer to staff by NIP: without the staff table their rows cannot be placed in an agency.
@@ -29,6 +30,7 @@ def cross_table(data) -> list[Problem]:
                         perbaikan="Tambahkan staff.csv (atau lembar 'staff') dengan setiap NIP yang dipakai baris ini",
                     )
                 )
+    out += own_competencies(t.get("competency_assessments"))
     active = _units_with_data(data)
     if "units" in t and "unit_id" in t["units"]:
         active &= set(t["units"]["unit_id"].dropna())  # a unit missing from units is reported there already
@@ -103,6 +105,34 @@ def cross_table(data) -> list[Problem]:
                         )
                     )
     return out
+
+
+def own_competencies(assessments: pd.DataFrame | None) -> list[Problem]:
+    """A warning per competency name outside the national list (PermenPAN-RB 38/2017 codes): used as an
+    instansi's own competency (its recorded level_required is its standard), or a typo to fix."""
+    if assessments is None or "competency" not in assessments:
+        return []
+    comp = assessments["competency"].dropna()
+    own = comp[~comp.isin(reference.competencies())]
+    national = ", ".join(reference.competencies())
+    return [
+        Problem(
+            file="competency_assessments",
+            row=int(own.index[own == name][0]) + 2,
+            column="competency",
+            value=f"{name} ({n} baris/rows)",
+            rule=f"not a national competency code ({national}): used as the instansi's own competency, with "
+            "its recorded level_required as the standard and no programme in the training catalogue",
+            fix="If it is a typo, write the national code; if it is your own competency, nothing to do (add "
+            "programmes for it to data/reference/training_catalogue.csv to have it planned)",
+            aturan=f"bukan kode kompetensi nasional ({national}): dipakai sebagai kompetensi instansi sendiri, "
+            "dengan level_required yang tercatat sebagai standarnya, tanpa program di katalog pelatihan",
+            perbaikan="Jika salah ketik, tulis kode nasionalnya; jika memang kompetensi instansi sendiri, tidak "
+            "perlu tindakan (tambahkan programnya ke data/reference/training_catalogue.csv agar direncanakan)",
+            severity="warning",
+        )
+        for name, n in own.value_counts().sort_index().head(20).items()
+    ]
 
 
 def _units_with_data(data) -> set:

@@ -59,18 +59,24 @@ def gap_matrix(
     """Per staff (rows) and competency (columns): (gap, assessed, required), from each staff's latest assessment.
 
     Required levels come from the reference table by the staff's position class; ``use_recorded=True`` uses
-    the ``level_required`` recorded with each assessment instead (an instansi's own standard).
+    the ``level_required`` recorded with each assessment instead (an instansi's own standard). Columns: the
+    national competencies in their order, then an instansi's own competencies (any other name, e.g. a technical
+    one) sorted, whose required level is always the recorded one (the national table has none).
     """
     a = assessments.sort_values("assessed_on").drop_duplicates(["staff_id", "competency"], keep="last")
     assessed = a.pivot(index="staff_id", columns="competency", values="level_assessed").astype(float)
+    national = [c for c in reference.competencies() if c in assessed.columns]
+    comps = national + sorted(c for c in assessed.columns if c not in national)
+    recorded = a.pivot(index="staff_id", columns="competency", values="level_required").astype(float)
     if use_recorded or staff is None:
-        req = a.pivot(index="staff_id", columns="competency", values="level_required").astype(float)
+        req = recorded[comps]
     else:
         levels = required_levels(required)
         pos = staff.set_index("staff_id")["position_class"].reindex(assessed.index)
-        req = levels.reindex(pos.to_numpy()).set_axis(assessed.index).astype(float)[assessed.columns]
-    comps = [c for c in reference.competencies() if c in assessed.columns]
-    assessed, req = assessed[comps], req[comps]
+        req = levels.reindex(pos.to_numpy()).set_axis(assessed.index).astype(float).reindex(columns=comps)
+        own = comps[len(national) :]
+        req[own] = recorded[own]  # an instansi's own competency has no national standard: its recorded level
+    assessed = assessed[comps]
     return assessed - req, assessed, req
 
 

@@ -43,14 +43,16 @@ def programme_for(competency: str, shortfall_levels: int, cat: pd.DataFrame | No
 
 
 def enrolments(gaps: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per eligible staff x competency: the programme, its mode, JP and cost."""
+    """One row per eligible staff x competency: the programme, its mode, JP and cost. A shortfall on a
+    competency the catalogue has no programme for (an instansi's own competency) is not planned:
+    :func:`without_programme` lists those."""
     cat = catalogue() if cat is None else cat
     long = (
         gaps.rename_axis("staff_id")
         .reset_index()
         .melt(id_vars="staff_id", var_name="competency", value_name="gap")
     )
-    long = long[long["gap"] <= -1].copy()
+    long = long[(long["gap"] <= -1) & long["competency"].isin(cat["competency"])].copy()
     long["shortfall"] = (-long["gap"]).astype(int)
     choice = {
         (c, s): programme_for(c, s, cat)
@@ -59,6 +61,15 @@ def enrolments(gaps: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFr
     for col in ("training_code", "name", "mode", "hours_jp", "unit_cost_idr"):
         long[col] = [choice[(c, s)][col] for c, s in zip(long["competency"], long["shortfall"], strict=True)]
     return long.rename(columns={"unit_cost_idr": "cost_idr"}).reset_index(drop=True)
+
+
+def without_programme(gaps: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Shortfalls (staff_id, competency, shortfall) on competencies the catalogue has no programme for: the
+    plan cannot cost them; the report names the competencies so a planner can add programmes."""
+    cat = catalogue() if cat is None else cat
+    long = gaps.rename_axis("staff_id").reset_index().melt(id_vars="staff_id", var_name="competency")
+    long = long[(long["value"] <= -1) & ~long["competency"].isin(cat["competency"])]
+    return long.assign(shortfall=(-long["value"]).astype(int)).drop(columns="value").reset_index(drop=True)
 
 
 def plan(enrolled: pd.DataFrame, groups: pd.Series, agency: pd.Series) -> pd.DataFrame:

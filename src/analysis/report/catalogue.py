@@ -187,6 +187,23 @@ TEXT: dict[str, str] = {
         "kompetensinya: {enrolments} penempatan, biaya **{cost}**."
     ),
     "needs.decision.jp": "{share:.0%} pegawai memenuhi hak pengembangan {jp} JP pada {year}.",
+    "needs.next_year.line": (
+        "**{group}** pada {year} ({staff} pegawai): pada {next_year}, {better:.0%} kelas kinerjanya lebih baik "
+        "dan {worse:.0%} lebih buruk; dari kelas kinerja yang sama saja diharapkan {expected_better:.0%} dan "
+        "{expected_worse:.0%}."
+    ),
+    "needs.next_year.caveat": (
+        "Data tidak mencatat siapa yang dibina atau diberi penghargaan, jadi selisih terhadap yang diharapkan "
+        "bukan dampak. Sebagian besar perubahan adalah kembali ke rata-rata: tahun yang buruk atau sangat baik "
+        "jarang berulang, dibina atau tidak."
+    ),
+    "talent.group.coaching": "Kotak pembinaan ({boxes})",
+    "talent.group.recognition": "Kotak talenta ({boxes})",
+    "needs.no_programme": (
+        "{people} pegawai kurang pada kompetensi yang belum punya program di katalog pelatihan ({names}); "
+        "rencana dan biayanya tidak menghitung mereka. Tambahkan programnya ke "
+        "`data/reference/training_catalogue.csv` agar direncanakan."
+    ),
     "needs.performance.line": (
         "**{rating}**: {verdict} ({estimate:+.2f} level; {ci}); perbandingan sebelum-sesudah saja akan "
         "menunjukkan {naive:+.2f} level."

@@ -49,6 +49,10 @@ class NeedsAnalysis:
     learning_programmes: pd.DataFrame | None = None  # the same per programme (training code)
     #: did training change the SKP ratings? outcome -> performance_effects.SkpEffect (None: no SKP history)
     performance: dict | None = None
+    #: the coaching and talent boxes of the year before the latest, followed one year (talent.next_year)
+    next_year: pd.DataFrame | None = None
+    #: shortfalls on competencies the catalogue has no programme for (an instansi's own): not in the plan
+    no_programme: pd.DataFrame | None = None
 
 
 def analyse_city(
@@ -128,6 +132,8 @@ def analyse_city(
     return NeedsAnalysis(
         city=data.city,
         performance=skp_effects(data),
+        no_programme=training.without_programme(gaps),
+        next_year=talent.next_year(data.tables["performance"]) if "performance" in data.tables else None,
         gaps=gaps,
         clusters=clusters,
         jpm=competency.jpm(assessed, required),
@@ -346,14 +352,74 @@ def results(na: NeedsAnalysis, page: privacy.Page, demo: bool, lang: str) -> dic
         "latent_class": latent_summary(na, page),
         "learning": learning_summary(na, page),
         "performance": performance_summary(na),
+        "talent_next_year": next_year_summary(na),
         "largest_need": largest_need(page),
-        "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()} | history_summary(na, page),
+        "plan": {k: page.number(("plan", c)) for k, c in PLAN_FIELDS.items()}
+        | history_summary(na, page)
+        | {"without_programme": no_programme_summary(na)},
         "jp_year": na.jp_year,
         "share_20_jp": jp_meets / jp_staff if jp_staff and jp_meets is not None else None,
         "min_cell": na.min_cell,
         "disclosure": {"method": privacy.METHOD, **page.counts()},
         "required_levels": required_summary(na, page),
         "by_agency": agency_view(page),
+    }
+
+
+def next_year_summary(na: NeedsAnalysis) -> list[dict] | None:
+    """The coaching and talent boxes followed one year (talent.next_year): per group the staff and the shares
+    better / same / worse beside the expected ones. A group under ``min_cell`` staff, or with a share that stands
+    for fewer than ``min_cell`` staff (but some), is hidden whole (threshold alone: the year before the latest is
+    broken down nowhere else on the page)."""
+    if na.next_year is None:
+        return None
+    out = []
+    for r in na.next_year.to_dict("records"):
+        # a share times the staff is a count: a group with a small count behind any share is hidden whole
+        counts = [round(r[k] * r["staff"]) for k in talent.MOVES if r[k] == r[k]]
+        if r["staff"] < na.min_cell or any(0 < c < na.min_cell for c in counts):
+            r = {k: (None if k not in ("group", "year", "next_year") else v) for k, v in r.items()}
+        out.append(r)
+    return out
+
+
+def next_year_sentences(rows: list[dict], lang: str = "id") -> list[str]:
+    """One sentence per followed group and the caveat that this is no effect."""
+    out = [
+        msg(
+            "needs.next_year.line",
+            lang,
+            group=msg(f"talent.group.{r['group']}", lang, boxes=_boxes(r["group"])),
+            year=str(r["year"]),
+            next_year=str(r["next_year"]),
+            staff=r["staff"],
+            better=r["better"],
+            worse=r["worse"],
+            expected_better=r["expected_better"],
+            expected_worse=r["expected_worse"],
+        )
+        for r in rows
+        if r["staff"] is not None and r["expected_better"] == r["expected_better"]
+    ]
+    return out + [msg("needs.next_year.caveat", lang)] if out else []
+
+
+def _boxes(group: str) -> str:
+    boxes = talent.FOLLOWED[group]
+    return f"{min(boxes)}-{max(boxes)}"
+
+
+def no_programme_summary(na: NeedsAnalysis) -> dict | None:
+    """Shortfalls the plan cannot cost (no catalogue programme for the competency): the competencies and the
+    staff short on them (hidden under ``min_cell`` by the threshold alone: the page breaks it down by nothing).
+    None when there are none."""
+    np_ = na.no_programme
+    if np_ is None or np_.empty:
+        return None
+    people = int(np_["staff_id"].nunique())
+    return {
+        "competencies": sorted(np_["competency"].unique().tolist()),
+        "people": people if people >= na.min_cell else None,
     }
 
 
