@@ -260,7 +260,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("slow"):
             continue
-        if item.get_closest_marker("integration") or INTEGRATION_FIXTURES & set(item.fixturenames):
+        if (
+            item.get_closest_marker("integration")
+            or item.get_closest_marker("spark")  # a Spark session starts a JVM: not for the minute-long tier
+            or INTEGRATION_FIXTURES & set(item.fixturenames)
+        ):
             item.add_marker(pytest.mark.integration)
         else:
             item.add_marker(pytest.mark.unit)

@@ -91,7 +91,7 @@ def test_a_new_city_is_built_indexed_and_pooled_and_a_failure_or_new_data_hide_i
     runs = runner.build(["palu"], ("programme_effects",), out_root=out, cross_city=False)
     assert [r.status for r in runs] == ["failed"]
     index = (out / "index.html").read_text()
-    card = index[index.index("<h2>Palu</h2>") :].split("</section>")[0]
+    card = index[index.index("<h2>Kota Palu</h2>") :].split("</section>")[0]
     assert (
         "gagal dibuat" in card and "Median waktu tunggu" not in card and "programme_effects.html" not in card
     )
@@ -102,6 +102,47 @@ def test_a_new_city_is_built_indexed_and_pooled_and_a_failure_or_new_data_hide_i
     os.utime(kendari / "rollout.csv", (later, later))  # Kendari's data change after its report
     runner.write_index(out)
     index = (out / "index.html").read_text()
-    card = index[index.index("<h2>Kendari</h2>") :].split("</section>")[0]
+    card = index[index.index("<h2>Kota Kendari</h2>") :].split("</section>")[0]
     assert "data kota berubah" in card and "Median waktu tunggu" not in card
     os.utime(kendari / "rollout.csv", None)
+
+
+@pytest.mark.integration  # builds two cities' competency reports three times (the second run reuses them all)
+def test_a_rerun_with_nothing_changed_runs_nothing_and_changed_data_rerun_only_that_city(
+    registry, demo_city, tmp_path
+):
+    """`report --all` is resumable: a second build whose data, parameters and code did not change runs no
+    notebook (the pages stay); a file merely touched is not a change (content hashes, not times); changed data
+    rerun that city and the cross-city report, not the other city."""
+    params, _ = registry
+    bengkulu = tmp_path / "bengkulu-data"
+    shutil.copytree(demo_city("bengkulu"), bengkulu)
+    (params / "kendari.yaml").write_text(
+        f"city: kendari\ndata_dir: {demo_city('kendari')}\nlang: id\nseed: 0\n"
+    )
+    (params / "bengkulu.yaml").write_text(f"city: bengkulu\ndata_dir: {bengkulu}\nlang: id\nseed: 0\n")
+    for other in ("banda-aceh", "medan"):
+        (params / f"{other}.yaml").unlink()
+    out = tmp_path / "reports"
+
+    def build():
+        runs = runner.build(None, ("training_needs",), out_root=out, cross_city=True)
+        assert all(r.status == "ok" for r in runs), runner.summary(runs)
+        return {(r.city, r.notebook): r.reused for r in runs}
+
+    first = build()
+    assert first and not any(first.values())
+    page = (out / "kendari" / "training_needs.html").read_text()
+    os.utime(bengkulu / "units.csv")  # touched, not changed
+    assert all(build().values())
+    assert (out / "kendari" / "training_needs.html").read_text() == page
+    units = pd.read_csv(bengkulu / "units.csv")
+    units.loc[0, "unit_name"] = "Puskesmas Baru"
+    units.to_csv(bengkulu / "units.csv", index=False)
+    third = build()
+    assert third == {
+        ("kendari", "training_needs"): True,
+        ("bengkulu", "training_needs"): False,
+        ("all", "cross_city"): False,
+    }
+    assert runner.build(None, ("training_needs",), out_root=out, force=True)[0].reused is False

@@ -96,6 +96,62 @@ def _validate(args: argparse.Namespace) -> int:
     return 1
 
 
+def _visit_panel(args: argparse.Namespace) -> int:
+    """The unit x month panel of a folder's visit log, checked first, written as Parquet."""
+    import os
+    import time
+
+    from analysis.data import load, problems, visits
+    from analysis.methods import panels
+    from analysis.report.i18n import number
+
+    if args.memory_limit:
+        os.environ[visits.MEMORY_ENV] = args.memory_limit
+    if args.temp_dir:
+        os.environ[visits.TEMP_ENV] = args.temp_dir
+    started = time.perf_counter()
+    spark = args.engine == "spark"
+    data = load.read_city(Path(args.directory), check_visits=not spark)
+    if data.visits is None or data.visits.path is None:
+        print(
+            _t(
+                "Tidak ada berkas log kunjungan (service_visits) di folder ini.",
+                "No visit log file (service_visits) here.",
+            )
+        )
+        return 1
+    found = list(data.problems)
+    if spark:
+        from analysis.data import spark_log
+
+        session = spark_log.session(master=args.spark_master, memory=args.memory_limit)
+        units = data.tables["units"]["unit_id"] if "units" in data.tables else None
+        found += spark_log.check(session, data.visits.path, units, label=data.visits.label)
+    errors = [p for p in found if p.severity == "error"]
+    if errors:
+        print(problems.format_table(errors, lang=LANG))
+        return 1
+    if spark:
+        std = panels.unit_standards(data.table("units"))
+        months = panels.spark_unit_months(session, data.visits.path, std)
+        panel = panels.add_timing(months.rename(columns={"arrivals": "visits"}), data, "month", "M")
+    else:
+        panel = panels.visit_panel(data)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    panel.to_parquet(out, index=False)
+    seconds = time.perf_counter() - started
+    print(
+        _t(
+            f"Ditulis {out}: {number(len(panel))} baris unit x bulan, {number(panel['unit_id'].nunique())} unit, "
+            f"{number(round(seconds, 1))} detik.",
+            f"Wrote {out}: {len(panel):,} unit x month rows, {panel['unit_id'].nunique():,} units, "
+            f"{seconds:.1f} s.",
+        )
+    )
+    return 0
+
+
 def _template(args: argparse.Namespace) -> int:
     from analysis.data import excel_template
 
@@ -140,17 +196,19 @@ def _report(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         cross_city=args.all or len(chosen) > 1,
         overrides=overrides,
+        force=args.force,
     )
     print()
     print(runner.summary(runs))
     failed = [r for r in runs if r.status != "ok"]
+    reused = sum(r.reused for r in runs)
     seconds = time.perf_counter() - t0
     print(
         _t(
-            f"\n{len(runs) - len(failed)} ok, {len(failed)} gagal dalam {seconds:.1f} detik; "
-            f"halaman indeks: {Path(args.out) / 'index.html'}",
-            f"\n{len(runs) - len(failed)} ok, {len(failed)} failed in {seconds:.1f} s; "
-            f"index: {Path(args.out) / 'index.html'}",
+            f"\n{len(runs) - len(failed)} ok ({reused} tidak berubah, tidak dijalankan ulang), {len(failed)} "
+            f"gagal dalam {seconds:.1f} detik; halaman indeks: {Path(args.out) / 'index.html'}",
+            f"\n{len(runs) - len(failed)} ok ({reused} unchanged, not run again), {len(failed)} failed in "
+            f"{seconds:.1f} s; index: {Path(args.out) / 'index.html'}",
         )
     )
     return 1 if failed else 0
@@ -304,6 +362,50 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_validate)
 
     p = sub.add_parser(
+        "visit-panel",
+        help=_t(
+            "periksa log kunjungan sebuah folder dan tulis panel unit x bulan (Parquet)",
+            "check a folder's visit log and write its unit x month panel (Parquet)",
+        ),
+    )
+    p.add_argument(
+        "directory",
+        help=_t(
+            "folder dengan units dan service_visits (berkas, atau folder berkas Parquet)",
+            "folder with units and service_visits (a file, or a folder of Parquet files)",
+        ),
+    )
+    p.add_argument("--out", required=True, help=_t("berkas Parquet keluaran", "output Parquet file"))
+    p.add_argument(
+        "--engine",
+        choices=("duckdb", "spark"),
+        default="duckdb",
+        help=_t(
+            "mesin: duckdb (satu mesin, bawaan) atau spark (Apache Spark, untuk data lake atau klaster)",
+            "engine: duckdb (one machine, default) or spark (Apache Spark, for a data lake or a cluster)",
+        ),
+    )
+    p.add_argument(
+        "--memory-limit",
+        help=_t(
+            "batas memori DuckDB (mis. 3GB) atau memori driver Spark (mis. 4g)",
+            "DuckDB's memory limit (e.g. 3GB) or Spark's driver memory (e.g. 4g)",
+        ),
+    )
+    p.add_argument(
+        "--spark-master",
+        help=_t(
+            "master Spark (bawaan local[2]; 'submit' bila dijalankan lewat spark-submit)",
+            "Spark master (default local[2]; 'submit' when run by spark-submit)",
+        ),
+    )
+    p.add_argument(
+        "--temp-dir",
+        help=_t("folder tumpahan DuckDB bila memori penuh", "where DuckDB spills when memory is full"),
+    )
+    p.set_defaults(func=_visit_panel)
+
+    p = sub.add_parser(
         "template",
         help=_t(
             "tulis buku kerja Excel kosong untuk diisi perencana",
@@ -405,6 +507,14 @@ def main(argv: list[str] | None = None) -> int:
         default=900,
         help=_t(
             "detik maksimum per sel notebook (bawaan 900)", "seconds a notebook cell may run (default 900)"
+        ),
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help=_t(
+            "jalankan ulang semua laporan, juga yang data, parameter dan kodenya tidak berubah",
+            "run every report again, also those whose data, parameters and code did not change",
         ),
     )
     p.set_defaults(func=_report)

@@ -168,3 +168,41 @@ def test_random_walkouts_bias_the_all_arrivals_median_up_as_the_page_warns(tmp_p
     m = panels.visit_measures(_city_with_log(tmp_path, pd.concat(months)))
     assert m["median_wait_minutes"].mean() == pytest.approx(30, abs=1)
     assert m["median_wait_all_arrivals"].mean() - m["median_wait_minutes"].mean() > 4  # measured: 5.4
+
+
+def test_the_same_panel_from_csv_typed_parquet_and_a_folder_of_monthly_parquet_files(city, tmp_path):
+    """The visit log as text CSV, as typed Parquet (no text round trip) and as a hive-style folder of one
+    Parquet file per month gives the same panel, to the last digit."""
+    import shutil
+
+    csv_panel = panels.visit_panel(city)
+    log = pd.read_csv(city.directory / "service_visits.csv", dtype=str, keep_default_na=False)
+    for c in ("arrived_at", "served_at", "completed_at"):
+        log[c] = pd.to_datetime(log[c].replace("", None))
+    typed = tmp_path / "typed"
+    shutil.copytree(city.directory, typed)
+    (typed / "service_visits.csv").unlink()
+    log.to_parquet(typed / "service_visits.parquet", index=False)
+    folder = tmp_path / "folder"
+    shutil.copytree(typed, folder)
+    (folder / "service_visits.parquet").unlink()
+    for month, part in log.groupby(log["arrived_at"].dt.strftime("%Y-%m")):
+        (folder / "service_visits" / f"month={month}").mkdir(parents=True)
+        part.to_parquet(folder / "service_visits" / f"month={month}" / "part-0.parquet", index=False)
+    for d in (typed, folder):
+        data = load.load_city(d)
+        assert not [p for p in data.problems if p.severity == "error"]
+        pd.testing.assert_frame_equal(panels.visit_panel(data), csv_panel, check_dtype=False)
+
+
+def test_a_log_too_large_for_memory_at_once_is_aggregated_in_slices_of_units_with_the_same_panel(
+    city, monkeypatch
+):
+    """When the exact quantiles of the whole log would not fit in DuckDB's memory limit, the units are split
+    into disjoint slices (each unit x month group in one): the panel is the same, to the last digit. Forced
+    here by pretending each visit needs a gigabyte."""
+    whole = panels.visit_panel(city)
+    monkeypatch.setattr(panels, "BYTES_PER_VISIT", 2**30)
+    con = panels.visits.connect()
+    assert panels.slices_for(con, city.visits.estimated_rows()) > 1
+    pd.testing.assert_frame_equal(panels.visit_panel(city), whole)

@@ -921,3 +921,38 @@ def test_the_public_part_of_the_effects_page_has_no_method_jargon(built, lang):
     public_text = " ".join(public)
     assert len(public_text) > 2000  # the page's public part was read
     assert [j for j in JARGON if j.lower() in public_text.lower()] == []
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+def test_the_index_of_many_cities_groups_them_by_province_and_its_search_finds_one_on_a_phone(tmp_path):
+    """514 kab/kota must stay usable: from GROUP_BY_PROVINCE_FROM cities on, the cards are grouped by province
+    (named with their count; a province not in cities.csv last) under a search box whose script is inline (no
+    external file). On a 390 px phone, typing 'medan' leaves one card and one province shown."""
+    out = tmp_path / "reports"
+    cities = ["kendari", "bengkulu", "banda-aceh", "medan"] + [f"kab-{i:03d}" for i in range(40)]
+    for c in cities:
+        (out / c).mkdir(parents=True)
+        result = {"city": c, "k": 3, "stable": True, "demo": True, "lang": "id", "min_cell": 10}
+        (out / c / "training_needs.results.json").write_text(json.dumps(result))
+        (out / c / "training_needs.html").write_text("<html></html>")
+    page = html_pages.write_index(out)
+    text = page.read_text()
+    summaries = re.findall(r"<summary>([^<]*)</summary>", text)
+    assert summaries == [
+        "Aceh (1)",
+        "Bengkulu (1)",
+        "Sulawesi Tenggara (1)",
+        "Sumatera Utara (1)",
+        "Provinsi belum tercatat (40)",
+    ]
+    assert text.count('class="card"') == 44 and "<script src" not in text and 'id="find"' in text
+    found = on_a_phone(
+        page,
+        """const f = doc.getElementById('find'); f.value = 'medan';
+           f.dispatchEvent(new Event('input'));
+           const shown = s => [...doc.querySelectorAll(s)].filter(e => !e.hidden).length;
+           return {cards: shown('.card'), provinces: shown('details.province'),
+                   wide: doc.documentElement.scrollWidth};""",
+        tmp_path,
+    )
+    assert found == {"cards": 1, "provinces": 1, "wide": 390}

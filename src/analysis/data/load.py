@@ -120,6 +120,11 @@ def discover(directory: Path) -> tuple[dict[str, Source], list[Problem]]:
         else:
             found[src.table] = src
 
+    for path in sorted(p for p in directory.iterdir() if p.is_dir()):
+        # a visit log split into Parquet files (one per month or per kab/kota, hive-style folders allowed), as
+        # a data lake or Spark writes it: read as one log
+        if _is_log_folder(path):
+            add(Source("service_visits", path))
     files = sorted(p for p in directory.iterdir() if p.is_file())
     for path in files:
         stem, suffix = path.stem.strip().lower(), path.suffix.lower()
@@ -812,7 +817,23 @@ ORDER = (
 )
 
 
+def _is_log_folder(path: Path) -> bool:
+    """A folder ``service_visits`` (or ``service_visits.parquet``, as Spark names it) holding Parquet files."""
+    return (
+        path.is_dir()
+        and path.name.strip().lower().removesuffix(".parquet") == "service_visits"
+        and any(path.rglob("*.parquet"))
+    )
+
+
 def sha256(path: Path) -> str:
+    """A file's SHA-256; for a folder (a partitioned visit log), the SHA-256 of its files' relative paths and
+    SHA-256s, in order."""
+    if path.is_dir():
+        h = hashlib.sha256()
+        for f in sorted(p for p in path.rglob("*") if p.is_file()):
+            h.update(f"{f.relative_to(path).as_posix()}\0{sha256(f)}\n".encode())
+        return h.hexdigest()
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -821,11 +842,15 @@ def sha256(path: Path) -> str:
 
 
 def read_city(
-    directory: str | Path, key: bytes | None = None, hashes: dict[str, str] | None = None
+    directory: str | Path,
+    key: bytes | None = None,
+    hashes: dict[str, str] | None = None,
+    check_visits: bool = True,
 ) -> CityData:
     """Read and check every table of a city; never raises for data problems (see ``.problems``).
 
     ``hashes``: file name -> SHA-256 already computed by the caller (:func:`load_city`), not read again.
+    ``check_visits=False`` leaves the visit log unchecked (another engine checks it: analysis.data.spark_log).
     """
     directory = Path(directory)
     sources, problems = discover(directory)
@@ -860,7 +885,8 @@ def read_city(
         else:
             log = VisitLog(src.label, path=src.path)
         if log is not None:
-            problems += visits.check(log, parent_keys.get("units"))
+            if check_visits:
+                problems += visits.check(log, parent_keys.get("units"))
             data.visits = log
     from analysis.data import consistency  # reads the typed tables together; imports nothing from here
 
@@ -982,7 +1008,7 @@ def load_city(directory: str | Path, key: bytes | None = None) -> CityData:
 def _fingerprint(directory: Path, key: bytes) -> tuple | None:
     """What a checked city depends on; None when the folder cannot be listed (read_city reports why)."""
     try:
-        files = sorted(p for p in directory.resolve().iterdir() if p.is_file())
+        files = sorted(p for p in directory.resolve().iterdir() if p.is_file() or _is_log_folder(p))
         return (
             str(directory.resolve()),
             hashlib.sha256(key).hexdigest(),

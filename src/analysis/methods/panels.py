@@ -11,23 +11,81 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analysis.data import reference
+from analysis.data import reference, visits
 from analysis.data.load import CityData
 from analysis.methods import satisfaction
 
-WAIT = "date_diff('second', arrived_at, served_at) / 60.0"
-PROC = "date_diff('second', served_at, completed_at) / 60.0"
+#: The unit x month aggregation written once for both engines (DuckDB here, Apache Spark through
+#: spark_unit_months and analysis.data.spark_log): what differs is only how each says a time difference in
+#: minutes, a month, exact quantiles (both interpolate linearly between order statistics, as R's type 7) and
+#: the first list index.
+DIALECTS = {
+    "duckdb": {
+        "minutes": "date_diff('second', {start}, {end}) / CAST(60 AS DOUBLE)",
+        "month": "date_trunc('month', arrived_at)::DATE",
+        "quantiles": "quantile_cont({x}, [{qs}])",
+        "median": "median({x})",
+        "first": 1,
+    },
+    "spark": {
+        "minutes": "(unix_timestamp({end}) - unix_timestamp({start})) / CAST(60 AS DOUBLE)",
+        "month": "to_date(date_trunc('MONTH', arrived_at))",
+        "quantiles": "percentile({x}, array({qs}))",
+        "median": "percentile({x}, 0.5)",
+        "first": 0,
+    },
+}
+
+
+def unit_month_queries(
+    dialect: str = "duckdb", served_only_extras: bool = False, source: str = "service_visits"
+) -> tuple[str, str]:
+    """(unit x month query, unit x month x service query) over the view ``source`` (the typed log) and
+    ``_standards`` (unit_id, standard_minutes), in ``dialect``; :func:`finish_unit_months` turns their results
+    into the panel."""
+    d = DIALECTS[dialect]
+    wait = d["minutes"].format(start="arrived_at", end="served_at")
+    proc = d["minutes"].format(start="served_at", end="completed_at")
+    visits_sql = f"""
+        SELECT v.unit_id, {d["month"]} AS month, coalesce(service_type, '') AS service,
+               CASE WHEN served_at IS NULL THEN NULL ELSE {wait} END AS wait, s.standard_minutes AS standard
+               {f", {proc} AS proc" if served_only_extras else ""}
+        FROM {source} v LEFT JOIN _standards s ON v.unit_id = s.unit_id
+        WHERE arrived_at IS NOT NULL
+    """
+    q = d["quantiles"].format(x="wait", qs="0.5, 0.9" if served_only_extras else "0.5")
+    i = d["first"]
+    extras = f", q[{i + 1}] AS p90_wait_minutes, median_processing_minutes" if served_only_extras else ""
+    median_proc = (
+        f"{d['median'].format(x='proc')} AS median_processing_minutes," if served_only_extras else ""
+    )
+    one, zero = "CAST(1 AS DOUBLE)", "CAST(0 AS DOUBLE)"  # doubles in both (Spark's 1.0 is a decimal)
+    # walk-outs sort last: as a wait longer than any (WALKED_OUT), the median of all arrivals is a served wait,
+    # or unknown when a middle rank is a walk-out (half or more walked out)
+    main = f"""
+        SELECT unit_id, month, arrivals, served, q[{i}] AS median_wait_minutes {extras},
+               share_within_standard, share_within_standard_all, median_wait_all_arrivals
+        FROM (
+            SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served, {q} AS q, {median_proc}
+                   avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN {one} ELSE {zero} END)
+                       AS share_within_standard,
+                   sum(CASE WHEN wait <= standard THEN {one} ELSE {zero} END) / count(*) AS share_within_standard_all,
+                   {d["median"].format(x=f"coalesce(wait, CAST({WALKED_OUT} AS DOUBLE))")} AS median_wait_all_arrivals
+            FROM ({visits_sql}) t GROUP BY unit_id, month
+        ) a ORDER BY unit_id, month
+    """
+    by_service = f"""
+        SELECT unit_id, month, service, count(*) AS n, {d["median"].format(x="wait")} AS med
+        FROM ({visits_sql}) t WHERE wait IS NOT NULL GROUP BY unit_id, month, service
+    """
+    return main, by_service
 
 
 def _log_with_standards(city: CityData) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the city's visit log as ``service_visits`` and each unit's waiting-time
     standard (its unit type's, data/reference/unit_types.csv) as ``_standards``: what every visit query joins."""
-    units = city.table("units")
-    standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
-    std = units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
-        ["unit_id", "standard_minutes"]
-    ]
-    con = duckdb.connect()
+    std = unit_standards(city.table("units"))
+    con = visits.connect()
     city.visits.register(con)
     con.register("_standards", std)
     return con
@@ -64,49 +122,87 @@ def in_percent(panel: pd.DataFrame) -> pd.DataFrame:
 WALKED_OUT = 1e9
 
 
+#: Memory an exact quantile aggregation holds per visit (DuckDB keeps each group's values until it sorts them,
+#: and cannot spill them): measured 1.3 GB for 30 M visits with the four quantile aggregates of the panel
+#: (benchmarks/bench_national_log.py), rounded up.
+BYTES_PER_VISIT = 60
+
+
+def slices_for(con: duckdb.DuckDBPyConnection, rows: int) -> int:
+    """How many disjoint slices of units the aggregation runs in so that each fits in half of DuckDB's memory
+    limit: a year of a country's visits (300 M) does not fit at once; each unit x month group lies in one slice,
+    so the medians stay exact."""
+    limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    number, unit = limit.split()
+    scale = {
+        "KiB": 2**10,
+        "MiB": 2**20,
+        "GiB": 2**30,
+        "TiB": 2**40,
+        "KB": 1e3,
+        "MB": 1e6,
+        "GB": 1e9,
+        "TB": 1e12,
+    }
+    budget = float(number) * scale.get(unit, 1) / 2
+    return max(1, int(np.ceil(rows * BYTES_PER_VISIT / budget)))
+
+
 def _unit_months(city: CityData, served_only_extras: bool = False) -> pd.DataFrame:
-    """The visit log to unit x month in one pass over a temporary table: arrivals, served, the median wait of the
-    served, the share within the standard (of the served and of all arrivals), the median over all arrivals
-    (walk-outs as the longest waits), the walk-out rate and the service-mix-standardised median; with
-    ``served_only_extras`` the p90 wait and the median processing time too."""
+    """The visit log to unit x month, streamed (nothing of the log is stored): arrivals, served, the median
+    wait of the served, the share within the standard (of the served and of all arrivals), the median over all
+    arrivals (walk-outs as the longest waits), the walk-out rate and the service-mix-standardised median; with
+    ``served_only_extras`` the p90 wait and the median processing time too. Medians and p90 are exact
+    (``quantile_cont``, both from one aggregate); one pass for unit x month, one for unit x month x service,
+    per slice of units when the log is larger than DuckDB's memory limit allows at once (:func:`slices_for`;
+    the limit and the spill directory: :func:`analysis.data.visits.connect`)."""
     con = _log_with_standards(city)
-    con.execute(f"""
-        CREATE TEMP TABLE v AS
-        SELECT v.unit_id, date_trunc('month', arrived_at)::DATE AS month, coalesce(service_type, '') AS service,
-               CASE WHEN served_at IS NULL THEN NULL ELSE {WAIT} END AS wait, s.standard_minutes AS standard
-               {f", {PROC} AS proc" if served_only_extras else ""}
-        FROM service_visits v LEFT JOIN _standards s USING (unit_id)
-        WHERE arrived_at IS NOT NULL
-    """)
-    extras = (
-        """, quantile_cont(wait, 0.9) AS p90_wait_minutes, median(proc) AS median_processing_minutes"""
-        if served_only_extras
-        else ""
-    )
-    # walk-outs sort last: as a wait longer than any (WALKED_OUT), the median of all arrivals is a served wait,
-    # or unknown when a middle rank is a walk-out (half or more walked out)
-    panel = con.execute(f"""
-        SELECT unit_id, month, count(*) AS arrivals, count(wait) AS served,
-               median(wait) AS median_wait_minutes {extras},
-               avg(CASE WHEN wait IS NULL THEN NULL WHEN wait <= standard THEN 1.0 ELSE 0.0 END)
-                   AS share_within_standard,
-               sum(CASE WHEN wait <= standard THEN 1.0 ELSE 0.0 END) / count(*) AS share_within_standard_all,
-               median(coalesce(wait, {WALKED_OUT})) AS median_wait_all_arrivals
-        FROM v GROUP BY ALL ORDER BY 1, 2
-    """).df()
+    main, by_service_sql = unit_month_queries("duckdb", served_only_extras, source="_slice")
+    n = slices_for(con, city.visits.estimated_rows())
+    parts, services = [], []
+    for k in range(n):
+        where = f"WHERE hash(unit_id) % {n} = {k}" if n > 1 else ""
+        con.execute(f"CREATE OR REPLACE TEMP VIEW _slice AS SELECT * FROM service_visits {where}")
+        parts.append(con.execute(main).df())
+        services.append(con.execute(by_service_sql).df())
+    con.close()
+    panel = pd.concat(parts, ignore_index=True).sort_values(["unit_id", "month"], ignore_index=True)
+    return finish_unit_months(panel, pd.concat(services, ignore_index=True))
+
+
+def spark_unit_months(spark, path, standards: pd.DataFrame, served_only_extras: bool = True) -> pd.DataFrame:
+    """:func:`_unit_months` run by Apache Spark over a log file or folder (analysis.data.spark_log): the same
+    queries in Spark's dialect, the same finishing step. ``standards``: unit_id, standard_minutes."""
+    from analysis.data import spark_log
+
+    spark_log.register(spark, path, "service_visits")
+    std = standards.astype({"unit_id": str, "standard_minutes": float})
+    spark.createDataFrame(std).createOrReplaceTempView("_standards")
+    main, by_service = unit_month_queries("spark", served_only_extras)
+    return finish_unit_months(spark.sql(main).toPandas(), spark.sql(by_service).toPandas())
+
+
+def unit_standards(units: pd.DataFrame) -> pd.DataFrame:
+    """unit_id, standard_minutes: each unit's waiting-time standard, its unit type's (unit_types.csv)."""
+    standards = reference.table("unit_types")[["unit_type", "standard_minutes"]]
+    return units[["unit_id", "unit_type"]].merge(standards, on="unit_type", how="left")[
+        ["unit_id", "standard_minutes"]
+    ]
+
+
+def finish_unit_months(panel: pd.DataFrame, by_service: pd.DataFrame) -> pd.DataFrame:
+    """The engine's two results to the panel (the same for DuckDB and Spark): an all-arrivals median that is
+    a walk-out is unknown; the service-mix-standardised median weights each service's median by its share of
+    the unit's served visits over all months; the walk-out rate."""
+    panel = panel.copy()
     unknown = panel["median_wait_all_arrivals"] >= WALKED_OUT / 2
     panel.loc[unknown, "median_wait_all_arrivals"] = np.nan
-    by_service = con.execute("""
-        SELECT unit_id, month, service, count(*) AS n, median(wait) AS med FROM v WHERE wait IS NOT NULL
-        GROUP BY ALL
-    """).df()
-    con.close()
-    panel["month"] = pd.to_datetime(panel["month"])
-    by_service["month"] = pd.to_datetime(by_service["month"])
+    # one resolution whichever engine returned the dates (DuckDB: microseconds, Spark: milliseconds)
+    panel["month"] = pd.to_datetime(panel["month"]).astype("datetime64[us]")
+    by_service = by_service.assign(month=pd.to_datetime(by_service["month"]).astype("datetime64[us]"))
     mix = by_service.groupby(["unit_id", "service"])["n"].sum()
-    by_service["weight"] = by_service.set_index(["unit_id", "service"]).index.map(
-        mix / mix.groupby(level="unit_id").transform("sum")
-    )
+    share = (mix / mix.groupby(level="unit_id").transform("sum")).rename("weight").reset_index()
+    by_service = by_service.merge(share, on=["unit_id", "service"], how="left")
     weighted = by_service.assign(wm=by_service["med"] * by_service["weight"]).groupby(["unit_id", "month"])
     standardised = (weighted["wm"].sum() / weighted["weight"].sum()).rename("median_wait_standardised")
     panel = panel.merge(standardised.reset_index(), on=["unit_id", "month"], how="left")

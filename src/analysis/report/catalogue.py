@@ -135,6 +135,8 @@ TEXT: dict[str, str] = {
         "diketahui; bukan data nyata {city}."
     ),
     "index.title": "Evaluasi program pengembangan kinerja ASN",
+    "index.search": "Cari kota atau kabupaten",
+    "index.province_unknown": "Provinsi belum tercatat",
     "index.demo": (
         "DATA DEMO: semua angka berasal dari data sintetis dengan dampak yang diketahui, bukan data nyata "
         "kota."

@@ -104,8 +104,52 @@ def _link_label(notebook: str, lang: str) -> str:
     return msg(key, lang) if key in TEXT else notebook.replace("_", " ")
 
 
+#: From this many cities on, the index groups the cards by province under a search box (514 kab/kota must stay
+#: usable on a phone); below it, one grid.
+GROUP_BY_PROVINCE_FROM = 9
+
+#: The index's only script, inline (no external file or library): the search box hides the cards whose name
+#: does not contain what is typed, and the provinces left empty. Without it every card stays shown.
+SEARCH_SCRIPT = """<script>
+const find = document.getElementById("find");
+find.addEventListener("input", () => {
+  const q = find.value.trim().toLowerCase();
+  document.querySelectorAll(".card").forEach(c => { c.hidden = q !== "" && !c.dataset.name.includes(q); });
+  document.querySelectorAll("details.province").forEach(d => {
+    d.hidden = !d.querySelector(".card:not([hidden])");
+    if (q !== "") d.open = true;
+  });
+});
+</script>"""
+
+
+def _card_list(cards: list[tuple[str, str]], lang: str) -> str:
+    """The cities' cards: one grid, or with many cities one folded group per province (open; named with its
+    number of cities) under a search box."""
+    from analysis.report.i18n import msg
+
+    if len(cards) < GROUP_BY_PROVINCE_FROM:
+        return f'<div class="cards">{"".join(card for _, card in cards)}</div>'
+    groups: dict[str, list[str]] = {}
+    for province, card in cards:
+        groups.setdefault(province or msg("index.province_unknown", lang), []).append(card)
+    parts = [
+        f'<input id="find" type="search" placeholder="{html.escape(msg("index.search", lang))}" '
+        f'aria-label="{html.escape(msg("index.search", lang))}">'
+    ]
+    unknown = msg("index.province_unknown", lang)
+    for province in sorted(groups, key=lambda p: (p == unknown, p)):
+        parts.append(
+            f'<details class="province" open><summary>{html.escape(province)} ({len(groups[province])})</summary>'
+            f'<div class="cards">{"".join(groups[province])}</div></details>'
+        )
+    return "".join(parts) + SEARCH_SCRIPT
+
+
 def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
-    """reports/index.html: one card per city with its headline findings and links; a banner for demo data."""
+    """reports/index.html: one card per city with its headline findings and links (grouped by province under a
+    search box when there are many: :data:`GROUP_BY_PROVINCE_FROM`); a banner for demo data."""
+    from analysis.data import reference
     from analysis.methods.satisfaction import kinerja
     from analysis.report import privacy
     from analysis.report.i18n import msg, number
@@ -118,6 +162,9 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     withheld = withheld_reports(out_root, lang)
     order = {c: i for i, c in enumerate(known_cities())}
     everyone = sorted(set(results) | set(withheld), key=lambda c: (order.get(c, len(order)), c))
+    registry = reference.cities()
+    names = registry["name"].to_dict() if "name" in registry else {}
+    provinces = registry["province"].to_dict() if "province" in registry else {}
     cards, demo = [], False
     for city in everyone:
         notes = withheld.get(city, {})
@@ -169,9 +216,13 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
             for nb in by_nb
             if (out_root / city / f"{nb}.html").exists()
         )
-        title = html.escape(city.replace("-", " ").title())
+        name = names.get(city, city.replace("-", " ").title())
         cards.append(
-            f'<section class="card"><h2>{title}</h2><ul>{"".join(lines)}</ul><p>{links}</p></section>'
+            (
+                provinces.get(city, ""),
+                f'<section class="card" data-name="{html.escape(name.lower())}"><h2>{html.escape(name)}</h2>'
+                f"<ul>{''.join(lines)}</ul><p>{links}</p></section>",
+            )
         )
     cross = (
         f'<p><a href="{CROSS_CITY}.html">{html.escape(msg("index.link.cross_city", lang))}</a></p>'
@@ -192,9 +243,11 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
  .card h2 {{ margin: 10px 0 4px; font-size: 20px; }} .card li {{ margin: 4px 0; }}
  .withheld {{ color: #8a3b12; }} .decision {{ font-size: 17px; }}
  .banner {{ background: #fff3cd; border: 1px solid #e0c36a; border-radius: 6px; padding: 8px 12px; }}
+ details.province > summary {{ font-size: 19px; font-weight: 600; margin: 14px 0 8px; cursor: pointer; }}
+ #find {{ width: 100%; box-sizing: border-box; font-size: 17px; padding: 8px; margin: 6px 0 4px; }}
 </style></head>
 <body><h1>{html.escape(msg("index.title", lang))}</h1>{banner}
-<div class="cards">{"".join(cards)}</div>{cross}
+{_card_list(cards, lang)}{cross}
 <p><small>{html.escape(msg("index.footer", lang, generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), min_cell=min_cell))}</small></p>
 </body></html>
 """

@@ -37,6 +37,8 @@ class Run:
     seconds: float
     path: str
     error: str = ""
+    #: not run again: its data, parameters and code are those of the last successful run (:func:`inputs_key`)
+    reused: bool = False
 
 
 # ---------------------------------------------------------------------------------------------- parameters
@@ -531,8 +533,13 @@ def build(
     timeout: int = 900,
     cross_city: bool = True,
     overrides: dict | None = None,
+    force: bool = False,
 ) -> list[Run]:
     """Run every (city, notebook), then the cross-city report and the index page (see :func:`_build`).
+
+    Resumable: a (city, notebook) whose data, parameters and code are those of its last successful run in
+    ``out_root`` (:func:`inputs_key`, kept in runs.json) is not run again and keeps its published files
+    (``Run.reused``); ``force=True`` runs everything.
 
     One build at a time per output folder: a second ``report`` in the same folder waits for the first
     (an exclusive lock on ``<out>/.lock``), so two builds never interleave their files.
@@ -553,6 +560,8 @@ def build(
         Also build the cross-city report and the index page.
     overrides : dict, optional
         Notebook parameters that replace every city's (e.g. ``{"lang": "en"}``).
+    force : bool
+        Run every notebook, even those whose inputs did not change.
 
     Returns
     -------
@@ -576,13 +585,15 @@ def build(
             fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             shutil.rmtree(out_root / ".staging", ignore_errors=True)  # a killed build's half-made files
-            return _build(cities, notebooks, out_root, workers, timeout, cross_city, overrides)
+            return _build(cities, notebooks, out_root, workers, timeout, cross_city, overrides, force)
         finally:
             shutil.rmtree(out_root / ".staging", ignore_errors=True)  # a killed worker's half-made files
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, overrides) -> list[Run]:
+def _build(
+    cities, notebooks, out_root: Path, workers, timeout, cross_city, overrides, force=False
+) -> list[Run]:
     """:func:`build`, under its lock: every (city, notebook), then the cross-city report and the index page.
 
     ``workers`` lanes (one process and one kernel each) take cities from a queue, largest first; a city's
@@ -601,7 +612,17 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
             params_of[city] = {**city_params(city), **(overrides or {})}
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
-    lanes = max(1, min(workers, len(params_of)))
+    previous, code = _recorded(out_root), code_digest()
+    keys = {(c, nb): inputs_key(nb, params_of[c], code) for c in params_of for nb in notebooks}
+    todo: dict[str, list[str]] = {}
+    for (city, nb), key in keys.items():
+        if not force and _unchanged(previous, out_root, city, nb, key):
+            html = published_paths(out_root, city, nb)[-1]
+            runs.append(Run(city, nb, "ok", 0.0, str(html), reused=True))
+        else:
+            todo.setdefault(city, []).append(nb)
+    cross_key = _cross_key(out_root, overrides, code) if cross_city else ""
+    lanes = max(1, min(workers, len(todo)))
     from analysis.data.pseudonymise import load_key
 
     load_key()  # created (or refused) once here, before any worker could race to create it
@@ -610,18 +631,22 @@ def _build(cities, notebooks, out_root: Path, workers, timeout, cross_city, over
     )
     with Manager() as manager:
         queue, events = manager.Queue(), manager.Queue()
-        for city in sorted(params_of, key=lambda c: -_data_size(params_of[c])):
-            queue.put([(city, nb, params_of[city]) for nb in notebooks])
+        for city in sorted(todo, key=lambda c: -_data_size(params_of[c])):
+            queue.put([(city, nb, params_of[city]) for nb in todo[city]])
         last = (manager.Lock(), manager.Value("i", lanes), cross_params)
         runs += _supervise(
-            queue, events, last, out_root, timeout, lanes if params_of else 0, params_of, tuple(notebooks)
+            queue, events, last, out_root, timeout, lanes if todo else 0, params_of, tuple(notebooks)
         )
     if cross_city and not any(r.notebook == CROSS_CITY for r in runs):  # no city ran, or its lane died
-        runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
+        if not force and not todo and _unchanged(previous, out_root, "all", CROSS_CITY, cross_key):
+            runs.append(Run("all", CROSS_CITY, "ok", 0.0, str(out_root / f"{CROSS_CITY}.html"), reused=True))
+        else:
+            runs.append(run_one("", CROSS_CITY, cross_params, out_root, timeout))
+    keys[("all", CROSS_CITY)] = _cross_key(out_root, overrides, code) if cross_city else ""
     for r in runs:  # whatever failed, for whatever reason, publishes nothing
         if r.status != "ok":
             unpublish(out_root, "" if r.city == "all" else r.city, r.notebook)
-    record_runs(out_root, runs, params_of)
+    record_runs(out_root, runs, params_of, keys)
     write_index(out_root)
     order = {c: i for i, c in enumerate([*cities, "all"])}
     return sorted(runs, key=lambda r: (order.get(r.city, 99), r.notebook))
@@ -645,18 +670,20 @@ def data_stamp(data_dir) -> str:
     return datetime.fromtimestamp(max(times), UTC).isoformat(timespec="seconds") if times else ""
 
 
-def record_runs(out_root: Path, runs: list[Run], params_of: dict[str, dict]) -> Path:
+def record_runs(
+    out_root: Path, runs: list[Run], params_of: dict[str, dict], keys: dict | None = None
+) -> Path:
     """Merge this build's runs into ``<out>/runs.json``: per city and notebook the status, the reason of a
-    failure, when it ran and when its data last changed then. Cities and notebooks not built keep their entry."""
+    failure, when it ran, when its data last changed then and its :func:`inputs_key`. Cities and notebooks not
+    built, or not run again because nothing changed, keep their entry."""
     from datetime import UTC, datetime
 
     path = Path(out_root) / RUNS_FILE
-    try:
-        known = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
+    known = _recorded(out_root)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for r in runs:
+        if r.reused:
+            continue
         city = "" if r.city == "all" else r.city
         stamp = data_stamp(params_of.get(city, {}).get("data_dir")) if city else ""
         known.setdefault(r.city, {})[r.notebook] = {
@@ -664,13 +691,86 @@ def record_runs(out_root: Path, runs: list[Run], params_of: dict[str, dict]) -> 
             "error": without_paths(r.error),  # published beside the pages: no machine paths
             "ran": now,
             "data_changed": stamp,
+            "inputs": (keys or {}).get((r.city, r.notebook), ""),
         }
     path.write_text(json.dumps(known, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
+def _recorded(out_root: Path) -> dict:
+    try:
+        return json.loads((Path(out_root) / RUNS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _unchanged(previous: dict, out_root: Path, city: str, notebook: str, key: str) -> bool:
+    """The last run of (city, notebook) in ``out_root`` succeeded with the same inputs and its page is there."""
+    entry = previous.get(city, {}).get(notebook, {})
+    page = [
+        p for p in published_paths(out_root, "" if city == "all" else city, notebook) if p.suffix == ".html"
+    ]
+    return bool(key) and entry.get("status") == "ok" and entry.get("inputs") == key and page[0].exists()
+
+
+def code_digest() -> str:
+    """SHA-256 of everything besides the data that a report depends on: the package (code, templates,
+    translations), the reference tables, the notebooks, and the versions of Python and the libraries that
+    compute or draw. Any change reruns every report. Computed once per build (about 0.1 s)."""
+    import hashlib
+    import importlib.metadata
+    import platform
+
+    import analysis
+    from analysis.config import REFERENCE_DIR
+
+    h = hashlib.sha256(platform.python_version().encode())
+    for dist in ("pandas", "numpy", "scipy", "statsmodels", "duckdb", "csdid", "matplotlib", "nbconvert"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    roots = (Path(analysis.__file__).parent, Path(REFERENCE_DIR), Path(NOTEBOOKS_DIR))
+    for root in roots:
+        for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            if root == Path(NOTEBOOKS_DIR) and f.suffix != ".ipynb":
+                continue
+            h.update(f"{f.relative_to(root).as_posix()}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def inputs_key(notebook: str, params: dict, code: str | None = None) -> str:
+    """What one report's content depends on: the code (``code``, else :func:`code_digest`), the notebook, its
+    parameters and the SHA-256 of every data file (a visit-log folder's files included). Equal keys: the
+    same report."""
+    import hashlib
+
+    from analysis import config
+    from analysis.data.load import SUFFIXES, sha256
+
+    code = code or code_digest()
+    h = hashlib.sha256(f"{code}\0{notebook}\0{json.dumps(params, sort_keys=True, default=str)}".encode())
+    data_dir = params.get("data_dir")
+    directory = config.resolve(data_dir) if data_dir else None
+    if directory is not None and directory.is_dir():
+        for f in sorted(directory.iterdir()):
+            if f.is_dir() or f.suffix.lower() in (*SUFFIXES, ".xlsx", ".xlsm", ".json"):
+                h.update(f"{f.name}\0{sha256(f)}".encode())
+    return h.hexdigest()
+
+
+def _cross_key(out_root: Path, overrides: dict | None, code: str) -> str:
+    """The cross-city report's inputs: the code, the language and every city's published numbers."""
+    import hashlib
+
+    h = hashlib.sha256(f"{code}\0{json.dumps(overrides or {}, sort_keys=True)}".encode())
+    for f in sorted(Path(out_root).glob("*/*.results.json")):
+        h.update(f"{f.parent.name}/{f.name}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def summary(runs: list[Run]) -> str:
     table = pd.DataFrame([asdict(r) for r in runs])[
-        ["city", "notebook", "status", "seconds", "path", "error"]
+        ["city", "notebook", "status", "reused", "seconds", "path", "error"]
     ]
     return table.to_string(index=False)

@@ -1,0 +1,150 @@
+"""The visit log on Apache Spark, for logs that live in a data lake or outgrow one machine.
+
+A thin second backend beside DuckDB (:mod:`analysis.data.visits`): the same rules (:func:`visits._rules_sql`,
+the same SQL text) and the same unit x month aggregation (:func:`analysis.methods.panels.unit_month_queries`,
+in Spark's dialect), so that the two engines give the same panel and name the same bad rows
+(tests/data/test_spark_log.py runs both). Spark's ``percentile`` is exact and interpolates like DuckDB's
+``quantile_cont``. Row numbers: Parquet's own (``_metadata.row_index``); a CSV's from its order
+(``zipWithIndex`` over a single file's partitions, which Spark reads in file order).
+
+PySpark and a Java runtime are needed only here (``pip install pyspark``; Java 17+). On a cluster, see
+docs/national.md for the spark-submit recipe.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.data import visits
+from analysis.data.problems import MAX_ROWS_PER_RULE, Problem
+
+#: the DuckDB rule's subquery, which Spark cannot run inside an aggregate: a join flag instead
+_FK_DUCKDB = "trim(raw_unit_id) NOT IN (SELECT unit_id FROM _unit_keys)"
+_FK_SPARK = "_known IS NULL"
+
+
+#: The Spark master when none is given: local, one task per core. "submit" leaves it to spark-submit (a cluster).
+MASTER_ENV, DEFAULT_MASTER = "ASN_KINERJA_SPARK_MASTER", "local[2]"
+
+
+def session(master: str | None = None, memory: str | None = None):
+    """A Spark session: ``master`` (else ASN_KINERJA_SPARK_MASTER, else local with one task per core; "submit":
+    the one spark-submit was given), ``memory`` the driver's (e.g. "4g"). Time zone UTC: the log's times are
+    wall-clock times, never shifted."""
+    import os
+
+    from pyspark.sql import SparkSession
+
+    master = master or os.environ.get(MASTER_ENV, DEFAULT_MASTER)
+    builder = SparkSession.builder if master == "submit" else SparkSession.builder.master(master)
+    builder = (
+        builder.appName("asn-kinerja")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "8")
+    )
+    if memory:
+        builder = builder.config("spark.driver.memory", memory)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def register(spark, path: Path, name: str = "service_visits") -> tuple[list[str], set[str]]:
+    """Temp views ``name`` (typed) and ``name_all`` (text ``raw_<column>``, typed columns, ``_row``, ``_file``)
+    over a CSV file, a Parquet file or a folder of Parquet files. Returns (the columns the source has, the
+    time columns already typed)."""
+    from pyspark.sql import functions as F
+
+    path = Path(path)
+    if path.suffix.lower() == ".parquet" or path.is_dir():
+        # every Parquet file under a folder, whatever its layout (hive-style or not), as DuckDB's **/*.parquet
+        df = spark.read.option("recursiveFileLookup", "true").parquet(str(path))
+        df = df.select(
+            "*",
+            (F.col("_metadata.row_index") + 2).alias("_row"),
+            (F.col("_metadata.file_path") if path.is_dir() else F.lit(None).cast("string")).alias("_file"),
+        )
+    else:
+        raw = spark.read.option("header", True).csv(str(path))
+        indexed = raw.rdd.zipWithIndex().map(lambda r: (*r[0], r[1] + 2))
+        df = spark.createDataFrame(indexed, raw.schema.add("_row", "long")).withColumn(
+            "_file", F.lit(None).cast("string")
+        )
+    types = {f.name: f.dataType.simpleString() for f in df.schema.fields if f.name not in ("_row", "_file")}
+    lower = {c.strip().lower(): c for c in types}
+    typed_times = {
+        c for c in visits.TIMES if c in lower and types[lower[c]].startswith(("timestamp", "date"))
+    }
+
+    def raw(c: str) -> str:
+        return f"CAST(`{lower[c]}` AS STRING)" if c in lower else "CAST(NULL AS STRING)"
+
+    def typed(c: str) -> str:
+        if c not in lower:
+            return "CAST(NULL AS TIMESTAMP)" if c in visits.TIMES else "CAST(NULL AS STRING)"
+        if c not in visits.TIMES:
+            return f"trim({raw(c)})"
+        if c in typed_times:
+            return f"CAST(`{lower[c]}` AS TIMESTAMP)"
+        return f"try_cast(nullif(trim({raw(c)}), '') AS TIMESTAMP)"
+
+    df.createOrReplaceTempView(f"{name}_source")
+    typed_cols = ", ".join(f"{typed(c)} AS {c}" for c in visits.COLUMNS)
+    raw_cols = ", ".join(f"{raw(c)} AS raw_{c}" for c in visits.COLUMNS)
+    spark.sql(f"SELECT _row, _file, {raw_cols}, {typed_cols} FROM {name}_source").createOrReplaceTempView(
+        f"{name}_all"
+    )
+    spark.sql(f"SELECT {typed_cols} FROM {name}_source").createOrReplaceTempView(name)
+    return list(lower), typed_times
+
+
+def _relative(uri: str | None, folder: Path) -> str | None:
+    """A Parquet file's path under the log's folder, from Spark's file URI."""
+    if not uri:
+        return None
+    from urllib.parse import unquote, urlparse
+
+    return Path(unquote(urlparse(uri).path)).relative_to(Path(folder).resolve()).as_posix()
+
+
+def check(spark, path: Path, unit_ids: pd.Index | None, label: str | None = None) -> list[Problem]:
+    """The visit log's problems, as :func:`analysis.data.visits.check` gives them (the same rules, rows and
+    texts), computed by Spark."""
+    label = label or Path(path).name
+    present, typed_times = register(spark, path, "v")
+    missing = visits.missing_columns(label, present)
+    if missing:
+        return missing
+    rules = visits._rules_sql(typed_times)
+    if unit_ids is None:
+        rules = [r for r in rules if "_unit_keys" not in r[1]]
+        spark.sql("SELECT *, 1 AS _known FROM v_all").createOrReplaceTempView("v_checked")
+    else:
+        keys = spark.createDataFrame(
+            pd.DataFrame({"_k": pd.Series(list(unit_ids), dtype=object).astype(str)})
+        )
+        keys.createOrReplaceTempView("_unit_keys")
+        spark.sql(
+            "SELECT v.*, k._k AS _known FROM v_all v LEFT JOIN (SELECT DISTINCT _k FROM _unit_keys) k "
+            "ON trim(v.raw_unit_id) = k._k"
+        ).createOrReplaceTempView("v_checked")
+    conds = [cond.replace(_FK_DUCKDB, _FK_SPARK) for _, cond, *_ in rules]
+    counts_sql = ", ".join(f"count_if({c})" for c in conds)
+    n, *counts = spark.sql(f"SELECT count(*), {counts_sql} FROM v_checked").collect()[0]
+    if n == 0:
+        return [visits.empty_log(label)]
+    problems: list[Problem] = []
+    for rule, cond, count in zip(rules, conds, counts, strict=True):
+        if not count:
+            continue
+        rows = spark.sql(
+            f"SELECT _row, _file, {rule[4]} AS value FROM v_checked WHERE {cond} "
+            f"ORDER BY _file NULLS FIRST, _row LIMIT {MAX_ROWS_PER_RULE}"
+        ).collect()
+        found = [(r["_row"], _relative(r["_file"], path), r["value"]) for r in rows]
+        problems += visits.rule_problems(label, rule, found, count)
+    return problems
