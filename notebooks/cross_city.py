@@ -150,6 +150,19 @@ for outcome, freq in (("median_wait_minutes", "month"), ("ikm", "quarter")):
     show_table(shown.round(2), lang, caption=label)
 
 # %%
+if len(results) >= pages.GROUP_BY_PROVINCE_FROM:
+    say("## Per provinsi", lang)
+    say(
+        "Dampak gabungan kab/kota setiap provinsi (model efek acak yang sama; satu kab/kota: dampaknya sendiri, "
+        "tanpa selang gabungan) dan jumlah kab/kota menurut kesimpulannya.",
+        lang,
+    )
+    for outcome in ("median_wait_minutes", "ikm"):
+        by_province = cross_city.cross_city_by_province(results, outcome, alpha=alpha)
+        if len(by_province):
+            show_table(by_province.round(2), lang, caption=msg(f"outcome.{outcome}", lang))
+
+# %%
 say("## Tren IKM", lang)
 trend = cross_city.cross_city_ikm(results)
 if len(trend):

@@ -41,6 +41,24 @@ def _t(indonesian: str, english: str) -> str:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
+    if args.national:
+        from analysis.demo import national
+
+        out = Path(args.out)
+        out = out / f"national-{args.national}" if out.resolve() == RAW_DIR.resolve() else out
+        t0 = time.perf_counter()
+        national.write(args.national, out, seed=args.seed, volume_scale=args.volume_scale)
+        print(
+            _t(
+                f"{args.national} kab/kota contoh dalam {time.perf_counter() - t0:.0f} detik -> {out}. Buat "
+                f"laporannya: ASN_KINERJA_PARAMS_DIR={out / 'params'} ASN_KINERJA_REFERENCE={out / 'reference'} "
+                f"asn-kinerja report --all --out {out / 'reports'}",
+                f"{args.national} demo kab/kota in {time.perf_counter() - t0:.0f} s -> {out}. Build their reports: "
+                f"ASN_KINERJA_PARAMS_DIR={out / 'params'} ASN_KINERJA_REFERENCE={out / 'reference'} "
+                f"asn-kinerja report --all --out {out / 'reports'}",
+            )
+        )
+        return 0
     cities = args.city or list(CITIES)
     for city in cities:
         out = Path(args.out) / city
@@ -323,6 +341,17 @@ def main(argv: list[str] | None = None) -> int:
         help=_t(
             "bagian volume kunjungan nyata yang disimulasikan (bawaan 0,1; 1,0 = skala penuh)",
             "share of real visit volume to simulate (default 0.1; 1.0 = full scale)",
+        ),
+    )
+    p.add_argument(
+        "--national",
+        type=int,
+        metavar="N",
+        help=_t(
+            "buat N kab/kota contoh dengan ukuran seperti sebaran nasional (data, parameter dan tabel rujukan "
+            "dalam satu folder --out)",
+            "make N demo kab/kota sized as the country's are (data, parameters and reference tables in one --out "
+            "folder)",
         ),
     )
     p.add_argument(

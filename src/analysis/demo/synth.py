@@ -163,10 +163,43 @@ def months() -> pd.PeriodIndex:
     return pd.period_range(DEMO_START, periods=DEMO_MONTHS, freq="M")
 
 
+# ---------------------------------------------------------------------------------------------- cities
+@dataclass(frozen=True)
+class ExtraCity:
+    """A demo kab/kota beyond the four seed cities (analysis.demo.national): its sizes (the columns of
+    data/reference/cities.csv), a seed city whose design it borrows (waves, imperfection, staff profiles), a
+    unit-code prefix and the number that seeds its random streams."""
+
+    sizes: dict
+    template: str
+    code: str
+    index: int
+
+
+#: Extra demo cities by slug, registered by analysis.demo.national before they are generated.
+EXTRA: dict[str, ExtraCity] = {}
+
+
+def _template(city: str) -> str:
+    return EXTRA[city].template if city in EXTRA else city
+
+
+def _index(city: str) -> int:
+    return EXTRA[city].index if city in EXTRA else CITIES.index(city)
+
+
+def _code(city: str) -> str:
+    return EXTRA[city].code if city in EXTRA else CITY_CODE[city]
+
+
+def _sizes(city: str) -> pd.Series:
+    return pd.Series(EXTRA[city].sizes) if city in EXTRA else reference.cities().loc[city]
+
+
 # ---------------------------------------------------------------------------------------------- units
 def _units(city: str) -> pd.DataFrame:
-    c = reference.cities().loc[city]
-    code = CITY_CODE[city]
+    c = _sizes(city)
+    code = _code(city)
     rows = []
     n_kec = int(c.n_kecamatan)
     for i in range(int(c.n_puskesmas)):
@@ -236,7 +269,7 @@ def _assign_cohorts(
     su: pd.DataFrame, city: str, rng: np.random.Generator, never_share: float = NEVER_SHARE
 ) -> pd.Series:
     """Selection into early adoption: better units (shorter waits, higher IKM) join first."""
-    starts = COHORTS[city]
+    starts = COHORTS[_template(city)]
     n = len(su)
     n_treated = int(round(n * (1 - never_share)))
     order = np.argsort(-(su["quality"].to_numpy() + rng.normal(0, 1.0, n)), kind="stable")
@@ -935,13 +968,13 @@ def _true_status(su: pd.DataFrame, panel: pd.DataFrame, ikm_truth: pd.DataFrame,
 def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> DemoCity:
     """All tables and the truth for one city, deterministic in (city, seed, volume_scale)."""
     scale = DEFAULT_VOLUME_SCALE if volume_scale is None else volume_scale
-    rng = np.random.default_rng([seed, CITIES.index(city)])
+    rng = np.random.default_rng([seed, _index(city)])
     units = _units(city)
     su = _service_units(units, rng)
     su["cohort"] = _assign_cohorts(su, city, rng)
-    wait_effects = {g: float(rng.uniform(0.10, 0.20)) for g in COHORTS[city]}
-    ikm_effects = {g: float(rng.uniform(2.0, 5.0)) for g in COHORTS[city]}
-    imperfection, described = IMPERFECTIONS[city]
+    wait_effects = {g: float(rng.uniform(0.10, 0.20)) for g in COHORTS[_template(city)]}
+    ikm_effects = {g: float(rng.uniform(2.0, 5.0)) for g in COHORTS[_template(city)]}
+    imperfection, described = IMPERFECTIONS[_template(city)]
     panel = _wait_panel(
         su, wait_effects, rng, trend=imperfection.trend, anticipation=imperfection.anticipation
     )
@@ -960,7 +993,7 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         survey,
         panel,
         ikm_truth,
-        np.random.default_rng([seed, CITIES.index(city), 14]),
+        np.random.default_rng([seed, _index(city), 14]),
         late_units,
     )
     rollout = pd.DataFrame(
@@ -970,15 +1003,15 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
             "cost_idr": np.where(su["cohort"].notna(), np.round(rng.uniform(40, 120, len(su))) * 1e6, np.nan),
         }
     )
-    staff = _staff(units, int(reference.cities().loc[city, "n_staff"]), rng)
-    n_prof = CITY_PROFILES[city]
+    staff = _staff(units, int(_sizes(city)["n_staff"]), rng)
+    n_prof = CITY_PROFILES[_template(city)]
     assessments, profile = _assessments(staff, n_prof, rng)
     starts = dict(zip(su["unit_id"], su["cohort"], strict=True))
     starts = {u: s for u, s in starts.items() if not pd.isna(s)}
     trainings = _trainings(staff, profile, starts, rng)
     # re-assessments of half the staff with a known learning effect per programme mode, on a stream of its own
     second, learning_truth = learning.reassess(
-        assessments, trainings, np.random.default_rng([seed, CITIES.index(city), 16])
+        assessments, trainings, np.random.default_rng([seed, _index(city), 16])
     )
     assessments = pd.concat([assessments, second], ignore_index=True)
     # SKP 2020-2025 with a small true training effect and an Ashenfelter dip, on a stream of its own
@@ -988,7 +1021,7 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
         staff["unit_id"].map(units.set_index("unit_id")["agency"]).to_numpy(),
         profile,
         trainings,
-        np.random.default_rng([seed, CITIES.index(city), 17]),
+        np.random.default_rng([seed, _index(city), 17]),
         enforce_org_curve=enforce_org_curve,
         predicate_of=lambda r, b: lookup[(r, b)],
         rating_cells=RATING_CELLS,
@@ -999,6 +1032,7 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
     ikm_truth = ikm_truth.rename(columns={"event_time_q": "event_time"})
     truth = {
         "city": city,
+        "design_from": _template(city),  # a seed city's waves, imperfection and staff profiles
         "generator": DEMO_VERSION,
         "imperfection": {
             "description": described,
@@ -1006,13 +1040,15 @@ def generate(city: str, seed: int = 2024, volume_scale: float | None = None) -> 
                 k: v for k, v in asdict(imperfection).items() if k in ("trend", "anticipation", "late_log")
             },
             "late_log_units": late_units,
-            "first_wave": min(COHORTS[city]),
-            "expected_report": EXPECTED_REPORT[city],
+            "first_wave": min(COHORTS[_template(city)]),
+            "expected_report": EXPECTED_REPORT[_template(city)],
         },
         "seed": seed,
         "volume_scale": scale,
         "months": [str(months()[0]), str(months()[-1])],
-        "cohorts": {g: sorted(su.loc[su["cohort"] == g, "unit_id"].tolist()) for g in COHORTS[city]},
+        "cohorts": {
+            g: sorted(su.loc[su["cohort"] == g, "unit_id"].tolist()) for g in COHORTS[_template(city)]
+        },
         "never_treated": sorted(su.loc[su["cohort"].isna(), "unit_id"].tolist()),
         "selection": "early adopters have shorter waits and higher IKM before the programme",
         "effects": {

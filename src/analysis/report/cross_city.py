@@ -88,3 +88,48 @@ def cross_city_groups(results: dict[str, dict[str, dict]]) -> pd.DataFrame:
         for g in by_nb.get("training_needs", {}).get("groups", [])
     ]
     return pd.DataFrame(rows)
+
+
+def cross_city_by_province(
+    results: dict[str, dict[str, dict]], outcome: str, alpha: float = 0.05
+) -> pd.DataFrame:
+    """Per province (data/reference/cities.csv): its cities with an event-time-balanced effect, their
+    random-effects pool with the Hartung-Knapp interval when there are two or more (one city: its own effect,
+    no interval from a pool of one), and how many cities each verdict has. What a national reader scans when a
+    forest plot of hundreds of cities no longer fits a screen."""
+    from analysis.data import reference
+    from analysis.methods.pooling import random_effects
+
+    province = reference.cities()["province"].to_dict() if "province" in reference.cities() else {}
+    rows = []
+    for city, by_nb in results.items():
+        o = by_nb.get("programme_effects", {}).get("outcomes", {}).get(outcome) or {}
+        w = o.get("window_effect") or {}
+        if w.get("estimate") is not None and w.get("se"):
+            rows.append(
+                {
+                    "province": province.get(city, ""),
+                    "estimate": w["estimate"],
+                    "se": w["se"],
+                    "verdict": o["verdict"],
+                }
+            )
+    cities = pd.DataFrame(rows, columns=["province", "estimate", "se", "verdict"])
+    out = []
+    for name, g in cities.groupby("province", sort=True):
+        pooled = random_effects(g["estimate"], g["se"], alpha)
+        out.append(
+            {
+                "province": name,
+                "cities": len(g),
+                "estimate": pooled["estimate"] if len(g) > 1 else float(g["estimate"].iloc[0]),
+                "ci_low": pooled["ci_low"],
+                "ci_high": pooled["ci_high"],
+                **{
+                    v: int((g["verdict"] == v).sum())
+                    for v in ("decrease", "increase", "no_detectable_change")
+                },
+                "fragile_or_thin": int(g["verdict"].isin(["fragile", "too_little_data"]).sum()),
+            }
+        )
+    return pd.DataFrame(out)
