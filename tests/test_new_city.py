@@ -133,9 +133,11 @@ def test_a_rerun_with_nothing_changed_runs_nothing_and_changed_data_rerun_only_t
     first = build()
     assert first and not any(first.values())
     page = (out / "kendari" / "training_needs.html").read_text()
-    os.utime(bengkulu / "units.csv")  # touched, not changed
+    later = time.time() + 5
+    os.utime(bengkulu / "units.csv", (later, later))  # touched after the report, not changed
     assert all(build().values())
     assert (out / "kendari" / "training_needs.html").read_text() == page
+    assert "data kota berubah" not in (out / "index.html").read_text()  # the report is still current
     units = pd.read_csv(bengkulu / "units.csv")
     units.loc[0, "unit_name"] = "Puskesmas Baru"
     units.to_csv(bengkulu / "units.csv", index=False)

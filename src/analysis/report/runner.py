@@ -682,10 +682,11 @@ def record_runs(
     known = _recorded(out_root)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     for r in runs:
-        if r.reused:
-            continue
         city = "" if r.city == "all" else r.city
         stamp = data_stamp(params_of.get(city, {}).get("data_dir")) if city else ""
+        if r.reused:  # the same content as the report was made from: current, even if a file was touched
+            known.get(r.city, {}).get(r.notebook, {})["data_changed"] = stamp
+            continue
         known.setdefault(r.city, {})[r.notebook] = {
             "status": r.status,
             "error": without_paths(r.error),  # published beside the pages: no machine paths
