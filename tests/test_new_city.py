@@ -91,7 +91,7 @@ def test_a_new_city_is_built_indexed_and_pooled_and_a_failure_or_new_data_hide_i
     runs = runner.build(["palu"], ("programme_effects",), out_root=out, cross_city=False)
     assert [r.status for r in runs] == ["failed"]
     index = (out / "index.html").read_text()
-    card = index[index.index("<h2>Kota Palu</h2>") :].split("</section>")[0]
+    card = index[index.index("<h2>Palu</h2>") :].split("</section>")[0]
     assert (
         "gagal dibuat" in card and "Median waktu tunggu" not in card and "programme_effects.html" not in card
     )
@@ -102,7 +102,7 @@ def test_a_new_city_is_built_indexed_and_pooled_and_a_failure_or_new_data_hide_i
     os.utime(kendari / "rollout.csv", (later, later))  # Kendari's data change after its report
     runner.write_index(out)
     index = (out / "index.html").read_text()
-    card = index[index.index("<h2>Kota Kendari</h2>") :].split("</section>")[0]
+    card = index[index.index("<h2>Kendari</h2>") :].split("</section>")[0]
     assert "data kota berubah" in card and "Median waktu tunggu" not in card
     os.utime(kendari / "rollout.csv", None)
 

@@ -152,7 +152,7 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     from analysis.data import reference
     from analysis.methods.satisfaction import kinerja
     from analysis.report import privacy
-    from analysis.report.i18n import msg, number
+    from analysis.report.i18n import city_name, msg, number
 
     out_root = Path(out_root)
     results = load_results(out_root)
@@ -216,11 +216,12 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
             for nb in by_nb
             if (out_root / city / f"{nb}.html").exists()
         )
-        name = names.get(city, city.replace("-", " ").title())
+        name = city_name(city)  # as every page titles the city; the search also finds the registry's name
+        search = f"{name} {names.get(city, '')}".lower()
         cards.append(
             (
                 provinces.get(city, ""),
-                f'<section class="card" data-name="{html.escape(name.lower())}"><h2>{html.escape(name)}</h2>'
+                f'<section class="card" data-name="{html.escape(search)}"><h2>{html.escape(name)}</h2>'
                 f"<ul>{''.join(lines)}</ul><p>{links}</p></section>",
             )
         )
