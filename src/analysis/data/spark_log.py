@@ -20,11 +20,6 @@ import pandas as pd
 from analysis.data import visits
 from analysis.data.problems import MAX_ROWS_PER_RULE, Problem
 
-#: the DuckDB rule's subquery, which Spark cannot run inside an aggregate: a join flag instead
-_FK_DUCKDB = "trim(raw_unit_id) NOT IN (SELECT unit_id FROM _unit_keys)"
-_FK_SPARK = "_known IS NULL"
-
-
 #: The Spark master when none is given: local, one task per core. "submit" leaves it to spark-submit (a cluster).
 MASTER_ENV, DEFAULT_MASTER = "ASN_KINERJA_SPARK_MASTER", "local[2]"
 
@@ -119,9 +114,9 @@ def check(spark, path: Path, unit_ids: pd.Index | None, label: str | None = None
     missing = visits.missing_columns(label, present)
     if missing:
         return missing
-    rules = visits._rules_sql(typed_times)
+    # Spark allows no subquery inside an aggregate: an unknown unit is a failed join (``_known`` null)
+    rules = visits._rules_sql(typed_times, None if unit_ids is None else "_known IS NULL")
     if unit_ids is None:
-        rules = [r for r in rules if "_unit_keys" not in r[1]]
         spark.sql("SELECT *, 1 AS _known FROM v_all").createOrReplaceTempView("v_checked")
     else:
         keys = spark.createDataFrame(
@@ -132,7 +127,7 @@ def check(spark, path: Path, unit_ids: pd.Index | None, label: str | None = None
             "SELECT v.*, k._k AS _known FROM v_all v LEFT JOIN (SELECT DISTINCT _k FROM _unit_keys) k "
             "ON trim(v.raw_unit_id) = k._k"
         ).createOrReplaceTempView("v_checked")
-    conds = [cond.replace(_FK_DUCKDB, _FK_SPARK) for _, cond, *_ in rules]
+    conds = [cond for _, cond, *_ in rules]
     counts_sql = ", ".join(f"count_if({c})" for c in conds)
     n, *counts = spark.sql(f"SELECT count(*), {counts_sql} FROM v_checked").collect()[0]
     if n == 0:

@@ -194,10 +194,18 @@ class VisitLog:
         return list(lower)
 
 
-def _rules_sql(typed_times: set[str] = frozenset()) -> list[tuple[str, str, str, str, str, str, str]]:
+#: How DuckDB tests that a unit is unknown (a subquery on the registered units); Spark, which allows no subquery
+#: inside an aggregate, passes a join flag instead (analysis.data.spark_log).
+UNKNOWN_UNIT = "trim(raw_unit_id) NOT IN (SELECT unit_id FROM _unit_keys)"
+
+
+def _rules_sql(
+    typed_times: set[str] = frozenset(), unknown_unit: str | None = UNKNOWN_UNIT
+) -> list[tuple[str, str, str, str, str, str, str]]:
     """(column, violation SQL, rule text, fix, value SQL, rule and fix in Bahasa Indonesia) for each rule, over a
     ``_all`` / ``_raw`` view (text ``raw_<column>``, typed ``<column>``). A time column that is already typed
-    (Parquet) cannot fail to parse: its parse rule is left out."""
+    (Parquet) cannot fail to parse: its parse rule is left out. ``unknown_unit``: the engine's test that a unit
+    is not in units; None leaves that rule out (no units table)."""
     spec = contracts.spec("service_visits")
     out = [
         (
@@ -211,7 +219,7 @@ def _rules_sql(typed_times: set[str] = frozenset()) -> list[tuple[str, str, str,
         ),
         (
             "unit_id",
-            "trim(raw_unit_id) <> '' AND trim(raw_unit_id) NOT IN (SELECT unit_id FROM _unit_keys)",
+            f"trim(raw_unit_id) <> '' AND {unknown_unit}",
             "unit_id must exist in units",
             "Add the missing unit_id to units, or correct the id",
             "raw_unit_id",
@@ -237,6 +245,8 @@ def _rules_sql(typed_times: set[str] = frozenset()) -> list[tuple[str, str, str,
             "Isi nilainya",
         ),
     ]
+    if unknown_unit is None:
+        out = [r for r in out if r[2] != "unit_id must exist in units"]
     for c in TIMES:
         if c in typed_times:
             continue
@@ -421,9 +431,7 @@ def _check(con: duckdb.DuckDBPyConnection, log: VisitLog, present: list[str], un
         return notes + problems
     keys = pd.DataFrame({"unit_id": pd.Series([] if unit_ids is None else list(unit_ids), dtype="object")})
     con.register("_unit_keys", keys)
-    rules = _rules_sql(log._typed_times)
-    if unit_ids is None:
-        rules = [r for r in rules if "_unit_keys" not in r[1]]
+    rules = _rules_sql(log._typed_times, None if unit_ids is None else UNKNOWN_UNIT)
     counts_sql = "".join(f", count(*) FILTER (WHERE {cond})" for _, cond, *_ in rules)
     # what readiness needs comes from the same pass: no second scan of a large log
     n, units, first, last, *counts = con.execute(

@@ -613,7 +613,8 @@ def _build(
         except (FileNotFoundError, yaml.YAMLError) as exc:
             runs += [Run(city, nb, "failed", 0.0, "", str(exc)) for nb in notebooks]
     previous, code = _recorded(out_root), code_digest()
-    keys = {(c, nb): inputs_key(nb, params_of[c], code) for c in params_of for nb in notebooks}
+    data = {c: data_digest(params_of[c]) for c in params_of}  # each city's files hashed once, not per report
+    keys = {(c, nb): inputs_key(nb, params_of[c], code, data[c]) for c in params_of for nb in notebooks}
     todo: dict[str, list[str]] = {}
     for (city, nb), key in keys.items():
         if not force and _unchanged(previous, out_root, city, nb, key):
@@ -740,17 +741,14 @@ def code_digest() -> str:
     return h.hexdigest()
 
 
-def inputs_key(notebook: str, params: dict, code: str | None = None) -> str:
-    """What one report's content depends on: the code (``code``, else :func:`code_digest`), the notebook, its
-    parameters and the SHA-256 of every data file (a visit-log folder's files included). Equal keys: the
-    same report."""
+def data_digest(params: dict) -> str:
+    """SHA-256 of a city's data: every data file's name and SHA-256 (a visit-log folder's files included)."""
     import hashlib
 
     from analysis import config
     from analysis.data.load import SUFFIXES, sha256
 
-    code = code or code_digest()
-    h = hashlib.sha256(f"{code}\0{notebook}\0{json.dumps(params, sort_keys=True, default=str)}".encode())
+    h = hashlib.sha256()
     data_dir = params.get("data_dir")
     directory = config.resolve(data_dir) if data_dir else None
     if directory is not None and directory.is_dir():
@@ -758,6 +756,17 @@ def inputs_key(notebook: str, params: dict, code: str | None = None) -> str:
             if f.is_dir() or f.suffix.lower() in (*SUFFIXES, ".xlsx", ".xlsm", ".json"):
                 h.update(f"{f.name}\0{sha256(f)}".encode())
     return h.hexdigest()
+
+
+def inputs_key(notebook: str, params: dict, code: str | None = None, data: str | None = None) -> str:
+    """What one report's content depends on: the code (``code``, else :func:`code_digest`), the notebook, its
+    parameters and the city's data (``data``, else :func:`data_digest`). Equal keys: the same report."""
+    import hashlib
+
+    code = code or code_digest()
+    data = data or data_digest(params)
+    text = f"{code}\0{notebook}\0{json.dumps(params, sort_keys=True, default=str)}\0{data}"
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _cross_key(out_root: Path, overrides: dict | None, code: str) -> str:
