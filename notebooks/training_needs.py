@@ -340,9 +340,12 @@ if shown and res["performance"]:
 # Diukur dari tahun tepat sebelum pelatihan, pemulihan itu terhitung sebagai dampak (kolom di bawah). Asumsinya:
 # tahun buruk itu guncangan sesaat yang hilang dalam setahun (penurunan yang berlangsung dua tahun membuat
 # estimasi terlalu tinggi; uji pra-tren lalu gagal dan putusannya *rapuh*), dan tanpa pelatihan pegawai yang
-# dilatih akan bergerak seperti pembanding. Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval
-# pada grafik bersifat titik demi titik. Hasil pembinaan pegawai di kotak pembinaan belum dinilai: data tidak
-# mencatat siapa yang dibina.
+# dilatih akan bergerak seperti pembanding. Asumsi itu gagal bila pegawai dipilih karena kinerjanya terus
+# menurun (tren pribadi yang berlanjut sesudah pelatihan, bukan satu tahun buruk): dampak nol lalu tampak
+# sebagai *menurun*. Uji pra-tren menangkap penurunan yang jelas (pada simulasi, putusannya *rapuh*), tetapi
+# penurunan yang landai bisa lolos; putusan *menurun* di sini perlu dicek dengan riwayat SKP pegawai itu.
+# Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval pada grafik bersifat titik demi titik. Hasil
+# pembinaan pegawai di kotak pembinaan belum dinilai: data tidak mencatat siapa yang dibina.
 
 # %% tags=["researchers"]
 if shown and res["performance"]:

@@ -18,14 +18,15 @@ YEARS = np.arange(2019, 2026)
 
 
 def simulated_staff(
-    n_units=80, per_unit=25, effect=0.3, dip=0.9, dip_len=1, rng=None
+    n_units=80, per_unit=25, effect=0.3, dip=0.9, dip_len=1, trend=0.0, rng=None
 ) -> tuple[pd.DataFrame, float]:
     """(staff x year panel, the true effect in levels on the trained from their first year on).
 
     Results latent: person (sd 0.6) + a unit's yearly shock (sd 0.15, what clustering is for) + a person's yearly
     shock (sd 0.6), ``dip`` lower in the ``dip_len`` years before the first programme, ``effect`` higher from it
-    on; cut at -0.6 / 0.6 into levels 1-3. Behaviour: an independent latent with no dip and no effect. First
-    programme in 2022-2025 or never, a fifth each."""
+    on; cut at -0.6 / 0.6 into levels 1-3. ``trend``: a lasting personal drift per year of the staff who will
+    be trained (chosen for a decline that goes on, not for one bad year). Behaviour: an independent latent with
+    no dip and no effect. First programme in 2022-2025 or never, a fifth each."""
     rng = rng or np.random.default_rng(0)
     n = n_units * per_unit
     unit = np.repeat(np.arange(n_units), per_unit)
@@ -39,6 +40,7 @@ def simulated_staff(
         + rng.normal(0, 0.15, (n_units, len(YEARS)))[unit]
         + rng.normal(0, 0.6, (n, len(YEARS)))
         - dip * before
+        + trend * (c > 0) * (y - YEARS[0])
     )
 
     def level(x):
@@ -107,6 +109,28 @@ def test_where_the_design_breaks_a_dip_of_two_years_unless_dip_years_says_so():
     one, two = np.array(one), np.array(two)
     assert one[:, 0].sum() < 10 and one[:, 1].mean() > 0.1, (one[:, 0].sum(), one[:, 1].mean())
     assert two[:, 0].sum() >= 25 and abs(two[:, 1].mean()) < 0.02, (two[:, 0].sum(), two[:, 1].mean())
+
+
+def test_where_the_design_breaks_staff_chosen_for_a_lasting_decline():
+    """Staff chosen because their ratings keep falling (a personal trend that goes on after the training, no
+    effect at all): parallel trends fail, and a null looks like a decrease. 20 simulated cities per trend.
+    A decline of 0.1 or 0.2 latent sd a year: the pre-trend test sees it and the verdict is "fragile" in at
+    least 18 of 20 (measured 20 and 20), never a confident change. A gentle decline of 0.05 a year biases the
+    estimate down by more than 0.05 level (measured -0.09) and the test does not always see it: "fragile" in
+    at least 14 of 20 (measured 16), a wrong confident "decrease" in 3 and "no detectable change" in 1.
+    Never "increase". (Bias in level: -0.32, -0.17, -0.09 for the three trends.)
+    The report's researchers' section says so in words (notebooks/training_needs.py)."""
+    rng = np.random.default_rng(7)
+    for trend, min_fragile in ((-0.2, 18), (-0.1, 18), (-0.05, 14)):
+        verdicts, err = [], []
+        for _ in range(20):
+            panel, truth = simulated_staff(effect=0.0, dip=0.0, trend=trend, rng=rng)
+            r = pe.skp_effects(panel, "results_level")
+            verdicts.append(r.verdict)
+            err.append(r.estimate - truth)
+        assert verdicts.count("fragile") >= min_fragile, (trend, verdicts)
+        assert "increase" not in verdicts, (trend, verdicts)
+        assert np.mean(err) < -0.05, (trend, np.mean(err))
 
 
 def test_thin_data_say_too_little():

@@ -191,6 +191,7 @@ def estimate_did(
     cluster: str | None = None,
     pretrend_window: int = 6,
     anticipation: int = 0,
+    by_cohort_and_time: bool = True,
 ) -> DidResult:
     """Group-time ATTs of a staggered roll-out and their aggregations (Callaway & Sant'Anna 2021, via csdid).
 
@@ -228,6 +229,10 @@ def estimate_did(
     anticipation : int
         Periods the effect may start before the recorded start; each cohort is then compared with its period
         g - anticipation - 1.
+    by_cohort_and_time : bool
+        Also aggregate by cohort and by calendar time (``by_cohort``, ``by_time``); ``False`` leaves them
+        empty and saves two of the four aggregations (callers that read only the overall effect and the
+        event study).
 
     Returns
     -------
@@ -340,8 +345,11 @@ def estimate_did(
     overall.update(
         ci_low=overall["estimate"] - z * overall["se"], ci_high=overall["estimate"] + z * overall["se"]
     )
-    by_cohort = _tidy(agg("group", bstrap=False), "cohort", z)
-    by_time = _tidy(agg("calendar", bstrap=False), "time", z)
+    if by_cohort_and_time:
+        by_cohort = _tidy(agg("group", bstrap=False), "cohort", z)
+        by_time = _tidy(agg("calendar", bstrap=False), "time", z)
+    else:
+        by_cohort, by_time = pd.DataFrame(), pd.DataFrame()
     dyn = agg("dynamic", bstrap=False)
     event = _tidy(dyn, "event_time", z)
     if n_boot > 0:

@@ -118,7 +118,10 @@ def skp_effects(
     >>> skp_effects(panel, "results_level").verdict  # doctest: +SKIP
     'increase'
     """
-    kw = dict(unit="staff_id", time="period", cohort="cohort", cluster="unit_id", alpha=alpha, n_boot=0)
+    kw = dict(
+        unit="staff_id", time="period", cohort="cohort", cluster="unit_id", alpha=alpha, n_boot=0,
+        by_cohort_and_time=False,  # only the overall effect and the event study are read
+    )  # fmt: skip
     trained = panel.loc[panel["cohort"] > 0]
     n_trained, n_units = int(trained["staff_id"].nunique()), int(trained["unit_id"].nunique())
     try:

@@ -18,7 +18,9 @@ statistical agencies do it (Hundepool et al. 2012, *Statistical Disclosure Contr
    each complementary cell (marker ``x``) holds at least ``min_cell`` (the distinct marker tells them), and
    that counts are not negative. For each hidden count, two linear programmes give the smallest and largest
    value consistent with all of that (the bounds rounded inward to whole people). The cell is protected when
-   that interval holds at least ``protection + 1`` whole numbers.
+   that interval holds at least ``protection + 1`` whole numbers. The programmes share their constraints and
+   differ only in the objective, so HiGHS' primal simplex starts each from the last one's optimal basis
+   (Medan's page: 83 programmes in 1.1 s instead of 8.5 s cold).
 3. Secondary suppression: for a cell that is not protected, the published numbers that pin it are the binding
    constraints of those programmes (non-zero duals). The smallest count among them is hidden too (marker
    ``x``), with its dependent figures and every other place the same count is stated; then the audit runs
@@ -30,13 +32,15 @@ Zero counts are published: a zero says nobody, and hiding it would not protect a
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from scipy.optimize import linprog
 
 MIN_CELL = 10
 #: A hidden count must stay uncertain by at least this many staff (an interval of protection + 1 whole numbers).
@@ -45,6 +49,9 @@ PRIMARY = "<{min_cell}"
 COMPLEMENTARY = "x"
 #: A figure about hidden people (their JP, cost, share, mean): not a count, so neither count marker fits.
 DEPENDENT = "…"
+#: HiGHS' primal simplex (strategy 4): each audit LP changes only the objective, so the last optimal basis
+#: stays feasible and is the start of the next solve.
+_SIMPLEX = (("solver", "simplex"), ("simplex_strategy", 4))
 METHOD = (
     "threshold rule + complementary suppression, audited by linear programming (Hundepool et al. 2012, ch. 4)"
 )
@@ -93,18 +100,25 @@ class Page:
     # ------------------------------------------------------------------ registering what a page states
     def count(self, key: Key, members) -> int:
         """A count of the staff in ``members`` (ids); returns it."""
-        pos = self.people.get_indexer(pd.Index(members).dropna())
-        pos = np.unique(pos[pos >= 0])
-        return int(self._add(Cell(key, pos, np.ones(len(pos)), float(len(pos)), count=True)))
+        return self._count_at(key, self.people.get_indexer(pd.Index(members).dropna()))
 
     def total(self, key: Key, amounts: pd.Series, owner: Key) -> float:
         """A sum of a known amount per person (``amounts`` indexed by person; planned JP, cost): published
         with the count ``owner`` of the same people and hidden with it."""
-        per = amounts.groupby(level=0).sum().astype(float)
-        pos = self.people.get_indexer(per.index)
-        per, pos = per[(pos >= 0) & (per.to_numpy() != 0)], pos[(pos >= 0) & (per.to_numpy() != 0)]
-        order = np.argsort(pos)
-        pos, vals = pos[order], per.to_numpy()[order]
+        return self._total_at(key, self.people.get_indexer(amounts.index), amounts.to_numpy(), owner)
+
+    def _count_at(self, key: Key, pos: np.ndarray) -> int:
+        """:meth:`count` from positions in ``people`` (-1: not one of them), repeats allowed."""
+        pos = np.unique(pos[pos >= 0])
+        return int(self._add(Cell(key, pos, np.ones(len(pos)), float(len(pos)), count=True)))
+
+    def _total_at(self, key: Key, pos: np.ndarray, amounts: np.ndarray, owner: Key) -> float:
+        """:meth:`total` from positions in ``people`` (-1: not one of them) and one amount per position,
+        summed per person (a missing amount counts as none)."""
+        known = pos >= 0
+        people, at = np.unique(pos[known], return_inverse=True)
+        per = np.bincount(at, weights=np.nan_to_num(amounts[known].astype(float)), minlength=len(people))
+        pos, vals = people[per != 0], per[per != 0]
         return self._add(Cell(key, pos, vals, float(vals.sum()), count=False, owner=owner))
 
     def _add(self, cell: Cell) -> float:
@@ -157,28 +171,32 @@ class Page:
         ``frame`` column of descriptive values (first per row). Registers the table; returns its base."""
         keep = keep or {}
         grouping = frame.groupby(by, sort=True, dropna=False)
-        groups = {k if isinstance(k, tuple) else (k,): sub for k, sub in grouping}
+        rows_of = {k if isinstance(k, tuple) else (k,): v for k, v in grouping.indices.items()}
         combos = rows[by] if rows is not None else grouping.size().reset_index()[by]
         base = combos.reset_index(drop=True).copy()
+        pos = self.people.get_indexer(frame[person])  # once for the frame, then sliced per row
+        flag = {f: frame[f].fillna(False).astype(bool).to_numpy() for f in flags}
+        amount = {s: frame[s].to_numpy() for s in sums}
         cells: dict[str, list[Key]] = {count: [], **{f: [] for f in flags}, **{s: [] for s in sums}}
         values: dict[str, list] = {c: [] for c in cells}
         extra: dict[str, list] = {c: [] for c in keep}
+        none = np.zeros(0, dtype=int)
         for row in base.itertuples(index=False):
             at = tuple(row)
-            sub = groups.get(at, frame.iloc[:0])
+            idx = rows_of.get(at, none)
             owner = (name, *at, count)
-            values[count].append(self.count(owner, sub[person]))
+            values[count].append(self._count_at(owner, pos[idx]))
             cells[count].append(owner)
             for f in flags:
                 key = (name, *at, f)
-                values[f].append(self.count(key, sub.loc[sub[f].astype(bool), person]))
+                values[f].append(self._count_at(key, pos[idx[flag[f][idx]]]))
                 cells[f].append(key)
             for s in sums:
                 key = (name, *at, s)
-                values[s].append(self.total(key, sub.set_index(person)[s], owner=owner))
+                values[s].append(self._total_at(key, pos[idx], amount[s][idx], owner=owner))
                 cells[s].append(key)
             for out, col in keep.items():
-                extra[out].append(sub[col].iloc[0] if len(sub) else None)
+                extra[out].append(frame[col].iloc[idx[0]] if len(idx) else None)
         for c, v in {**values, **extra}.items():
             base[c] = v
         self.table(name, base, cells)
@@ -198,24 +216,20 @@ class Page:
         ``columns`` in the order given (default: sorted)."""
         rows = sorted(frame[row].dropna().unique(), key=str)
         cols = columns if columns is not None else sorted(frame[column].dropna().unique(), key=_sortable)
-        base = pd.DataFrame({row: rows})
-        cells: dict[str, list[Key]] = {}
-        for c in cols:
-            keys = []
-            for r in rows:
-                members = frame.loc[(frame[row] == r) & (frame[column] == c), person]
-                key = (name, r, c)
-                base.loc[base[row] == r, c] = self.count(key, members)
-                keys.append(key)
-            cells[c] = keys
+        pos = self.people.get_indexer(frame[person])
+        in_cell = frame.groupby([row, column], sort=False).indices  # (row, column) -> row positions
+        none = np.zeros(0, dtype=int)
+        table = {
+            c: [self._count_at((name, r, c), pos[in_cell.get((r, c), none)]) for r in rows] for c in cols
+        }
+        cells: dict[str, list[Key]] = {c: [(name, r, c) for r in rows] for c in cols}
         if totals:
-            keys = []
-            counted = frame[frame[column].isin(cols)]
-            for r in rows:
-                key = (name, r, "total")
-                base.loc[base[row] == r, "total"] = self.count(key, counted.loc[counted[row] == r, person])
-                keys.append(key)
-            cells["total"] = keys
+            counted = frame[column].isin(cols).to_numpy()
+            in_row = frame[counted].groupby(row, sort=False).indices
+            at = np.flatnonzero(counted)
+            table["total"] = [self._count_at((name, r, "total"), pos[at[in_row.get(r, none)]]) for r in rows]
+            cells["total"] = [(name, r, "total") for r in rows]
+        base = pd.DataFrame({row: rows, **{c: pd.Series(v, dtype=float) for c, v in table.items()}})
         self.table(name, base, cells)
         return self.tables[name].base
 
@@ -309,33 +323,67 @@ class Page:
                 self._twins.setdefault(sig, []).append(k)
 
     def _system(self):
-        """The attacker's linear system for the current suppression (rebuilt when it changes)."""
+        """The attacker's linear system for the current suppression, as a HiGHS model (rebuilt when the
+        suppression changes; the same model serves every hidden count of an audit round).
+
+        Rows: each published count or sum equals its value; each ``<10`` count lies in 1 to ``min_cell - 1``
+        (one ranged row); each ``x`` count is at least ``min_cell``. Columns: the atoms, not negative."""
         state = (len(self.primary), len(self.complementary))
         if getattr(self, "_state", None) == state:
             return self._cached
         a = self._atoms / self._scale
-        values = np.array([self.cells[k].value for k in self._keys]) / self._scale.ravel()
+        scale = self._scale.ravel()
+        values = np.array([self.cells[k].value for k in self._keys]) / scale
         shown = [i for i, k in enumerate(self._keys) if not self.hidden(k)]
         prim = sorted(self._row[k] for k in self.primary)  # sorted: the same LP, so the same choices, in any
         comp = sorted(self._row[k] for k in self.complementary)  # process (set order follows the hash seed)
-        a_eq = sparse.csr_matrix(a[shown]) if shown else None
-        b_eq = values[shown] if shown else None
-        ub_rows, ub = [], []
-        for i in prim:  # 1 <= x <= min_cell - 1, as '<10' says
-            ub_rows += [a[i], -a[i]]
-            ub += [(self.min_cell - 1) / self._scale[i, 0], -1 / self._scale[i, 0]]
-        for i in comp:  # x >= min_cell, as 'x' says
-            ub_rows.append(-a[i])
-            ub.append(-self.min_cell / self._scale[i, 0])
-        a_ub = sparse.csr_matrix(np.vstack(ub_rows)) if ub_rows else None
+        inf = highspy.kHighsInf
+        rows = shown + prim + comp
+        lower = np.concatenate(
+            [values[shown], 1 / scale[prim], self.min_cell / scale[comp]] if rows else [np.zeros(0)]
+        )
+        upper = np.concatenate(
+            [values[shown], (self.min_cell - 1) / scale[prim], np.full(len(comp), inf)]
+            if rows
+            else [np.zeros(0)]
+        )
+        matrix = sparse.csc_matrix(a[rows]) if rows else sparse.csc_matrix((0, a.shape[1]))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+        lp.col_cost_ = np.zeros(lp.num_col_)
+        lp.col_lower_, lp.col_upper_ = np.zeros(lp.num_col_), np.full(lp.num_col_, inf)
+        lp.row_lower_, lp.row_upper_ = lower, upper
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
+            matrix.indptr,
+            matrix.indices,
+            matrix.data,
+        )
+        h = _highs()
+        for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1), *_SIMPLEX):
+            h.setOptionValue(option, value)
+        h.passModel(lp)
         self._state = state
-        self._cached = (shown, a_eq, b_eq, a_ub, np.array(ub) if ub_rows else None)
+        self._cached = (shown, h)
         return self._cached
+
+    def _solve(self, h, cost: np.ndarray) -> bool:
+        """Minimise ``cost`` over the system, from the last basis (a new objective leaves it feasible, so the
+        primal simplex goes on from there: far fewer iterations than a cold start). A solve that does not
+        end optimal is repeated from scratch once."""
+        h.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
+        for attempt in range(2):
+            if attempt:
+                h.clearSolver()
+            h.run()
+            if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+                return True
+        return False
 
     def _interval(self, key: Key) -> tuple[float, float, set[Key]]:
         """The smallest and largest value of a hidden count that everything published allows (whole people),
         and the published cells that pin it."""
-        shown, a_eq, b_eq, a_ub, b_ub = self._system()
+        shown, h = self._system()
         target = self._atoms[self._row[key]]
         value = self.cells[key].value
         binding: set[Key] = set()
@@ -344,20 +392,11 @@ class Page:
             lo, hi = np.ceil(seen.min() - 1e-6), np.floor(seen.max() + 1e-6)
             if hi - lo >= self.protection:  # two feasible solutions this far apart: protected, no more LPs
                 return float(lo), float(hi), binding
-            res = linprog(
-                sign * target,
-                A_ub=a_ub,
-                b_ub=b_ub,
-                A_eq=a_eq,
-                b_eq=b_eq,
-                bounds=(0, None),
-                method="highs-ds",
-                options={"presolve": False},
-            )
-            if res.status != 0:  # cannot happen (the true counts are feasible); treat as exposed to be safe
+            if not self._solve(h, sign * target):  # cannot happen (the true counts are feasible): exposed
                 return value, value, set()
-            self._pool.append(res.x)
-            duals = res.eqlin.marginals if shown else np.zeros(0)
+            solution = h.getSolution()
+            self._pool.append(np.asarray(solution.col_value))
+            duals = np.asarray(solution.row_dual)[: len(shown)]
             binding |= {self._keys[shown[j]] for j in np.flatnonzero(np.abs(duals) > 1e-9)}
         seen = target @ np.column_stack(self._pool)
         lo, hi = np.ceil(seen.min() - 1e-6), np.floor(seen.max() + 1e-6)
@@ -419,6 +458,20 @@ class Page:
     def counts(self) -> dict[str, int]:
         """How many counts are hidden by the threshold rule and how many to protect them."""
         return {"primary": len(self.primary), "complementary": len(self.complementary)}
+
+
+def _highs() -> highspy.Highs:
+    """A HiGHS instance. Its first construction in a process writes a banner straight to file descriptor 1
+    (not through Python), which a notebook kernel would copy into the published page: it goes to os.devnull."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            return highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _sortable(v):
