@@ -129,7 +129,30 @@ def _visit_panel(args: argparse.Namespace) -> int:
         os.environ[visits.TEMP_ENV] = args.temp_dir
     started = time.perf_counter()
     spark = args.engine == "spark"
-    data = load.read_city(Path(args.directory), check_visits=not spark)
+    elsewhere = args.visits
+    if elsewhere:
+        from analysis.data import spark_log
+
+        if spark_log.is_uri(elsewhere) and not spark:
+            print(
+                _t(
+                    f"{elsewhere} adalah URI: mesin duckdb membaca berkas lokal saja; pakai --engine spark.",
+                    f"{elsewhere} is a URI: the duckdb engine reads local files only; use --engine spark.",
+                )
+            )
+            return 1
+        if not spark_log.is_uri(elsewhere) and not Path(elsewhere).exists():
+            print(_t(f"Log kunjungan tidak ditemukan: {elsewhere}", f"Visit log not found: {elsewhere}"))
+            return 1
+    data = load.read_city(Path(args.directory), check_visits=not spark and not elsewhere)
+    if elsewhere:
+        from analysis.data import spark_log
+
+        location = elsewhere if spark_log.is_uri(elsewhere) else Path(elsewhere)
+        data.visits = visits.VisitLog(spark_log.log_name(elsewhere), path=location)
+        data.problems = [p for p in data.problems if not p.file.startswith("service_visits")]
+        if not spark:
+            data.problems += visits.check(data.visits, _unit_keys(data))
     if data.visits is None or data.visits.path is None:
         print(
             _t(
@@ -143,8 +166,7 @@ def _visit_panel(args: argparse.Namespace) -> int:
         from analysis.data import spark_log
 
         session = spark_log.session(master=args.spark_master, memory=args.memory_limit)
-        units = data.tables["units"]["unit_id"] if "units" in data.tables else None
-        found += spark_log.check(session, data.visits.path, units, label=data.visits.label)
+        found += spark_log.check(session, data.visits.path, _unit_keys(data), label=data.visits.label)
     errors = [p for p in found if p.severity == "error"]
     if errors:
         print(problems.format_table(errors, lang=LANG))
@@ -168,6 +190,11 @@ def _visit_panel(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _unit_keys(data):
+    """The units' ids, which every visit's unit must be one of (None without a units table)."""
+    return data.tables["units"]["unit_id"] if "units" in data.tables else None
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -405,6 +432,16 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     p.add_argument("--out", required=True, help=_t("berkas Parquet keluaran", "output Parquet file"))
+    p.add_argument(
+        "--visits",
+        metavar="LOKASI" if LANG != "en" else "LOCATION",
+        help=_t(
+            "log kunjungan di tempat lain: berkas/folder lokal, atau untuk --engine spark URI data lake "
+            "(s3a://, hdfs://, abfss://, file://); folder hanya perlu units",
+            "the visit log elsewhere: a local file or folder, or for --engine spark a data-lake URI "
+            "(s3a://, hdfs://, abfss://, file://); the folder then needs only units",
+        ),
+    )
     p.add_argument(
         "--engine",
         choices=("duckdb", "spark"),

@@ -1,6 +1,7 @@
 """The visit log on Apache Spark equals the visit log on DuckDB: the same bad rows named, the same unit x month
 panel (counts exact, medians and p90 to 1e-9), for a CSV, a typed Parquet file and a folder of monthly Parquet
-files. PySpark runs in local mode on a generated log of 6,000 visits with gaps, walk-outs and bad rows (a few
+files (also given to Spark as a file:// URI, as a data lake's s3a:// or hdfs:// would be) and a semicolon CSV.
+PySpark runs in local mode on a generated log of 6,000 visits with gaps, walk-outs and bad rows (a few
 seconds of data; most of the time is Spark's start)."""
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def logs(tmp_path_factory):
         text[c] = text[c].dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
     text.loc[3000, "completed_at"] = "31/03/2024 10:00"
     text.to_csv(d / "service_visits.csv", index=False)
+    (d / "semicolon").mkdir()
+    text.to_csv(d / "semicolon" / "service_visits.csv", index=False, sep=";")  # Excel in an Indonesian locale
     log.to_parquet(d / "service_visits.parquet", index=False)
     for month, part in log.groupby(log["arrived_at"].dt.strftime("%Y-%m")):
         (d / "service_visits" / f"month={month}").mkdir(parents=True)
@@ -78,19 +81,30 @@ def logs(tmp_path_factory):
         "csv": d / "service_visits.csv",
         "parquet": d / "service_visits.parquet",
         "folder": d / "service_visits",
+        "folder_uri": d / "service_visits",
+        "csv_semicolon": d / "semicolon" / "service_visits.csv",
     }
+
+
+KINDS = ["csv", "parquet", "folder", "folder_uri", "csv_semicolon"]
+
+
+def _spark_location(logs, kind):
+    """What Spark is given: the local path, or for ``folder_uri`` the folder's file:// URI (read through
+    Hadoop's file systems, as s3a:// or hdfs:// are)."""
+    return logs[kind].as_uri() if kind.endswith("_uri") else logs[kind]
 
 
 def _key(problems):
     return sorted((p.file, p.row or 0, p.column, p.value, p.rule) for p in problems)
 
 
-@pytest.mark.parametrize("kind", ["csv", "parquet", "folder"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_spark_names_the_same_bad_rows_as_duckdb(spark, logs, kind):
     path = logs[kind]
     units = pd.Index(UNITS)
     ours = visits.check(visits.VisitLog(path.name, path=path), units)
-    theirs = spark_log.check(spark, path, units, label=path.name)
+    theirs = spark_log.check(spark, _spark_location(logs, kind), units)  # labelled by its location's name
     assert _key(theirs) == _key(ours)
     rules = {(p.column, p.rule) for p in ours}
     assert ("unit_id", "unit_id must exist in units") in rules and (
@@ -98,11 +112,13 @@ def test_spark_names_the_same_bad_rows_as_duckdb(spark, logs, kind):
         "must not be empty",
     ) in rules
     served = [p for p in ours if p.column == "served_at"]
-    assert len(served) == 1 and (kind == "folder" or served[0].row == 19)  # log row 17, under a header
-    assert len(ours) == 3 + (kind == "csv")  # + the unreadable time of the text file
+    assert len(served) == 1 and (kind.startswith("folder") or served[0].row == 19)  # row 17, under a header
+    assert len(ours) == 3 + kind.startswith("csv")  # + the unreadable time of the text file
+    if kind.startswith("folder"):  # the partition file, relative to the log, whatever the location's form
+        assert served[0].file.startswith("service_visits/month=") and served[0].file.endswith(".parquet")
 
 
-@pytest.mark.parametrize("kind", ["csv", "parquet", "folder"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_spark_panel_equals_duckdb_panel(spark, logs, kind, tmp_path):
     from analysis.data.load import CityData
 
@@ -110,7 +126,7 @@ def test_spark_panel_equals_duckdb_panel(spark, logs, kind, tmp_path):
     units = pd.DataFrame({"unit_id": UNITS, "unit_type": "puskesmas"})
     city = CityData(directory=tmp_path, tables={"units": units}, visits=visits.VisitLog(path.name, path=path))
     ours = panels._unit_months(city, served_only_extras=True)
-    theirs = panels.spark_unit_months(spark, path, panels.unit_standards(units))
+    theirs = panels.spark_unit_months(spark, _spark_location(logs, kind), panels.unit_standards(units))
     assert len(ours) == len(theirs) and (ours["unit_id"] == "U11").sum() == 9  # the three silent months
     key = ["unit_id", "month"]
     merged = ours.merge(theirs, on=key, suffixes=("", "_spark"), how="outer", indicator=True)
@@ -155,3 +171,19 @@ def test_visit_panel_command_writes_the_same_panel_with_either_engine(logs, tmp_
         out[engine] = pd.read_parquet(tmp_path / f"{engine}.parquet")
     assert list(out["duckdb"].columns) == list(out["spark"].columns) and len(out["duckdb"]) == 12 * 12 - 3
     pd.testing.assert_frame_equal(out["spark"], out["duckdb"], check_exact=False, rtol=0, atol=1e-9)
+
+    # the log elsewhere (--visits): a folder with only units, the log at a URI (a data lake's s3a:// is read
+    # the same way, through Hadoop's file systems); DuckDB refuses a URI and says which engine reads one
+    only_units = tmp_path / "units-only"
+    only_units.mkdir()
+    shutil.copy(d / "units.csv", only_units / "units.csv")
+    uri = (d / "service_visits").as_uri()
+    args = ["visit-panel", str(only_units), "--visits", uri, "--out", str(tmp_path / "lake.parquet")]
+    assert cli.main([*args, "--engine", "duckdb"]) == 1
+    assert cli.main([*args, "--engine", "spark"]) == 0
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(tmp_path / "lake.parquet"), out["duckdb"], check_exact=False, rtol=0, atol=1e-9
+    )
+    local = ["visit-panel", str(only_units), "--visits", str(d / "service_visits"), "--out"]
+    assert cli.main([*local, str(tmp_path / "local.parquet")]) == 0  # a local path elsewhere: either engine
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "local.parquet"), out["duckdb"])

@@ -957,3 +957,27 @@ def test_the_index_of_many_cities_groups_them_by_province_and_its_search_finds_o
         tmp_path,
     )
     assert found == {"cards": 1, "provinces": 1, "wide": 390}
+
+
+def test_the_code_key_changes_with_the_pseudonymisation_key_and_the_pdf_browser(monkeypatch, tmp_path):
+    """A resumable build reuses a report only when nothing it depends on changed: another HMAC key gives other
+    staff ids (other bootstrap draws), another or a newly installed browser prints other PDFs. The key itself
+    never enters runs.json, only a hash inside the hash."""
+    from analysis.data import pseudonymise
+    from analysis.report import pages
+
+    monkeypatch.setenv(pseudonymise.KEY_ENV, "a" * 64)
+    monkeypatch.setattr(pages, "chromium", lambda: None)
+    base = runner.code_digest()
+    assert runner.code_digest() == base  # stable
+    monkeypatch.setenv(pseudonymise.KEY_ENV, "b" * 64)
+    other_key = runner.code_digest()
+    assert other_key != base
+    browser = tmp_path / "chromium"
+    browser.write_bytes(b"v1")
+    monkeypatch.setattr(pages, "chromium", lambda: str(browser))
+    installed = runner.code_digest()
+    assert installed != other_key
+    browser.write_bytes(b"version 2")  # upgraded
+    assert runner.code_digest() != installed
+    assert "b" * 64 not in installed

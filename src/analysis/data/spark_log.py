@@ -7,13 +7,21 @@ in Spark's dialect), so that the two engines give the same panel and name the sa
 ``quantile_cont``. Row numbers: Parquet's own (``_metadata.row_index``); a CSV's from its order
 (``zipWithIndex`` over a single file's partitions, which Spark reads in file order).
 
+A log in a data lake is named by its URI (``s3a://bucket/kota/service_visits/``, ``hdfs://...``,
+``abfss://...``, ``file:///...``): Spark reads it through Hadoop's file systems (the connector jars and
+credentials are Spark's configuration, see docs/national.md); a local path is read as before. Problems name a
+partition file relative to the log's location either way.
+
 PySpark and a Java runtime are needed only here (``pip install pyspark``; Java 17+). On a cluster, see
 docs/national.md for the spark-submit recipe.
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
@@ -48,23 +56,58 @@ def session(master: str | None = None, memory: str | None = None):
     return spark
 
 
-def register(spark, path: Path, name: str = "service_visits") -> tuple[list[str], set[str]]:
+#: A location with a scheme (s3a://, hdfs://, abfss://, gs://, file://): read by Spark's file systems, not ours.
+_URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+#: The separators a CSV log may use (DuckDB's reader detects them too): Excel in an Indonesian locale
+#: writes semicolons.
+DELIMITERS = (",", ";", "\t", "|")
+
+
+def is_uri(location: str | Path) -> bool:
+    """A URI (``s3a://bucket/...``), not a local path."""
+    return isinstance(location, str) and bool(_URI.match(location))
+
+
+def _location(location: str | Path) -> str:
+    """What Spark is given: a URI as it is, a local path made absolute."""
+    return location if is_uri(location) else str(Path(location).resolve())
+
+
+def _is_csv(location: str | Path) -> bool:
+    """A CSV log is a file named .csv (or .csv.gz, .txt); anything else (a .parquet file, a folder, a URI
+    of a folder) is Parquet."""
+    name = urlparse(location).path if is_uri(location) else Path(location).name
+    if not is_uri(location) and Path(location).is_dir():
+        return False
+    return name.lower().rstrip("/").endswith((".csv", ".csv.gz", ".txt"))
+
+
+def delimiter(header: str) -> str:
+    """A CSV's separator from its header line: the most frequent of :data:`DELIMITERS` (a comma when none)."""
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def register(spark, path: str | Path, name: str = "service_visits") -> tuple[list[str], set[str]]:
     """Temp views ``name`` (typed) and ``name_all`` (text ``raw_<column>``, typed columns, ``_row``, ``_file``)
-    over a CSV file, a Parquet file or a folder of Parquet files. Returns (the columns the source has, the
-    time columns already typed)."""
+    over a CSV file, a Parquet file or a folder of Parquet files, local or at a URI (:func:`is_uri`).
+    Returns (the columns the source has, the time columns already typed)."""
     from pyspark.sql import functions as F
 
-    path = Path(path)
-    if path.suffix.lower() == ".parquet" or path.is_dir():
+    location = _location(path)
+    if not _is_csv(path):
         # every Parquet file under a folder, whatever its layout (hive-style or not), as DuckDB's **/*.parquet
-        df = spark.read.option("recursiveFileLookup", "true").parquet(str(path))
+        df = spark.read.option("recursiveFileLookup", "true").parquet(location)
         df = df.select(
             "*",
             (F.col("_metadata.row_index") + 2).alias("_row"),
-            (F.col("_metadata.file_path") if path.is_dir() else F.lit(None).cast("string")).alias("_file"),
+            F.col("_metadata.file_path").alias("_file"),  # relative to the location (_relative)
         )
     else:
-        raw = spark.read.option("header", True).csv(str(path))
+        header = spark.read.text(location).first()
+        sep = delimiter(header[0] if header else "")
+        raw = spark.read.option("header", True).option("sep", sep).csv(location)
         indexed = raw.rdd.zipWithIndex().map(lambda r: (*r[0], r[1] + 2))
         df = spark.createDataFrame(indexed, raw.schema.add("_row", "long")).withColumn(
             "_file", F.lit(None).cast("string")
@@ -97,19 +140,21 @@ def register(spark, path: Path, name: str = "service_visits") -> tuple[list[str]
     return list(lower), typed_times
 
 
-def _relative(uri: str | None, folder: Path) -> str | None:
-    """A Parquet file's path under the log's folder, from Spark's file URI."""
+def _relative(uri: str | None, location: str | Path) -> str | None:
+    """A Parquet file's path under the log's folder, from Spark's file URI (None for a single file: the log's
+    name says it). The location may be a local path or a URI (``s3a://bucket/x`` and Spark's
+    ``s3a://bucket/x/part-0.parquet`` share the path ``/x``)."""
     if not uri:
         return None
-    from urllib.parse import unquote, urlparse
+    base = urlparse(location).path if is_uri(location) else str(Path(location).resolve())
+    relative = posixpath.relpath(unquote(urlparse(uri).path), unquote(base).rstrip("/") or "/")
+    return None if relative == "." else relative
 
-    return Path(unquote(urlparse(uri).path)).relative_to(Path(folder).resolve()).as_posix()
 
-
-def check(spark, path: Path, unit_ids: pd.Index | None, label: str | None = None) -> list[Problem]:
+def check(spark, path: str | Path, unit_ids: pd.Index | None, label: str | None = None) -> list[Problem]:
     """The visit log's problems, as :func:`analysis.data.visits.check` gives them (the same rules, rows and
-    texts), computed by Spark."""
-    label = label or Path(path).name
+    texts), computed by Spark. ``path``: a local file or folder, or a URI (:func:`is_uri`)."""
+    label = label or log_name(path)
     present, typed_times = register(spark, path, "v")
     missing = visits.missing_columns(label, present)
     if missing:
@@ -143,3 +188,11 @@ def check(spark, path: Path, unit_ids: pd.Index | None, label: str | None = None
         found = [(r["_row"], _relative(r["_file"], path), r["value"]) for r in rows]
         problems += visits.rule_problems(label, rule, found, count)
     return problems
+
+
+def log_name(location: str | Path) -> str:
+    """The log's name as problems cite it: its last path component (``service_visits`` of
+    ``s3a://bucket/medan/service_visits/``)."""
+    if is_uri(location):
+        return posixpath.basename(urlparse(location).path.rstrip("/")) or location
+    return Path(location).name

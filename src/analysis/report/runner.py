@@ -23,7 +23,7 @@ import yaml
 
 from analysis.config import CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR, params_dir
 from analysis.config import cities as known_cities
-from analysis.report import parameters
+from analysis.report import pages, parameters
 from analysis.report.pages import export_html, print_pdf, without_paths, write_index
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -717,21 +717,33 @@ def _unchanged(previous: dict, out_root: Path, city: str, notebook: str, key: st
 
 def code_digest() -> str:
     """SHA-256 of everything besides the data that a report depends on: the package (code, templates,
-    translations), the reference tables, the notebooks, and the versions of Python and the libraries that
-    compute or draw. Any change reruns every report. Computed once per build (about 0.1 s)."""
+    translations), the reference tables, the notebooks, the versions of Python and the libraries that
+    compute or draw, the browser that prints the PDFs (its path, size and time: an installed or upgraded
+    Chromium reprints them) and the pseudonymisation key (a different key gives different staff ids, hence
+    other draws of the bootstraps; only a hash of the key enters, inside this hash). Any change reruns every
+    report. Computed once per build (about 0.1 s)."""
     import hashlib
     import importlib.metadata
     import platform
 
     import analysis
     from analysis.config import REFERENCE_DIR
+    from analysis.data import pseudonymise
 
     h = hashlib.sha256(platform.python_version().encode())
-    for dist in ("pandas", "numpy", "scipy", "statsmodels", "duckdb", "csdid", "matplotlib", "nbconvert"):
+    for dist in LIBRARIES:
         try:
             h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             pass
+    browser = pages.chromium()
+    if browser:
+        real = os.path.realpath(browser)
+        h.update(f"browser={real}:{os.path.getsize(real)}:{int(os.path.getmtime(real))}".encode())
+    try:
+        h.update(hashlib.sha256(b"asn-kinerja key\0" + pseudonymise.load_key()).digest())
+    except pseudonymise.KeyProblem:  # every notebook then stops with the key's own message
+        h.update(b"no usable key")
     roots = (Path(analysis.__file__).parent, Path(REFERENCE_DIR), Path(NOTEBOOKS_DIR))
     for root in roots:
         for f in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -739,6 +751,13 @@ def code_digest() -> str:
                 continue
             h.update(f"{f.relative_to(root).as_posix()}\0".encode() + hashlib.sha256(f.read_bytes()).digest())
     return h.hexdigest()
+
+
+#: The libraries whose version is part of every report's key (code_digest): those that compute, draw or write.
+LIBRARIES = (
+    "pandas", "numpy", "scipy", "highspy", "scikit-learn", "statsmodels", "duckdb", "csdid", "diff-diff",
+    "matplotlib", "seaborn", "babel", "nbconvert",
+)  # fmt: skip
 
 
 def data_digest(params: dict) -> str:
