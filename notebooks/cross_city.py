@@ -70,18 +70,21 @@ if not results:
 # disebut, dan gabungan tanpa kota itu ditampilkan di sampingnya.
 
 # %%
+# from this many cities on, the forests show provinces (below), not every city: too tall for a phone
+many = len(results) >= pages.GROUP_BY_PROVINCE_FROM
 say("## Dampak per kota", lang)
 for outcome in ("median_wait_minutes", "ikm"):
     table = cross_city.cross_city_effects(results, outcome)
     if len(table):
         label = msg(f"outcome.{outcome}", lang)
-        plots.forest(
-            table,
-            "city",
-            msg("plot.cross_effects", lang, outcome=label, n=len(table)),
-            msg("axis.effect", lang, outcome=label),
-            lang=lang,
-        )
+        if not many:
+            plots.forest(
+                table,
+                "city",
+                msg("plot.cross_effects", lang, outcome=label, n=len(table)),
+                msg("axis.effect", lang, outcome=label),
+                lang=lang,
+            )
         show_table(table, lang, caption=label)
 
 # %%
@@ -140,13 +143,14 @@ for outcome, freq in (("median_wait_minutes", "month"), ("ikm", "quarter")):
             without=without,
         )
     shown = table[["city", "estimate", "ci_low", "ci_high", "verdict"]]
-    plots.forest(
-        shown,
-        "city",
-        msg("plot.cross_pooled", lang, outcome=label, n=n, per=per, k=pooled["k"]),
-        msg("axis.effect", lang, outcome=label),
-        lang=lang,
-    )
+    if not many:
+        plots.forest(
+            shown,
+            "city",
+            msg("plot.cross_pooled", lang, outcome=label, n=n, per=per, k=pooled["k"]),
+            msg("axis.effect", lang, outcome=label),
+            lang=lang,
+        )
     show_table(shown.round(2), lang, caption=label)
 
 # %%
@@ -154,12 +158,14 @@ if len(results) >= pages.GROUP_BY_PROVINCE_FROM:
     say("## Per provinsi", lang)
     say(
         "Dampak gabungan kab/kota setiap provinsi (model efek acak yang sama; satu kab/kota: dampaknya sendiri, "
-        "tanpa selang gabungan) dan jumlah kab/kota menurut kesimpulannya.",
+        "tanpa selang gabungan) dan jumlah kab/kota menurut kesimpulannya. Dengan sebanyak ini kab/kota, grafik "
+        "menunjukkan provinsi, bukan setiap kab/kota; angka setiap kab/kota ada di tabel di atas.",
         lang,
     )
     for outcome in ("median_wait_minutes", "ikm"):
         by_province = cross_city.cross_city_by_province(results, outcome, alpha=alpha)
         if len(by_province):
+            plots.province_forest(by_province, outcome, lang=lang)
             show_table(by_province.round(2), lang, caption=msg(f"outcome.{outcome}", lang))
 
 # %%

@@ -342,8 +342,11 @@ if shown and res["performance"]:
 # estimasi terlalu tinggi; uji pra-tren lalu gagal dan putusannya *rapuh*), dan tanpa pelatihan pegawai yang
 # dilatih akan bergerak seperti pembanding. Asumsi itu gagal bila pegawai dipilih karena kinerjanya terus
 # menurun (tren pribadi yang berlanjut sesudah pelatihan, bukan satu tahun buruk): dampak nol lalu tampak
-# sebagai *menurun*. Uji pra-tren menangkap penurunan yang jelas (pada simulasi, putusannya *rapuh*), tetapi
-# penurunan yang landai bisa lolos; putusan *menurun* di sini perlu dicek dengan riwayat SKP pegawai itu.
+# sebagai *menurun*. Uji pra-tren menangkap penurunan yang jelas, tetapi penurunan yang landai bisa lolos. Karena
+# itu setiap kesimpulan yang pasti juga diuji terhadap tren garis lurus dari tahun-tahun sebelum penurunan
+# yang diteruskan (HonestDiD, restriksi kemulusan dengan M nol; Rambachan & Roth 2023): bila selang itu
+# memuat nol, putusannya *rapuh* (kolom selang bila tren berlanjut). Pada simulasi, pemeriksaan ini jarang
+# menyentuh dampak yang nyata, tetapi tidak menangkap semua penurunan landai.
 # Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval pada grafik bersifat titik demi titik. Hasil
 # pembinaan pegawai di kotak pembinaan belum dinilai: data tidak mencatat siapa yang dibina.
 

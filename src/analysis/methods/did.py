@@ -55,6 +55,9 @@ class DidResult:
     n_boot: int
     #: What the estimator did to the panel or found in it, as (catalogue code, fields): ``did.<code>``.
     notes: list[tuple[str, dict]] = field(default_factory=list)
+    #: Covariance of the event-study estimates (rows of ``event_study``, in order): their correlation from the
+    #: influence functions, their variances from the reported (clustered) standard errors; NaN where no SE.
+    event_cov: np.ndarray | None = field(default=None, repr=False)
 
     def tidy(self) -> pd.DataFrame:
         """The overall effect and the event study, one row each (broom style): ``term`` (``overall`` or
@@ -192,6 +195,7 @@ def estimate_did(
     pretrend_window: int = 6,
     anticipation: int = 0,
     by_cohort_and_time: bool = True,
+    base_period: str = "varying",
 ) -> DidResult:
     """Group-time ATTs of a staggered roll-out and their aggregations (Callaway & Sant'Anna 2021, via csdid).
 
@@ -233,6 +237,10 @@ def estimate_did(
         Also aggregate by cohort and by calendar time (``by_cohort``, ``by_time``); ``False`` leaves them
         empty and saves two of the four aggregations (callers that read only the overall effect and the
         event study).
+    base_period : {"varying", "universal"}
+        The pre-period ATT(g,t): each against the period before it (R's default), or all against the one
+        reference period g - anticipation - 1, whose coefficient is 0 (the event study HonestDiD needs).
+        Post-period cells, hence the overall effect, are the same either way.
 
     Returns
     -------
@@ -304,7 +312,7 @@ def estimate_did(
                 biters=max(int(n_boot), 1),
                 anticipation=int(anticipation),
             )
-            model.fit(est_method=engine_method, bstrap=False)
+            model.fit(est_method=engine_method, base_period=base_period, bstrap=False)
         except (ValueError, np.linalg.LinAlgError, ZeroDivisionError) as exc:
             raise DidInputError(
                 f"the estimator could not run on this panel: {exc}", "estimator_failed"
@@ -375,9 +383,8 @@ def estimate_did(
         "df": int(len(pre_cells)),
         "p_value": float(model.MP["Wpval"]) if model.MP["Wpval"] is not None else float("nan"),
     }
-    pretrend.update(
-        _window_pretest(event, dyn["inf_function"]["dynamic_inf_func_e"], pretrend_window, int(anticipation))
-    )
+    event_cov = event_covariance(event, dyn["inf_function"]["dynamic_inf_func_e"])
+    pretrend.update(_window_pretest(event, event_cov, pretrend_window, int(anticipation)))
     return DidResult(
         outcome=outcome,
         att_gt=att_gt,
@@ -393,19 +400,34 @@ def estimate_did(
         alpha=alpha,
         n_boot=int(n_boot),
         notes=notes,
+        event_cov=event_cov,
     )
 
 
-def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int, anticipation: int = 0) -> dict:
+def event_covariance(event: pd.DataFrame, inf_func: np.ndarray) -> np.ndarray:
+    """The event-study estimates' covariance: the correlation of their influence functions, scaled by the
+    reported standard errors (so clustering and unbalanced-panel corrections carry over). A row without a
+    standard error (the reference period of a universal base) is NaN."""
+    psi = np.asarray(inf_func, dtype=float)
+    se = event["se"].to_numpy(dtype=float)
+    ok = np.isfinite(se) & (se > 0)
+    cov = np.full((len(se), len(se)), np.nan)
+    if ok.sum() == 1:
+        cov[np.ix_(ok, ok)] = se[ok] ** 2
+    elif ok.any():
+        corr = np.corrcoef(psi[:, ok], rowvar=False)
+        cov[np.ix_(ok, ok)] = corr * np.outer(se[ok], se[ok])
+    return cov
+
+
+def _window_pretest(event: pd.DataFrame, cov: np.ndarray, window: int, anticipation: int = 0) -> dict:
     """Wald test that the ``window`` event-study estimates before the anticipation periods (e = -window-a..-a-1
     with a = ``anticipation``) are jointly zero. The anticipation periods are left out: with anticipation the
     estimates there are effects (or, for training, the Ashenfelter dip), not a test of parallel trends.
-
-    The correlation of the estimates comes from their influence functions, their variances from the reported
-    standard errors (so clustering and unbalanced-panel corrections carry over).
+    ``cov``: the estimates' covariance (:func:`event_covariance`).
     """
     e = event["event_time"]
-    pre = (e < -anticipation) & (e >= -window - anticipation) & event["se"].notna()
+    pre = (e < -anticipation) & (e >= -window - anticipation) & event["se"].notna() & (event["se"] > 0)
     out = {
         "window": int(window),
         "window_statistic": float("nan"),
@@ -414,13 +436,10 @@ def _window_pretest(event: pd.DataFrame, inf_func: np.ndarray, window: int, anti
     }
     if not pre.any():
         return out
-    psi = np.asarray(inf_func, dtype=float)[:, pre.to_numpy()]
-    corr = np.corrcoef(psi, rowvar=False) if psi.shape[1] > 1 else np.ones((1, 1))
-    se = event.loc[pre, "se"].to_numpy()
-    cov = corr * np.outer(se, se)
+    at = pre.to_numpy()
     b = event.loc[pre, "att"].to_numpy()
     try:
-        w = float(b @ np.linalg.solve(cov, b))
+        w = float(b @ np.linalg.solve(cov[np.ix_(at, at)], b))
     except np.linalg.LinAlgError:
         return out
     out.update(window_statistic=w, window_p_value=float(stats.chi2.sf(w, len(b))))

@@ -22,6 +22,13 @@ without training the trained would have moved like the comparison staff from g-2
 programme *recorded*: staff trained before the records begin count as untrained before their first recorded
 programme.
 
+A second way it breaks: staff chosen because their ratings keep falling (a lasting personal decline, not one
+bad year). Then a null looks like a decrease; the pre-trend test catches a clear decline but often misses a
+gentle one. So a confident verdict is also checked against a straight-line trend carried on from before the dip
+(:func:`linear_trend`, HonestDiD's smoothness restriction with M = 0; the event study has a universal base for
+it): when that interval contains zero the verdict is "fragile" (measured in the tests: a gentle decline's false
+"decrease" from 3 of 20 to 1 of 20; true effects still an "increase" in 57 of 60).
+
 Thin data: fewer than MIN_TRAINED trained staff or MIN_CLUSTERS units is "too little data"; a pre-trend test
 that fails makes a confident verdict "fragile", as in the effects report.
 """
@@ -33,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.methods import did
+from analysis.methods import did, sensitivity
 from analysis.methods.evaluation import verdict
 from analysis.methods.training_effects import MIN_CLUSTERS, MIN_TRAINED, _cluster_ols
 
@@ -43,6 +50,9 @@ LEVEL = {"Di bawah ekspektasi": 1, "Sesuai ekspektasi": 2, "Di atas ekspektasi":
 OUTCOMES = {"results_level": "results_rating", "behaviour_level": "behaviour_rating"}
 #: years before the first programme that the dip may reach (the anticipation of the estimator)
 DIP_YEARS = 1
+#: years from the first programme on that the trend sensitivity averages (e = 0, 1): the effect a trend
+#: would have to explain away (the later years rest on the earliest cohorts alone)
+SENSITIVITY_YEARS = 2
 
 
 @dataclass
@@ -66,6 +76,10 @@ class SkpEffect:
     dip: dict
     pretrend_p: float
     event_study: pd.DataFrame = field(repr=False)
+    #: the effect (mean of e = 0, 1) if the trend before the dip carried on in a straight line (HonestDiD
+    #: smoothness, M = 0): estimate, ci_low, ci_high, status (:func:`linear_trend`; "not_needed" when the
+    #: interval already contains zero: the check can only make a confident verdict fragile)
+    linear_trend: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         out = {k: getattr(self, k) for k in ("outcome", "estimate", "se", "ci_low", "ci_high", "verdict")}
@@ -77,6 +91,7 @@ class SkpEffect:
             "naive_did": dict(self.naive_did),
             "dip": dict(self.dip),
             "pretrend_p": self.pretrend_p,
+            "linear_trend": dict(self.linear_trend),
         }
         return out
 
@@ -125,7 +140,9 @@ def skp_effects(
     trained = panel.loc[panel["cohort"] > 0]
     n_trained, n_units = int(trained["staff_id"].nunique()), int(trained["unit_id"].nunique())
     try:
-        res = did.estimate_did(panel, outcome, anticipation=dip_years, **kw)
+        # universal base (every pre-period against g - dip_years - 1): the event study HonestDiD needs; the
+        # post-period cells and so the effect are those of the varying base
+        res = did.estimate_did(panel, outcome, anticipation=dip_years, base_period="universal", **kw)
         plain = did.estimate_did(panel, outcome, anticipation=0, **kw)
     except did.DidInputError:
         res = plain = None
@@ -139,6 +156,19 @@ def skp_effects(
     o = res.overall
     pre_p = res.pretrend["window_p_value"]
     failed = ["joint"] if np.isfinite(pre_p) and pre_p < alpha else []
+    if o["ci_low"] > 0 or o["ci_high"] < 0:  # it can only make a confident verdict fragile
+        trend = linear_trend(res, dip_years, alpha)
+        if trend["status"] == "ok" and trend["ci_low"] <= 0 <= trend["ci_high"]:
+            failed.append(
+                "linear_trend"
+            )  # a straight-line trend before the dip, carried on, would explain it
+    else:
+        trend = {
+            "estimate": float("nan"),
+            "ci_low": float("nan"),
+            "ci_high": float("nan"),
+            "status": "not_needed",
+        }
     v, reasons = verdict(o, n_trained, failed, min_treated=MIN_TRAINED)
     if n_units < MIN_CLUSTERS and v != "too_little_data":
         v, reasons = "too_little_data", ["few_units"]
@@ -167,4 +197,58 @@ def skp_effects(
         dip=dip,
         pretrend_p=float(pre_p),
         event_study=ev[["event_time", "att", "se", "ci_low", "ci_high"]].reset_index(drop=True),
+        linear_trend=trend,
     )
+
+
+def linear_trend(res: did.DidResult, dip_years: int = DIP_YEARS, alpha: float = 0.05) -> dict:
+    """The effect if the trained staff's own trend before the dip had carried on: HonestDiD's smoothness
+    restriction Delta^SD(M = 0) (Rambachan & Roth 2023, section 4.1; R's optimal fixed-length interval,
+    :func:`analysis.methods.sensitivity.smoothness_flci`), which lets the difference in trends be any straight
+    line through the pre-periods and extrapolates it.
+
+    Why: staff chosen because their ratings keep falling (a lasting personal decline, not one bad year) break
+    parallel trends in a way the pre-trend test often misses when the decline is gentle, and a null effect then
+    looks like a decrease (tests/methods/test_performance_effects.py). When this interval contains zero while
+    the headline excludes it, a straight-line trend could explain the effect and the verdict is "fragile"
+    (reason ``linear_trend``).
+    Relative magnitudes (the effects report's sensitivity) were measured too and not used here: with the dip
+    year between the reference and the programme they call true effects of 9 standard errors fragile
+    (breakdown 0.4-0.9 in 12 of 12 simulated cities).
+
+    The event study has a universal base (reference e = -dip_years - 1, coefficient 0). Pre-periods: those
+    before the reference, contiguous; post-periods from the dip years on (the dip is part of how staff are
+    chosen, not a trend); the effect is the mean of e = 0 .. SENSITIVITY_YEARS - 1. Returns ``estimate`` (the
+    interval's centre: that effect with the straight line taken out), ``ci_low``, ``ci_high`` and ``status``
+    (ok | too_few_pre_periods | too_few_post_periods | singular).
+    """
+    nan = float("nan")
+    ev = res.event_study.reset_index(drop=True)
+    ref = -int(dip_years) - 1
+    e = ev["event_time"].astype(int).to_numpy()
+    se = ev["se"].to_numpy(float)
+    ok = {int(t) for t, s in zip(e, se, strict=True) if np.isfinite(s) and s > 0}
+    where = {int(t): i for i, t in enumerate(e)}
+    pre = []
+    while ref - 1 - len(pre) in ok:  # contiguous back from the reference
+        pre.insert(0, where[ref - 1 - len(pre)])
+    post = []
+    while ref + 1 + len(post) < SENSITIVITY_YEARS and ref + 1 + len(post) in ok:
+        post.append(where[ref + 1 + len(post)])
+    effect = [i for i in post if e[i] >= 0]
+    out = {"estimate": nan, "ci_low": nan, "ci_high": nan, "status": "ok"}
+    # a straight line needs two points before the reference (the reference is one of them)
+    if len(pre) < 1 or res.event_cov is None:
+        return out | {"status": "too_few_pre_periods"}
+    if not effect:
+        return out | {"status": "too_few_post_periods"}
+    rows = pre + post
+    beta, sigma = ev["att"].to_numpy(float)[rows], res.event_cov[np.ix_(rows, rows)]
+    evals = np.linalg.eigvalsh(sigma) if np.isfinite(sigma).all() else np.array([0.0])
+    if evals.min() <= 1e-10 * max(evals.max(), 1e-300):
+        return out | {"status": "singular"}
+    l_vec = np.array([1.0 / len(effect) if e[i] >= 0 else 0.0 for i in post])
+    lo, hi = sensitivity.smoothness_flci(beta, sigma, len(pre), len(post), 0.0, l_vec, alpha)
+    # the interval is centred on its own estimator (the effect with the straight line taken out), not on the
+    # plain mean of e = 0, 1, which can lie outside it
+    return out | {"estimate": float((lo + hi) / 2), "ci_low": float(lo), "ci_high": float(hi)}

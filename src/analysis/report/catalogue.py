@@ -374,6 +374,8 @@ TEXT: dict[str, str] = {
     "per_n.month": "bulan",
     "per_n.quarter": "triwulan",
     "plot.cross_effects": "{outcome}: dampak per kota ({n} kota)",
+    "plot.cross_province": "{outcome}: dampak gabungan per provinsi ({k} provinsi, {n} kab/kota)",
+    "province.none": "(provinsi tidak tercatat)",
     "plot.cross_ikm": "IKM rata-rata unit per triwulan ({n} kota)",
     "plot.cross_groups": "Porsi pegawai per kelompok ({n} kota)",
     "axis.city": "Kota",
@@ -571,6 +573,7 @@ TEXT: dict[str, str] = {
     "col.dip": "Tahun sebelum pelatihan (level)",
     "col.skp_did_year_before": "DiD dari tahun tepat sebelum pelatihan (level)",
     "col.ci_year_before": "Selang 95% (dari tahun tepat sebelum)",
+    "col.skp_trend": "Selang 95% bila tren sebelum penurunan berlanjut lurus (tahun ke-0 dan ke-1)",
     "skp.results_level": "Hasil kerja",
     "skp.figure_summary": "Grafik: penilaian SKP per tahun sejak pelatihan pertama (buka)",
     "skp.figure_alt": (

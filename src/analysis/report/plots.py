@@ -359,6 +359,26 @@ def forest(table: pd.DataFrame, label_col: str, title: str, xlabel: str, lang: s
     return _numbers(fig, lang)
 
 
+def province_forest(by_province: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure:
+    """The pooled effect per province (``cross_city.cross_city_by_province``), one row each with its number of
+    kab/kota: what replaces a forest of every city once there are too many for a phone (a province of one
+    shows its city's effect without a pooled interval)."""
+    label = msg(f"outcome.{outcome}", lang)
+    t = by_province.assign(
+        label=[
+            f"{p or msg('province.none', lang)} ({n})"
+            for p, n in zip(by_province["province"], by_province["cities"], strict=True)
+        ]
+    )
+    return forest(
+        t,
+        "label",
+        msg("plot.cross_province", lang, outcome=label, k=len(t), n=int(t["cities"].sum())),
+        msg("axis.effect", lang, outcome=label),
+        lang=lang,
+    )
+
+
 def by_sector(table: pd.DataFrame, outcome: str, lang: str = "id") -> plt.Figure:
     """Effect per sector (rows from methods.did.by_group); thin sectors are listed in the table, not plotted."""
     label = msg(f"outcome.{outcome}", lang)

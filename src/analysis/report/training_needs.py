@@ -576,7 +576,8 @@ def performance_table(res: dict, lang: str = "id") -> pd.DataFrame:
 
 def performance_method_table(res: dict, lang: str = "id") -> pd.DataFrame:
     """For researchers: our estimate beside the DiD measured from the year just before the first programme
-    (what the dip does to it), the pre-trend p and the units."""
+    (what the dip does to it), the pre-trend p, the interval if the trend before the dip carried on in a
+    straight line (empty where not needed: the interval already contains zero) and the units."""
     return pd.DataFrame(
         [
             {
@@ -586,6 +587,9 @@ def performance_method_table(res: dict, lang: str = "id") -> pd.DataFrame:
                 msg("col.skp_did_year_before", lang): r["naive_did"].get("estimate", float("nan")),
                 msg("col.ci_year_before", lang): interval(r["naive_did"], lang) if r["naive_did"] else "",
                 msg("col.pretrend_p", lang): r["pretrend_p"],
+                msg("col.skp_trend", lang): (
+                    interval(r["linear_trend"], lang) if r["linear_trend"].get("status") == "ok" else ""
+                ),
                 msg("col.units", lang): r["units"],
             }
             for name, r in res["outcomes"].items()
