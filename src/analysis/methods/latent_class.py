@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.special import logsumexp
 
 #: Shortfall categories: 0, 1, 2 and 3-or-more levels short.
 CATEGORIES = 4
@@ -95,15 +94,17 @@ def _onehot(uniq: np.ndarray) -> np.ndarray:
 
 
 def _e_step(onehot: np.ndarray, log_pi: np.ndarray, log_theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    joint = log_pi[None, :] + np.einsum("mjc,kjc->mk", onehot, log_theta)
-    norm = logsumexp(joint, axis=1)
+    m = onehot.shape[0]
+    joint = log_pi[None, :] + onehot.reshape(m, -1) @ log_theta.reshape(len(log_theta), -1).T
+    top = joint.max(axis=1, keepdims=True)  # logsumexp by hand: scipy's checks cost more than the sum here
+    norm = (top + np.log(np.exp(joint - top).sum(axis=1, keepdims=True))).ravel()
     return np.exp(joint - norm[:, None]), norm
 
 
 def _m_step(onehot: np.ndarray, w: np.ndarray, resp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     wr = resp * w[:, None]
     pi = wr.sum(axis=0) / w.sum()
-    counts = np.einsum("mk,mjc->kjc", wr, onehot) + SMOOTH
+    counts = (wr.T @ onehot.reshape(len(onehot), -1)).reshape(wr.shape[1], *onehot.shape[1:]) + SMOOTH
     theta = counts / counts.sum(axis=2, keepdims=True)
     return np.log(np.maximum(pi, 1e-300)), np.log(theta)
 
