@@ -31,9 +31,9 @@ def registry(tmp_path, monkeypatch):
     monkeypatch.setenv("ASN_KINERJA_REFERENCE", str(ref))  # the kernels read the reference from here
     monkeypatch.setattr(config, "REFERENCE_DIR", ref)
     monkeypatch.setattr(reference, "REFERENCE_DIR", ref)
-    reference.table.cache_clear()
+    reference._read.cache_clear()
     yield params, ref
-    reference.table.cache_clear()
+    reference._read.cache_clear()
 
 
 def test_new_city_writes_its_parameters_and_registers_its_code(registry, capsys):
@@ -46,6 +46,18 @@ def test_new_city_writes_its_parameters_and_registers_its_code(registry, capsys)
     assert "palu" in config.cities() and config.cities()[:4] == list(config.CITIES)
     assert cli.main(["new-city", "palu"]) == 1  # nothing is overwritten
     assert "sudah dikenal" in capsys.readouterr().err  # the command line speaks Bahasa Indonesia by default
+
+
+def test_a_city_registered_in_a_running_process_passes_the_data_check_at_once(registry):
+    """JupyterLab or a test: the contracts were built before the city was registered; the city rule reads the
+    registry when a file is checked (and the reference tables are re-read when their file changes)."""
+    from analysis.data import contracts
+
+    assert "city" in [c.name for c in contracts.spec("units").columns]  # the contracts exist already
+    rule = contracts.REGISTERED_CITY
+    assert rule.fn(pd.Series(["kendari", "palu"])).tolist() == [True, False]
+    assert cli.main(["new-city", "palu", "--name", "Kota Palu", "--province", "Sulawesi Tengah"]) == 0
+    assert rule.fn(pd.Series(["kendari", "palu", "palo"])).tolist() == [True, True, False]
 
 
 def test_an_unknown_city_gets_did_you_mean_not_a_python_list(registry, capsys):

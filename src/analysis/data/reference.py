@@ -10,10 +10,15 @@ import yaml
 from analysis.config import REFERENCE_DIR
 
 
-@cache
 def table(name: str) -> pd.DataFrame:
-    """One reference CSV by stem, e.g. ``table("skp_matrix")``. Cached: the files are small and read-only."""
+    """One reference CSV by stem, e.g. ``table("skp_matrix")``. Cached until the file changes: a long-running
+    process (JupyterLab, a test) sees a city that ``asn-kinerja new-city`` registers."""
     path = REFERENCE_DIR / f"{name}.csv"
+    return _read(path, path.stat().st_mtime_ns)
+
+
+@cache
+def _read(path, mtime_ns: int) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"competency": str}, keep_default_na=False, na_values=[""])
 
 
