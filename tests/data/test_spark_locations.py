@@ -51,9 +51,11 @@ def test_the_log_name_is_the_last_part_of_its_location():
 def test_csv_or_parquet_from_the_name(tmp_path):
     assert spark_log._is_csv("s3a://b/x/service_visits.csv") and spark_log._is_csv("s3a://b/x/v.csv.gz")
     assert not spark_log._is_csv("s3a://b/x/service_visits/") and not spark_log._is_csv("hdfs://n/v.parquet")
+    assert not spark_log._is_csv("s3a://b/x/service_visits")  # at a URI, no suffix: a folder of Parquet
     folder = tmp_path / "service_visits.csv"  # a folder, whatever its name: Parquet files inside
     folder.mkdir()
-    assert not spark_log._is_csv(folder) and spark_log._is_csv(tmp_path / "v.csv")
+    assert not spark_log._is_csv(folder) and not spark_log._is_csv(tmp_path / "v.parquet")
+    assert spark_log._is_csv(tmp_path / "v.csv") and spark_log._is_csv(tmp_path / "v.tsv")  # as VisitLog
 
 
 @pytest.mark.parametrize(

@@ -74,12 +74,13 @@ def _location(location: str | Path) -> str:
 
 
 def _is_csv(location: str | Path) -> bool:
-    """A CSV log is a file named .csv (or .csv.gz, .txt); anything else (a .parquet file, a folder, a URI
-    of a folder) is Parquet."""
-    name = urlparse(location).path if is_uri(location) else Path(location).name
-    if not is_uri(location) and Path(location).is_dir():
-        return False
-    return name.lower().rstrip("/").endswith((".csv", ".csv.gz", ".txt"))
+    """Locally, as :class:`analysis.data.visits.VisitLog` reads it: a folder or a .parquet file is Parquet, any
+    other file text. At a URI (where a folder cannot be told from a file): text when named .csv, .csv.gz,
+    .tsv or .txt, else Parquet (a file or a folder of them)."""
+    if is_uri(location):
+        return urlparse(location).path.lower().rstrip("/").endswith((".csv", ".csv.gz", ".tsv", ".txt"))
+    path = Path(location)
+    return not path.is_dir() and path.suffix.lower() != ".parquet"
 
 
 def delimiter(header: str) -> str:

@@ -158,17 +158,11 @@ def skp_effects(
     failed = ["joint"] if np.isfinite(pre_p) and pre_p < alpha else []
     if o["ci_low"] > 0 or o["ci_high"] < 0:  # it can only make a confident verdict fragile
         trend = linear_trend(res, dip_years, alpha)
+        # a straight-line trend before the dip, carried on, would explain the effect
         if trend["status"] == "ok" and trend["ci_low"] <= 0 <= trend["ci_high"]:
-            failed.append(
-                "linear_trend"
-            )  # a straight-line trend before the dip, carried on, would explain it
+            failed.append("linear_trend")
     else:
-        trend = {
-            "estimate": float("nan"),
-            "ci_low": float("nan"),
-            "ci_high": float("nan"),
-            "status": "not_needed",
-        }
+        trend = {k: float("nan") for k in ("estimate", "ci_low", "ci_high")} | {"status": "not_needed"}
     v, reasons = verdict(o, n_trained, failed, min_treated=MIN_TRAINED)
     if n_units < MIN_CLUSTERS and v != "too_little_data":
         v, reasons = "too_little_data", ["few_units"]
