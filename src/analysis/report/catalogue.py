@@ -657,7 +657,7 @@ TEXT: dict[str, str] = {
     "plot.skp_event": "Penilaian SKP sekitar pelatihan pertama, dibanding pegawai yang belum dilatih (n = {n} "
     "pegawai dilatih)",
     "axis.event_year": "Tahun sejak pelatihan pertama",
-    "axis.skp_effect": "Beda level (1-3) dengan pembanding",
+    "axis.skp_effect": "Beda level (1-3) dengan pembanding (tahun {ref} = 0)",
     "plot.ikm": "IKM per unit, {year} (n = {n} unit; garis = batas mutu)",
     "plot.forest": "{title}",
 }

@@ -500,7 +500,8 @@ def shortfall_by_competency(shortfalls: pd.DataFrame, lang: str = "id", n=None) 
 
 def skp_event_study(performance: dict, lang: str = "id") -> plt.Figure:
     """SKP levels by year since the first programme against the comparison staff (results.json's
-    ``performance``): results and behaviour side by side, pointwise 95% intervals, the dip year shaded."""
+    ``performance``): results and behaviour side by side, pointwise 95% intervals, the dip year shaded, every
+    year measured against the year before the dip (its point is 0 by construction, without an interval)."""
     style()
     fig, ax = plt.subplots(figsize=(PHONE_WIDTH, 4))
     lead = performance["dip_years"]
@@ -524,7 +525,7 @@ def skp_event_study(performance: dict, lang: str = "id") -> plt.Figure:
     ax.set(
         title=msg("plot.skp_event", lang, n=n if n is not None else "…"),
         xlabel=msg("axis.event_year", lang),
-        ylabel=msg("axis.skp_effect", lang),
+        ylabel=msg("axis.skp_effect", lang, ref=-lead - 1),  # every year against the year before the dip
     )
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     _legend_below(ax, ncol=2)
