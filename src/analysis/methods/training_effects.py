@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from analysis.methods.training import by_competency
 
@@ -71,14 +71,20 @@ def learning_pairs(
 
 
 def _cluster_ols(y: np.ndarray, x: np.ndarray, clusters: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """OLS coefficients and their cluster-robust covariance (CR1, Stata's small-sample factor)."""
-    xtx_inv = np.linalg.pinv(x.T @ x)
-    beta = xtx_inv @ x.T @ y
+    """OLS coefficients and their cluster-robust covariance (CR1, Stata's small-sample factor).
+
+    One decomposition of X'X gives both its pseudo-inverse and the rank; the clusters' score sums are one
+    sparse product (tens of thousands of rows: ``np.add.at`` and an SVD of X itself were most of the time)."""
+    xtx = x.T @ x
+    u, s, vt = np.linalg.svd(xtx, hermitian=True)
+    keep = s > s.max(initial=0.0) * max(xtx.shape) * np.finfo(float).eps  # numpy's matrix_rank tolerance
+    xtx_inv = (vt[keep].T / s[keep]) @ u[:, keep].T
+    beta = xtx_inv @ (x.T @ y)
     resid = y - x @ beta
-    codes, groups = np.unique(clusters, return_inverse=True)
-    scores = np.zeros((len(codes), x.shape[1]))
-    np.add.at(scores, groups, x * resid[:, None])
-    n, p, g = len(y), np.linalg.matrix_rank(x), len(codes)
+    groups, codes = pd.factorize(pd.Series(clusters))
+    member = sparse.csr_matrix((np.ones(len(y)), (groups, np.arange(len(y)))), shape=(len(codes), len(y)))
+    scores = member @ (x * resid[:, None])
+    n, p, g = len(y), int(keep.sum()), len(codes)
     factor = (g / (g - 1)) * ((n - 1) / (n - p)) if g > 1 and n > p else np.nan
     return beta, factor * xtx_inv @ (scores.T @ scores) @ xtx_inv
 
