@@ -60,20 +60,14 @@ from analysis.data import load, visits
 from analysis.methods import panels
 what, folder, log_path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 t = time.perf_counter()
-if what == "floor":
+WAIT = "date_diff('second', arrived_at, served_at) / 60.0"
+AGGREGATE = {"floor": f"avg({WAIT})", "quantile": f"quantile_cont({WAIT}, [0.5, 0.9])"}
+if what in AGGREGATE:  # the same unit x month scan, with the mean or with the exact quantiles
     con = visits.connect()
     src = f"read_parquet('{log_path}/**/*.parquet', hive_partitioning = true)" if log_path.is_dir() else f"'{log_path}'"
     out = con.execute(
         "SELECT unit_id, date_trunc('month', arrived_at) AS month, count(*), "
-        f"avg(date_diff('second', arrived_at, served_at) / 60.0) FROM {src} GROUP BY ALL"
-    ).fetchnumpy()
-    n = len(out["unit_id"])
-elif what == "quantile":
-    con = visits.connect()
-    src = f"read_parquet('{log_path}/**/*.parquet', hive_partitioning = true)" if log_path.is_dir() else f"'{log_path}'"
-    out = con.execute(
-        "SELECT unit_id, date_trunc('month', arrived_at) AS month, count(*), "
-        f"quantile_cont(date_diff('second', arrived_at, served_at) / 60.0, [0.5, 0.9]) FROM {src} GROUP BY ALL"
+        f"{AGGREGATE[what]} FROM {src} GROUP BY ALL"
     ).fetchnumpy()
     n = len(out["unit_id"])
 elif what == "check":

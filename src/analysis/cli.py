@@ -119,7 +119,7 @@ def _visit_panel(args: argparse.Namespace) -> int:
     import os
     import time
 
-    from analysis.data import load, problems, visits
+    from analysis.data import load, problems, spark_log, visits  # spark_log imports PySpark only when used
     from analysis.methods import panels
     from analysis.report.i18n import number
 
@@ -130,26 +130,23 @@ def _visit_panel(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     spark = args.engine == "spark"
     elsewhere = args.visits
-    if elsewhere:
-        from analysis.data import spark_log
-
-        if spark_log.is_uri(elsewhere) and not spark:
-            print(
-                _t(
-                    f"{elsewhere} adalah URI: mesin duckdb membaca berkas lokal saja; pakai --engine spark.",
-                    f"{elsewhere} is a URI: the duckdb engine reads local files only; use --engine spark.",
-                )
+    uri = bool(elsewhere) and spark_log.is_uri(elsewhere)
+    if uri and not spark:
+        print(
+            _t(
+                f"{elsewhere} adalah URI: mesin duckdb membaca berkas lokal saja; pakai --engine spark.",
+                f"{elsewhere} is a URI: the duckdb engine reads local files only; use --engine spark.",
             )
-            return 1
-        if not spark_log.is_uri(elsewhere) and not Path(elsewhere).exists():
-            print(_t(f"Log kunjungan tidak ditemukan: {elsewhere}", f"Visit log not found: {elsewhere}"))
-            return 1
+        )
+        return 1
+    if elsewhere and not uri and not Path(elsewhere).exists():
+        print(_t(f"Log kunjungan tidak ditemukan: {elsewhere}", f"Visit log not found: {elsewhere}"))
+        return 1
     data = load.read_city(Path(args.directory), check_visits=not spark and not elsewhere)
     if elsewhere:
-        from analysis.data import spark_log
-
-        location = elsewhere if spark_log.is_uri(elsewhere) else Path(elsewhere)
-        data.visits = visits.VisitLog(spark_log.log_name(elsewhere), path=location)
+        data.visits = visits.VisitLog(
+            spark_log.log_name(elsewhere), path=elsewhere if uri else Path(elsewhere)
+        )
         data.problems = [p for p in data.problems if not p.file.startswith("service_visits")]
         if not spark:
             data.problems += visits.check(data.visits, _unit_keys(data))
@@ -163,8 +160,6 @@ def _visit_panel(args: argparse.Namespace) -> int:
         return 1
     found = list(data.problems)
     if spark:
-        from analysis.data import spark_log
-
         session = spark_log.session(master=args.spark_master, memory=args.memory_limit)
         found += spark_log.check(session, data.visits.path, _unit_keys(data), label=data.visits.label)
     errors = [p for p in found if p.severity == "error"]

@@ -219,30 +219,26 @@ def linear_trend(res: did.DidResult, dip_years: int = DIP_YEARS, alpha: float = 
     nan = float("nan")
     ev = res.event_study.reset_index(drop=True)
     ref = -int(dip_years) - 1
-    e = ev["event_time"].astype(int).to_numpy()
-    se = ev["se"].to_numpy(float)
-    ok = {int(t) for t, s in zip(e, se, strict=True) if np.isfinite(s) and s > 0}
-    where = {int(t): i for i, t in enumerate(e)}
-    pre = []
-    while ref - 1 - len(pre) in ok:  # contiguous back from the reference
-        pre.insert(0, where[ref - 1 - len(pre)])
-    post = []
-    while ref + 1 + len(post) < SENSITIVITY_YEARS and ref + 1 + len(post) in ok:
-        post.append(where[ref + 1 + len(post)])
-    effect = [i for i in post if e[i] >= 0]
     out = {"estimate": nan, "ci_low": nan, "ci_high": nan, "status": "ok"}
-    # a straight line needs two points before the reference (the reference is one of them)
-    if len(pre) < 1 or res.event_cov is None:
+    if res.event_cov is None:
+        return out | {"status": "too_few_pre_periods"}
+    # yearly "bins" of one year: the pre-periods contiguous back from the reference, the post-periods from the
+    # dip years on to e = SENSITIVITY_YEARS - 1 (the effects report's own binning, sensitivity.bin_event_study)
+    beta, sigma, spans, n_pre = sensitivity.bin_event_study(
+        ev, res.event_cov, ref, 1, len(ev), SENSITIVITY_YEARS + int(dip_years)
+    )
+    post = [first for first, _ in spans[n_pre:]]
+    effect = [e for e in post if e >= 0]
+    # a straight line needs two points before the programme: the reference and at least one pre-period
+    if n_pre < 1:
         return out | {"status": "too_few_pre_periods"}
     if not effect:
         return out | {"status": "too_few_post_periods"}
-    rows = pre + post
-    beta, sigma = ev["att"].to_numpy(float)[rows], res.event_cov[np.ix_(rows, rows)]
-    evals = np.linalg.eigvalsh(sigma) if np.isfinite(sigma).all() else np.array([0.0])
+    evals = np.linalg.eigvalsh(sigma)
     if evals.min() <= 1e-10 * max(evals.max(), 1e-300):
         return out | {"status": "singular"}
-    l_vec = np.array([1.0 / len(effect) if e[i] >= 0 else 0.0 for i in post])
-    lo, hi = sensitivity.smoothness_flci(beta, sigma, len(pre), len(post), 0.0, l_vec, alpha)
+    l_vec = np.array([1.0 / len(effect) if e >= 0 else 0.0 for e in post])
+    lo, hi = sensitivity.smoothness_flci(beta, sigma, n_pre, len(post), 0.0, l_vec, alpha)
     # the interval is centred on its own estimator (the effect with the straight line taken out), not on the
     # plain mean of e = 0, 1, which can lie outside it
     return out | {"estimate": float((lo + hi) / 2), "ci_low": float(lo), "ci_high": float(hi)}
