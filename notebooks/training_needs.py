@@ -346,7 +346,8 @@ if shown and res["performance"]:
 # itu setiap kesimpulan yang pasti juga diuji terhadap tren garis lurus dari tahun-tahun sebelum penurunan
 # yang diteruskan (HonestDiD, restriksi kemulusan dengan M nol; Rambachan & Roth 2023): bila selang itu
 # memuat nol, putusannya *rapuh* (kolom selang bila tren berlanjut). Pada simulasi, pemeriksaan ini jarang
-# menyentuh dampak yang nyata, tetapi tidak menangkap semua penurunan landai.
+# menyentuh dampak yang nyata, tetapi tidak menangkap semua penurunan landai, dan tren yang melengkung (bukan
+# garis lurus) tidak terhapus seluruhnya: selang itu lalu terlalu sempit.
 # Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval pada grafik bersifat titik demi titik. Hasil
 # pembinaan pegawai di kotak pembinaan belum dinilai: data tidak mencatat siapa yang dibina.
 
