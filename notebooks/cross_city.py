@@ -25,7 +25,7 @@ import time
 
 from analysis import config
 from analysis.methods import pooling
-from analysis.report import cross_city, pages, parameters, plots, provenance, results_json, tables
+from analysis.report import cross_city, pages, parameters, pdf, plots, provenance, results_json, tables
 from analysis.report.i18n import group_name, msg, say
 from analysis.report.tables import show_table
 
@@ -199,7 +199,7 @@ if results_path:
     results_json.write_results(results_path, {"cities": sorted(results), "lang": lang, "demo": demo})
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="cross_city.xlsx")
-    if pages.chromium():  # the runner prints the page beside it
+    if pdf.chromium():  # the runner prints the page beside it
         say("[Unduh versi cetak laporan ini (PDF)]({file})", lang, file="cross_city.pdf")
 
 # %% [markdown]

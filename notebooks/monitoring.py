@@ -31,7 +31,7 @@ from analysis import config
 from analysis.data import load
 from analysis.methods import monitoring, xmr
 from analysis.report import monitoring as monitoring_report
-from analysis.report import pages, parameters, plots, provenance, results_json, tables
+from analysis.report import parameters, pdf, plots, provenance, results_json, tables
 from analysis.report.i18n import bullets, city_name, msg, percent, say, show
 from analysis.report.tables import show_table
 
@@ -231,7 +231,7 @@ if results_path:
     results_json.write_results(results_path, monitoring_report.results(mon, demo=demo, lang=lang))
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="monitoring.xlsx")
-    if pages.chromium():  # the runner prints the page beside it
+    if pdf.chromium():  # the runner prints the page beside it
         say("[Unduh versi cetak laporan ini (PDF)]({file})", lang, file="monitoring.pdf")
 
 # %% [markdown]

@@ -35,7 +35,7 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import evaluation, planning, pretrends, satisfaction, sensitivity
-from analysis.report import pages, parameters, plots, programme_effects, provenance, results_json, tables
+from analysis.report import parameters, pdf, plots, programme_effects, provenance, results_json, tables
 from analysis.report.i18n import bullets, city_name, msg, say, section_why, show
 from analysis.report.tables import show_table
 
@@ -374,7 +374,7 @@ if results_path:
     )
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="programme_effects.xlsx")
-    if pages.chromium():  # the runner prints the page beside it
+    if pdf.chromium():  # the runner prints the page beside it
         say("[Unduh versi cetak laporan ini (PDF)]({file})", lang, file="programme_effects.pdf")
 
 # %% [markdown]

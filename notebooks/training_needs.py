@@ -30,7 +30,7 @@ import time
 from analysis import config
 from analysis.data import load
 from analysis.methods import competency, readiness
-from analysis.report import pages, parameters, plots, provenance, results_json, tables, training_needs
+from analysis.report import parameters, pdf, plots, provenance, results_json, tables, training_needs
 from analysis.report.i18n import (
     bullets,
     city_name,
@@ -443,7 +443,7 @@ if results_path and shown:
     results_json.write_results(results_path, res)
     if tables.write_workbook(results_path.replace(".results.json", ".xlsx"), lang):
         say("[Unduh semua tabel laporan ini (XLSX)]({file})", lang, file="training_needs.xlsx")
-    if pages.chromium():  # the runner prints the page beside it
+    if pdf.chromium():  # the runner prints the page beside it
         say("[Unduh versi cetak laporan ini (PDF)]({file})", lang, file="training_needs.pdf")
 
 # %% [markdown]

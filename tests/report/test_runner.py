@@ -964,10 +964,10 @@ def test_the_code_key_changes_with_the_pseudonymisation_key_and_the_pdf_browser(
     staff ids (other bootstrap draws), another or a newly installed browser prints other PDFs. The key itself
     never enters runs.json, only a hash inside the hash."""
     from analysis.data import pseudonymise
-    from analysis.report import pages
+    from analysis.report import pdf
 
     monkeypatch.setenv(pseudonymise.KEY_ENV, "a" * 64)
-    monkeypatch.setattr(pages, "chromium", lambda: None)
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
     base = runner.code_digest()
     assert runner.code_digest() == base  # stable
     monkeypatch.setenv(pseudonymise.KEY_ENV, "b" * 64)
@@ -975,7 +975,7 @@ def test_the_code_key_changes_with_the_pseudonymisation_key_and_the_pdf_browser(
     assert other_key != base
     browser = tmp_path / "chromium"
     browser.write_bytes(b"v1")
-    monkeypatch.setattr(pages, "chromium", lambda: str(browser))
+    monkeypatch.setattr(pdf, "chromium", lambda: str(browser))
     installed = runner.code_digest()
     assert installed != other_key
     browser.write_bytes(b"version 2")  # upgraded

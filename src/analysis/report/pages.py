@@ -258,59 +258,6 @@ def write_index(out_root: Path = REPORTS_DIR, lang: str | None = None) -> Path:
     return path
 
 
-def chromium() -> str | None:
-    """The headless browser that prints the PDFs, if this machine has one (``ASN_KINERJA_PDF=0`` turns it off)."""
-    import os
-
-    if os.environ.get("ASN_KINERJA_PDF", "1") == "0":
-        return None
-    return next(
-        (
-            found
-            for name in ("chromium", "chromium-browser", "google-chrome")
-            if (found := shutil.which(name))
-        ),
-        None,
-    )
-
-
-def print_pdf(page: Path, pdf: Path, timeout: int = 120) -> Path | None:
-    """The page as an A4 PDF beside it, printed by headless Chromium with the page's print stylesheet (the
-    findings without the folded lists, the downloads or the researchers' checks). None without a browser."""
-    import subprocess
-    import tempfile
-
-    browser = chromium()
-    if browser is None:
-        return None
-    with tempfile.TemporaryDirectory() as profile:
-        # links to the files beside the page would print as absolute file:// addresses of this machine: the
-        # printed copy keeps links to the web and within the page only
-        copy = Path(profile) / "page.html"
-        copy.write_text(
-            re.sub(r'\shref="(?!https?:|#)[^"]*"', "", Path(page).read_text(encoding="utf-8")),
-            encoding="utf-8",
-        )
-        subprocess.run(
-            [
-                browser,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-background-networking",
-                f"--user-data-dir={profile}",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={Path(pdf).resolve()}",
-                copy.as_uri(),
-            ],
-            check=True,
-            timeout=timeout,
-            capture_output=True,
-        )
-    return pdf if pdf.exists() else None
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "opd"
 

@@ -23,8 +23,9 @@ import yaml
 
 from analysis.config import CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT, REPORTS_DIR, params_dir
 from analysis.config import cities as known_cities
-from analysis.report import pages, parameters
-from analysis.report.pages import export_html, print_pdf, without_paths, write_index
+from analysis.report import parameters, pdf
+from analysis.report.pages import export_html, without_paths, write_index
+from analysis.report.pdf import Printer, print_pdf
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -348,6 +349,7 @@ def run_one(
     timeout: int,
     slot: int = 0,
     session: KernelSession | None = None,
+    printer: Printer | None = None,
 ) -> Run:
     """Execute one notebook for one city and publish it; never raises (the failure is the returned status).
 
@@ -356,7 +358,8 @@ def run_one(
     each move is atomic), with every absolute machine path replaced by a relative one. Last build's files
     are removed first, so a failure, a timeout or a killed worker leaves no stale page or numbers; a failed
     executed notebook is kept for debugging under ``<out>/.failed/``, which nothing links to.
-    Without ``session`` the notebook gets its own kernel (what plain papermill does).
+    Without ``session`` the notebook gets its own kernel (what plain papermill does); without ``printer``
+    (a browser its lane keeps open) the PDF is printed by a browser started for it.
     """
     for var in THREAD_VARS:  # inherited by the kernel this process starts
         os.environ[var] = "1"
@@ -376,7 +379,7 @@ def run_one(
             results.write_text(scrub_paths(results.read_text(encoding="utf-8"), replace), encoding="utf-8")
         scrub_notebook(executed, executed, replace)
         export_html(executed, stage / f"{notebook}.html")
-        print_pdf(stage / f"{notebook}.html", stage / f"{notebook}.pdf")  # when a browser is installed
+        print_pdf(stage / f"{notebook}.html", stage / f"{notebook}.pdf", printer=printer)  # with a browser
         # results.json first, the page last: the index never links a page without its numbers
         for ext in PUBLISHED:
             if (stage / f"{notebook}{ext}").exists():
@@ -433,11 +436,13 @@ def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None, events=N
 
     def run(city, nb, params):
         say("start", slot, city or "all", nb)
-        r = run_one(city, nb, params, out_root, timeout, slot, session)
+        r = run_one(city, nb, params, out_root, timeout, slot, session, printer)
         say("done", slot, r)
         return r
 
     session = KernelSession()
+    printer = Printer()  # one browser prints the lane's PDFs (analysis.report.pdf)
+    printer.start()  # it gets ready while the first notebook runs
     runs: list[Run] = []
     try:
         while True:
@@ -456,6 +461,7 @@ def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None, events=N
         return runs
     finally:
         session.close()
+        printer.close()
 
 
 def _lane_main(queue, out_root, timeout, slot, last, events) -> None:
@@ -736,7 +742,7 @@ def code_digest() -> str:
             h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
         except importlib.metadata.PackageNotFoundError:
             pass
-    browser = pages.chromium()
+    browser = pdf.chromium()
     if browser:
         real = os.path.realpath(browser)
         h.update(f"browser={real}:{os.path.getsize(real)}:{int(os.path.getmtime(real))}".encode())
