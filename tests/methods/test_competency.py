@@ -236,6 +236,24 @@ def test_weighted_silhouette_equals_sklearn_on_the_expanded_rows():
         assert got == pytest.approx(want, abs=1e-12)
 
 
+def test_weighted_ari_equals_sklearn_on_the_expanded_labels():
+    """The bootstrap's ARI from the weighted contingency table is sklearn's on the expanded staff, to the last
+    bit: 500 random labelings (1-60 unique rows, 1-5 groups each side, whole and fractional weights, one
+    agreement special case)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    rng = np.random.default_rng(1)
+    for _ in range(500):
+        n = int(rng.integers(1, 60))
+        a, b = rng.integers(0, rng.integers(1, 6), n), rng.integers(0, rng.integers(1, 6), n)
+        w = rng.integers(1, 300, n) * rng.choice([1.0, 1.3], n)
+        reps = np.maximum(np.round(w).astype(int), 1)
+        want = adjusted_rand_score(np.repeat(a, reps), np.repeat(b, reps))
+        assert competency._weighted_ari(a, b, w) == want
+    same = np.array([0, 0, 1, 2])
+    assert competency._weighted_ari(same, same + 5, np.array([3.0, 1, 2, 7])) == 1.0
+
+
 def _with_own_standard(tiny_city):
     """The tiny city with one instansi-specific required level: the pengawas (NIP_A) needs level 3 on M.03."""
     from conftest import NIP_A, tiny_tables, write_city

@@ -137,6 +137,13 @@ def skp_effects(
         unit="staff_id", time="period", cohort="cohort", cluster="unit_id", alpha=alpha, n_boot=0,
         by_cohort_and_time=False,  # only the overall effect and the event study are read
     )  # fmt: skip
+    # staff and units as integer codes, periods as plain integers: the same groups, and the panel checks and
+    # csdid's grouping hash numbers instead of strings (Medan, both outcomes: 1.5 -> 1.0 s; equal results)
+    panel = panel.assign(
+        staff_id=pd.factorize(panel["staff_id"])[0],
+        unit_id=pd.factorize(panel["unit_id"])[0],
+        period=panel["period"].astype("int64"),
+    )
     trained = panel.loc[panel["cohort"] > 0]
     n_trained, n_units = int(trained["staff_id"].nunique()), int(trained["unit_id"].nunique())
     try:

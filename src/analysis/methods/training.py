@@ -54,12 +54,13 @@ def enrolments(gaps: pd.DataFrame, cat: pd.DataFrame | None = None) -> pd.DataFr
     )
     long = long[(long["gap"] <= -1) & long["competency"].isin(cat["competency"])].copy()
     long["shortfall"] = (-long["gap"]).astype(int)
-    choice = {
-        (c, s): programme_for(c, s, cat)
-        for c, s in long[["competency", "shortfall"]].drop_duplicates().itertuples(index=False)
-    }
-    for col in ("training_code", "name", "mode", "hours_jp", "unit_cost_idr"):
-        long[col] = [choice[(c, s)][col] for c, s in zip(long["competency"], long["shortfall"], strict=True)]
+    key = pd.MultiIndex.from_frame(long[["competency", "shortfall"]])
+    chosen = pd.Series({k: programme_for(*k, cat).name for k in key.unique()}, dtype=object)  # catalogue rows
+    picked = cat.loc[
+        chosen.reindex(key).to_numpy(), ["training_code", "name", "mode", "hours_jp", "unit_cost_idr"]
+    ]
+    for col in picked.columns:
+        long[col] = picked[col].to_numpy()
     return long.rename(columns={"unit_cost_idr": "cost_idr"}).reset_index(drop=True)
 
 

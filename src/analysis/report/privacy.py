@@ -19,8 +19,9 @@ statistical agencies do it (Hundepool et al. 2012, *Statistical Disclosure Contr
    that counts are not negative. For each hidden count, two linear programmes give the smallest and largest
    value consistent with all of that (the bounds rounded inward to whole people). The cell is protected when
    that interval holds at least ``protection + 1`` whole numbers. The programmes share their constraints and
-   differ only in the objective, so HiGHS' primal simplex starts each from the last one's optimal basis
-   (Medan's page: 83 programmes in 1.1 s instead of 8.5 s cold).
+   differ only in the objective, so HiGHS' primal simplex starts each from the last one's optimal basis; a
+   new complementary cell only relaxes its row, so the same model and basis go on into the next audit round
+   (Medan's page: 93 programmes in 0.55 s; 8.5 s when each started cold).
 3. Secondary suppression: for a cell that is not protected, the published numbers that pin it are the binding
    constraints of those programmes (non-zero duals). The smallest count among them is hidden too (marker
    ``x``), with its dependent figures and every other place the same count is stated; then the audit runs
@@ -323,48 +324,56 @@ class Page:
                 self._twins.setdefault(sig, []).append(k)
 
     def _system(self):
-        """The attacker's linear system for the current suppression, as a HiGHS model (rebuilt when the
-        suppression changes; the same model serves every hidden count of an audit round).
+        """The attacker's linear system for the current suppression, as one HiGHS model for the whole audit.
 
-        Rows: each published count or sum equals its value; each ``<10`` count lies in 1 to ``min_cell - 1``
-        (one ranged row); each ``x`` count is at least ``min_cell``. Columns: the atoms, not negative."""
+        Rows: one per cell, always in the same order. A published count or sum equals its value; a ``<10``
+        count lies in 1 to ``min_cell - 1`` (a ranged row); an ``x`` count is at least ``min_cell``; a sum
+        whose count is hidden is free. Columns: the atoms, not negative. A new complementary cell only
+        relaxes its row's bounds, so the model is changed in place and the last basis stays feasible: the
+        next audit round goes on from it instead of starting cold (Medan: 4 cold starts of about 0.18 s
+        each saved). Returns the rows that are published (whose duals say which cells pin a hidden one)."""
         state = (len(self.primary), len(self.complementary))
         if getattr(self, "_state", None) == state:
             return self._cached
-        a = self._atoms / self._scale
         scale = self._scale.ravel()
-        values = np.array([self.cells[k].value for k in self._keys]) / scale
-        shown = [i for i, k in enumerate(self._keys) if not self.hidden(k)]
-        prim = sorted(self._row[k] for k in self.primary)  # sorted: the same LP, so the same choices, in any
-        comp = sorted(self._row[k] for k in self.complementary)  # process (set order follows the hash seed)
         inf = highspy.kHighsInf
-        rows = shown + prim + comp
-        lower = np.concatenate(
-            [values[shown], 1 / scale[prim], self.min_cell / scale[comp]] if rows else [np.zeros(0)]
-        )
-        upper = np.concatenate(
-            [values[shown], (self.min_cell - 1) / scale[prim], np.full(len(comp), inf)]
-            if rows
-            else [np.zeros(0)]
-        )
-        matrix = sparse.csc_matrix(a[rows]) if rows else sparse.csc_matrix((0, a.shape[1]))
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
-        lp.col_cost_ = np.zeros(lp.num_col_)
-        lp.col_lower_, lp.col_upper_ = np.zeros(lp.num_col_), np.full(lp.num_col_, inf)
-        lp.row_lower_, lp.row_upper_ = lower, upper
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
-            matrix.indptr,
-            matrix.indices,
-            matrix.data,
-        )
-        h = _highs()
-        for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1), *_SIMPLEX):
-            h.setOptionValue(option, value)
-        h.passModel(lp)
+        lower = np.array([self.cells[k].value for k in self._keys]) / scale
+        upper = lower.copy()
+        shown = np.ones(len(self._keys), dtype=bool)
+        for i, k in enumerate(self._keys):
+            if not self.hidden(k):
+                continue
+            shown[i] = False
+            if k in self.primary:
+                lower[i], upper[i] = 1 / scale[i], (self.min_cell - 1) / scale[i]
+            elif k in self.complementary:
+                lower[i], upper[i] = self.min_cell / scale[i], inf
+            else:  # a sum or amount of a hidden count: says nothing
+                lower[i], upper[i] = -inf, inf
+        if getattr(self, "_model_of", None) is not self._atoms:  # a new page (or its first audit)
+            matrix = sparse.csc_matrix(self._atoms / self._scale)
+            lp = highspy.HighsLp()
+            lp.num_col_, lp.num_row_ = matrix.shape[1], matrix.shape[0]
+            lp.col_cost_ = np.zeros(lp.num_col_)
+            lp.col_lower_, lp.col_upper_ = np.zeros(lp.num_col_), np.full(lp.num_col_, inf)
+            lp.row_lower_, lp.row_upper_ = lower, upper
+            lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+            lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = (
+                matrix.indptr,
+                matrix.indices,
+                matrix.data,
+            )
+            h = _highs()
+            for option, value in (("output_flag", False), ("presolve", "off"), ("threads", 1), *_SIMPLEX):
+                h.setOptionValue(option, value)
+            h.passModel(lp)
+            self._model_of, self._highs_model = self._atoms, h
+        else:
+            h = self._highs_model
+            rows = np.arange(len(lower), dtype=np.int32)
+            h.changeRowsBounds(len(rows), rows, lower, upper)
         self._state = state
-        self._cached = (shown, h)
+        self._cached = (np.flatnonzero(shown), h)
         return self._cached
 
     def _solve(self, h, cost: np.ndarray) -> bool:
@@ -396,7 +405,7 @@ class Page:
                 return value, value, set()
             solution = h.getSolution()
             self._pool.append(np.asarray(solution.col_value))
-            duals = np.asarray(solution.row_dual)[: len(shown)]
+            duals = np.asarray(solution.row_dual)[shown]
             binding |= {self._keys[shown[j]] for j in np.flatnonzero(np.abs(duals) > 1e-9)}
         seen = target @ np.column_stack(self._pool)
         lo, hi = np.ceil(seen.min() - 1e-6), np.floor(seen.max() + 1e-6)
