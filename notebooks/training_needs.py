@@ -347,7 +347,10 @@ if shown and res["performance"]:
 # yang diteruskan (HonestDiD, restriksi kemulusan dengan M nol; Rambachan & Roth 2023): bila selang itu
 # memuat nol, putusannya *rapuh* (kolom selang bila tren berlanjut). Pada simulasi, pemeriksaan ini jarang
 # menyentuh dampak yang nyata, tetapi tidak menangkap semua penurunan landai, dan tren yang melengkung (bukan
-# garis lurus) tidak terhapus seluruhnya: selang itu lalu terlalu sempit.
+# garis lurus) tidak terhapus seluruhnya: selang itu lalu terlalu sempit. Asumsi lain: setiap pelatihan sejak
+# tahun SKP pertama tercatat. Pegawai yang dilatih sebelum catatan pelatihan dimulai tampak belum dilatih atau
+# baru dilatih belakangan; pada simulasi dampaknya lalu terlalu kecil dan putusannya biasanya *rapuh*, dampak
+# nol tetap nol. Laporan menyebutnya bila tahun SKP dimulai lebih awal daripada catatan pelatihan.
 # Uji pra-tren memakai tahun-tahun sebelum tahun buruk; interval pada grafik bersifat titik demi titik. Hasil
 # pembinaan pegawai di kotak pembinaan belum dinilai: data tidak mencatat siapa yang dibina.
 

@@ -144,3 +144,12 @@ def test_without_a_browser_nothing_is_printed(page, tmp_path, monkeypatch):
     assert pdf.chromium() is None
     assert pdf.Printer().print(page, tmp_path / "x.pdf") is None
     assert pdf.print_pdf(page, tmp_path / "x.pdf") is None
+
+
+def test_a_browser_that_cannot_start_is_an_error_the_one_shot_way_takes_over(page, tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf, "chromium", lambda: None)
+    missing = pdf.Printer(str(tmp_path / "no-such-browser"))
+    with pytest.raises(pdf.PrinterError, match="could not start"):
+        missing.start()
+    assert missing._pid is None
+    assert pdf.print_pdf(page, tmp_path / "x.pdf", printer=missing) is None  # no one-shot browser either

@@ -981,3 +981,21 @@ def test_the_code_key_changes_with_the_pseudonymisation_key_and_the_pdf_browser(
     browser.write_bytes(b"version 2")  # upgraded
     assert runner.code_digest() != installed
     assert "b" * 64 not in installed
+
+
+@pytest.mark.slow
+def test_the_skp_section_says_when_the_training_records_begin_after_the_skp_years(built):
+    """The demo's training records begin in 2023 and its SKP years in 2020: the competency page says, in both
+    languages, what training in 2020-2022 without a record would do to the SKP comparison, and results.json
+    holds both years as the data give them."""
+    raw = built["raw"]
+    skp_from = int(pd.read_csv(raw / "performance.csv")["period"].min())
+    trainings_from = int(pd.to_datetime(pd.read_csv(raw / "trainings.csv")["start"]).dt.year.min())
+    res = json.loads((built["out"] / built["city"] / "training_needs.results.json").read_text())
+    assert res["performance"]["records"] == {"skp_from": skp_from, "trainings_from": trainings_from}
+    assert trainings_from > skp_from
+    span = f"{skp_from}-{trainings_from - 1}"  # years as written, never 2.020
+    page = (built["out"] / built["city"] / "training_needs.html").read_text()
+    assert f"Catatan pelatihan dimulai {trainings_from}, SKP {skp_from}" in page and span in page
+    en = (built["en"] / built["city"] / "training_needs.html").read_text()
+    assert f"Training records begin in {trainings_from}, SKP records in {skp_from}" in en and span in en

@@ -138,7 +138,7 @@ def skp_effects(
         by_cohort_and_time=False,  # only the overall effect and the event study are read
     )  # fmt: skip
     # staff and units as integer codes, periods as plain integers: the same groups, and the panel checks and
-    # csdid's grouping hash numbers instead of strings (Medan, both outcomes: 1.5 -> 1.0 s; equal results)
+    # csdid's grouping hash numbers instead of strings (Medan, both outcomes: 1.5 -> 0.75 s; equal results)
     panel = panel.assign(
         staff_id=pd.factorize(panel["staff_id"])[0],
         unit_id=pd.factorize(panel["unit_id"])[0],

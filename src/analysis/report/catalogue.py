@@ -215,6 +215,12 @@ TEXT: dict[str, str] = {
         "dibanding pembanding: mereka dikirim sesudah tahun yang buruk, dan sebagian kenaikan sesudahnya "
         "hanyalah pemulihan yang akan terjadi juga tanpa pelatihan."
     ),
+    "needs.performance.records_gap": (
+        "Catatan pelatihan dimulai {trainings_from}, SKP {skp_from}. Pegawai yang dilatih pada {skp_from}-"
+        "{last_unrecorded} tanpa catatan terhitung belum dilatih atau baru dilatih belakangan; bila ada, dampak "
+        "di atas lebih kecil dari yang sebenarnya dan uji pra-tren biasanya menandainya *rapuh*. Lengkapi catatan "
+        "pelatihan sejak {skp_from} bila tersedia."
+    ),
     "needs.decision.learning": (
         "Pelatihan yang terbukti menaikkan level kompetensi yang dilatih: **{worked}**; tanpa dampak yang "
         "terdeteksi: **{nothing}** (jangan diperluas sebelum dikaji)."

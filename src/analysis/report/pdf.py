@@ -149,6 +149,11 @@ class Printer:
                     (os.POSIX_SPAWN_DUP2, ends[1], 4),
                 ],
             )
+        except OSError as exc:  # not executable, gone since chromium() found it...
+            for fd in (commands, replies):
+                os.close(fd)
+            shutil.rmtree(self._profile, ignore_errors=True)
+            raise PrinterError(f"the browser could not start: {exc}") from exc
         finally:
             for fd in ends:
                 os.close(fd)
@@ -189,7 +194,10 @@ class Printer:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self._replies], [], [], left)[0]:
                 raise PrinterError(f"no reply from the browser within {self.timeout:g} s")
-            chunk = os.read(self._replies, 1 << 20)
+            try:
+                chunk = os.read(self._replies, 1 << 20)
+            except OSError as exc:
+                raise PrinterError(f"the browser's pipe failed: {exc}") from exc
             if not chunk:
                 raise PrinterError("the browser ended")
             self._buffer += chunk

@@ -25,7 +25,7 @@ from analysis.config import CITY_NOTEBOOKS, CROSS_CITY, NOTEBOOKS_DIR, REPO_ROOT
 from analysis.config import cities as known_cities
 from analysis.report import parameters, pdf
 from analysis.report.pages import export_html, without_paths, write_index
-from analysis.report.pdf import Printer, print_pdf
+from analysis.report.pdf import Printer, PrinterError, print_pdf
 
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -442,7 +442,10 @@ def run_lane(queue, out_root: Path, timeout: int, slot: int, last=None, events=N
 
     session = KernelSession()
     printer = Printer()  # one browser prints the lane's PDFs (analysis.report.pdf)
-    printer.start()  # it gets ready while the first notebook runs
+    try:
+        printer.start()  # it gets ready while the first notebook runs
+    except PrinterError:
+        pass  # each report's PDF then tries again, or is printed by a browser of its own
     runs: list[Run] = []
     try:
         while True:

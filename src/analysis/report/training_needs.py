@@ -49,6 +49,9 @@ class NeedsAnalysis:
     learning_programmes: pd.DataFrame | None = None  # the same per programme (training code)
     #: did training change the SKP ratings? outcome -> performance_effects.SkpEffect (None: no SKP history)
     performance: dict | None = None
+    #: the first SKP year and the first year with a recorded training (``skp_from``, ``trainings_from``):
+    #: training before the records begin is invisible to the SKP comparison (see performance_sentences)
+    skp_records: dict | None = None
     #: the coaching and talent boxes of the year before the latest, followed one year (talent.next_year)
     next_year: pd.DataFrame | None = None
     #: shortfalls on competencies the catalogue has no programme for (an instansi's own): not in the plan
@@ -132,6 +135,7 @@ def analyse_city(
     return NeedsAnalysis(
         city=data.city,
         performance=skp_effects(data),
+        skp_records=skp_records(data),
         no_programme=training.without_programme(gaps),
         next_year=talent.next_year(data.tables["performance"]) if "performance" in data.tables else None,
         gaps=gaps,
@@ -168,6 +172,18 @@ def skp_effects(data: CityData) -> dict | None:
         return None
     panel = performance_effects.skp_panel(perf, data.tables["trainings"], data.table("staff"))
     return {o: performance_effects.skp_effects(panel, o) for o in performance_effects.OUTCOMES}
+
+
+def skp_records(data: CityData) -> dict | None:
+    """The first SKP year and the first year with a recorded training. The SKP comparison takes a staff
+    member's first *recorded* programme as their first: when the SKP years begin before the training records,
+    staff trained in between without a record count as untrained or as first trained later."""
+    if not {"performance", "trainings"} <= set(data.tables) or not len(data.tables["trainings"]):
+        return None
+    return {
+        "skp_from": int(data.tables["performance"]["period"].min()),
+        "trainings_from": int(data.tables["trainings"]["start"].dt.year.min()),
+    }
 
 
 #: SKP years the performance comparison needs: two before the first programme's year (the dip and the year
@@ -546,7 +562,7 @@ def performance_summary(na: NeedsAnalysis) -> dict | None:
     the learning counts: broken down by nothing else on the page) and the event study the figure draws."""
     if not na.performance:
         return None
-    out = {"dip_years": performance_effects.DIP_YEARS, "outcomes": {}}
+    out = {"dip_years": performance_effects.DIP_YEARS, "records": na.skp_records, "outcomes": {}}
     for name, e in na.performance.items():
         d = e.to_dict()
         d["staff"] = d.pop("n_trained") if d["n_trained"] >= na.min_cell else None
@@ -599,7 +615,9 @@ def performance_method_table(res: dict, lang: str = "id") -> pd.DataFrame:
 
 def performance_sentences(res: dict, lang: str = "id") -> list[str]:
     """Plain sentences: what training did to each rating (with the before/after a reader would otherwise
-    believe), and the dip when there is one."""
+    believe), the dip when there is one, and, when the SKP years begin before the training records, what
+    unrecorded training would do (simulated: the effect understated, the verdict mostly "fragile", a null still
+    a null; tests/methods/test_performance_effects.py)."""
     out = []
     for name, r in res["outcomes"].items():
         out.append(
@@ -616,6 +634,17 @@ def performance_sentences(res: dict, lang: str = "id") -> list[str]:
     dip = res["outcomes"].get("results_level", {}).get("dip") or {}
     if dip and dip["ci_high"] < 0:
         out.append(msg("needs.performance.dip", lang, dip=dip["estimate"]))
+    records = res.get("records") or {}
+    if records and records["trainings_from"] > records["skp_from"]:
+        out.append(
+            msg(
+                "needs.performance.records_gap",
+                lang,
+                skp_from=str(records["skp_from"]),  # years: never grouped (2.023)
+                trainings_from=str(records["trainings_from"]),
+                last_unrecorded=str(records["trainings_from"] - 1),
+            )
+        )
     return out
 
 
