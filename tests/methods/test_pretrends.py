@@ -109,6 +109,22 @@ def test_jackknife_equals_explicit_leave_one_out():
     np.testing.assert_allclose(v, 7 / 8 * dev.T @ dev, rtol=1e-10)
 
 
+def test_wild_bootstrap_draws_with_a_singular_covariance_count_against_a_drift():
+    """Two clusters, mirror images (x'y = +2 and -2): the observed fit has a covariance, but every draw whose
+    two weights are opposite (Webb's +-1, +-sqrt(0.5), +-sqrt(1.5): 6 of 36 pairs) makes both leave-one-out fits
+    agree, a singular covariance. Such a draw's statistic is undefined; it counts as at least the observed one
+    (found by the property test that every folder that validates builds both reports: it crashed here). 199
+    draws: a p-value, no error, and at least the share of those draws (expected 1/6; 0.1 accepted)."""
+    y = np.array([1.0, 1.0, -1.0, -1.0])
+    x = np.ones((4, 1))
+    g = np.array([0, 0, 1, 1])
+    beta, v = pretrends._jackknife_ols(y, x, g, 2)
+    assert v[0, 0] > 0
+    wald = float(beta @ np.linalg.solve(v, beta))
+    p = pretrends.wild_cluster_p(y, x, g, 2, wald, n_boot=199, seed=0)
+    assert 0.1 <= p <= 1.0, p
+
+
 def test_wild_bootstrap_p_is_uniform_under_the_null():
     """On pure noise with 10 clusters the bootstrap p-value is below 0.05 about 5% of the time (300 data sets
     of 199 draws each: SE 1.3 points; 0.01-0.10 accepted)."""

@@ -392,5 +392,16 @@ def wild_cluster_p(
     rng = np.random.default_rng(seed)
     gx, gy = _cluster_sums(y, x, clusters, n_cl)
     beta, v = _jackknife(gx, gy, WEBB[rng.integers(0, len(WEBB), (n_boot, n_cl))])
-    stat = np.einsum("bi,bi->b", beta, np.linalg.solve(v, beta[:, :, None])[:, :, 0])
+    try:
+        stat = np.einsum("bi,bi->b", beta, np.linalg.solve(v, beta[:, :, None])[:, :, 0])
+    except np.linalg.LinAlgError:
+        # a draw whose leave-one-out fits all agree has a singular covariance (few clusters, mirror-image
+        # weights): its statistic is undefined, and it counts as at least the observed one (the p-value can
+        # only grow: a drift is never found on such draws)
+        stat = np.full(len(beta), np.inf)
+        for b in range(len(beta)):
+            try:
+                stat[b] = beta[b] @ np.linalg.solve(v[b], beta[b])
+            except np.linalg.LinAlgError:
+                pass
     return float((1 + np.sum(stat >= wald)) / (n_boot + 1))
